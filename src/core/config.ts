@@ -1,0 +1,180 @@
+/**
+ * Configuration from the environment (and `.env` via dotenv), validated once.
+ *
+ * Each area reads only what it needs: building an index never asks for a Discord token.
+ * Invalid values raise a ConfigError that names the variable, says what is wrong and gives an example.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+export const DEFAULT_MODEL_ID = 'Xenova/all-MiniLM-L6-v2';
+
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const idList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+  .refine((ids) => ids.every((id) => /^\d{17,20}$/.test(id)), 'must be a comma-separated list of Discord ids (17–20 digits)');
+
+const snowflake = z.string().trim().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
+
+function int(min: number, max: number) {
+  return z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+}
+
+function num(min: number, max: number) {
+  return z.coerce.number({ error: 'must be a number' }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+}
+
+/** Examples shown next to an error, per variable. */
+const EXAMPLES: Record<string, string> = {
+  CORPUS_DIR: 'CORPUS_DIR=corpus',
+  INDEX_DIR: 'INDEX_DIR=data/index',
+  MODEL_DIR: 'MODEL_DIR=../shared/models',
+  MODEL_ID: 'MODEL_ID=Xenova/all-MiniLM-L6-v2',
+  MODEL_QUANTIZED: 'MODEL_QUANTIZED=true',
+  LOG_LEVEL: 'LOG_LEVEL=info',
+  DISCORD_TOKEN: 'DISCORD_TOKEN=<the bot token from the Developer Portal, Bot tab>',
+  DISCORD_CLIENT_ID: 'DISCORD_CLIENT_ID=123456789012345678',
+  DISCORD_GUILD_ID: 'DISCORD_GUILD_ID=123456789012345678',
+  DISCORD_API_URL: 'DISCORD_API_URL=https://discord.com/api',
+  REFUSAL_THRESHOLD: 'REFUSAL_THRESHOLD=0.45',
+  MAX_QUOTES: 'MAX_QUOTES=3',
+};
+
+/** Variables whose values are secret: never echoed in errors or logs. */
+const SECRET = new Set(['DISCORD_TOKEN']);
+
+const baseSchema = z.object({
+  CORPUS_DIR: z.string().trim().min(1, 'must not be empty').default('corpus'),
+  INDEX_DIR: z.string().trim().min(1, 'must not be empty').default('data/index'),
+  MODEL_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  MODEL_ID: z.string().trim().min(1, 'must not be empty').default(DEFAULT_MODEL_ID),
+  MODEL_QUANTIZED: boolean.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const answerSchema = z.object({
+  REFUSAL_THRESHOLD: num(0, 1).optional(),
+  MAX_QUOTES: int(1, 5).default(3),
+});
+
+const discordSchema = z.object({
+  DISCORD_TOKEN: z.string({ error: 'is missing' }).trim().min(1, 'is missing'),
+  DISCORD_CLIENT_ID: snowflake.optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_URL: z.url({ error: 'must be a URL' }).optional(),
+  ASK_PUBLIC_DEFAULT: boolean.default(false),
+  MENTION_REPLY_MODE: z.enum(['reply', 'thread']).default('reply'),
+  MAINTAINER_ROLE_IDS: idList.default([]),
+  MAINTAINER_USER_IDS: idList.default([]),
+  GUILD_ALLOWLIST: idList.default([]),
+  COOLDOWN_SECONDS: num(0, 3600).default(10),
+  MAX_CONCURRENT_QUESTIONS: int(1, 64).default(2),
+  MAX_QUEUED_QUESTIONS: int(0, 1000).default(20),
+  FEEDBACK_FILE: z.string().trim().min(1).default('data/feedback.jsonl'),
+});
+
+export interface BaseConfig {
+  corpusDir: string;
+  indexDir: string;
+  /** Local transformers.js model directory; undefined means download from the Hugging Face hub. */
+  modelDir: string | undefined;
+  modelId: string;
+  quantized: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface AnswerConfig {
+  /** Override for the refusal threshold; undefined means the calibrated default. */
+  refusalThreshold: number | undefined;
+  maxQuotes: number;
+}
+
+export interface DiscordConfig {
+  token: string;
+  clientId: string | undefined;
+  guildId: string | undefined;
+  apiUrl: string | undefined;
+  askPublicDefault: boolean;
+  mentionReplyMode: 'reply' | 'thread';
+  maintainerRoleIds: string[];
+  maintainerUserIds: string[];
+  guildAllowlist: string[];
+  cooldownSeconds: number;
+  maxConcurrentQuestions: number;
+  maxQueuedQuestions: number;
+  feedbackFile: string;
+}
+
+function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
+  // Empty strings in .env mean "unset", as people write `DISCORD_GUILD_ID=` to leave a value out.
+  const cleaned: Env = {};
+  for (const [key, value] of Object.entries(env)) cleaned[key] = value === '' ? undefined : value;
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?');
+    const value = cleaned[name];
+    const shown = value === undefined ? '' : SECRET.has(name) ? ' (value hidden)' : ` (got ${JSON.stringify(value)})`;
+    const example = EXAMPLES[name] ? ` — for example ${EXAMPLES[name]}` : '';
+    return `  ${name} ${issue.message}${shown}${example}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, {
+    hint: 'Set these in the environment or in .env (see .env.example for every variable and its default).',
+  });
+}
+
+export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd()): BaseConfig {
+  const raw = parse(baseSchema, env);
+  return {
+    corpusDir: path.resolve(cwd, raw.CORPUS_DIR),
+    indexDir: path.resolve(cwd, raw.INDEX_DIR),
+    modelDir: raw.MODEL_DIR === undefined ? undefined : path.resolve(cwd, raw.MODEL_DIR),
+    modelId: raw.MODEL_ID,
+    quantized: raw.MODEL_QUANTIZED,
+    logLevel: raw.LOG_LEVEL,
+  };
+}
+
+export function loadAnswerConfig(env: Env = process.env): AnswerConfig {
+  const raw = parse(answerSchema, env);
+  return { refusalThreshold: raw.REFUSAL_THRESHOLD, maxQuotes: raw.MAX_QUOTES };
+}
+
+export function loadDiscordConfig(env: Env = process.env, cwd: string = process.cwd()): DiscordConfig {
+  const raw = parse(discordSchema, env);
+  return {
+    token: raw.DISCORD_TOKEN,
+    clientId: raw.DISCORD_CLIENT_ID,
+    guildId: raw.DISCORD_GUILD_ID,
+    apiUrl: raw.DISCORD_API_URL,
+    askPublicDefault: raw.ASK_PUBLIC_DEFAULT,
+    mentionReplyMode: raw.MENTION_REPLY_MODE,
+    maintainerRoleIds: raw.MAINTAINER_ROLE_IDS,
+    maintainerUserIds: raw.MAINTAINER_USER_IDS,
+    guildAllowlist: raw.GUILD_ALLOWLIST,
+    cooldownSeconds: raw.COOLDOWN_SECONDS,
+    maxConcurrentQuestions: raw.MAX_CONCURRENT_QUESTIONS,
+    maxQueuedQuestions: raw.MAX_QUEUED_QUESTIONS,
+    feedbackFile: path.resolve(cwd, raw.FEEDBACK_FILE),
+  };
+}
+
+/** Loads `.env` from the working directory if there is one (never overriding the real environment). */
+export async function loadDotenv(cwd: string = process.cwd()): Promise<void> {
+  const { config } = await import('dotenv');
+  config({ path: path.join(cwd, '.env'), quiet: true });
+}
