@@ -1,0 +1,4 @@
+import { askCommand } from '../src/cli/ask-command.js';
+import { runMain } from '../src/cli/run.js';
+
+await runMain(() => askCommand(process.argv.slice(2)));

@@ -1,0 +1,124 @@
+/**
+ * The corpus as the front ends see it: ask a question, list and show articles, rebuild the
+ * index. Holds the live snapshot and its engine; a rebuild runs beside them and swaps in a new
+ * pair when it is complete, so questions never wait for it and never see half an index.
+ */
+import type { BaseConfig } from '../core/config.js';
+import { IndexError } from '../core/errors.js';
+import { LocalEmbeddings } from '../embedding/embedder.js';
+import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
+import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
+import { AnswerEngine, type EngineOptions } from './engine.js';
+import type { Answer } from './types.js';
+
+export interface LibraryOptions {
+  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'>;
+  engine?: Partial<EngineOptions>;
+  /** Build the index first when none exists (otherwise opening fails with a hint). */
+  buildIfMissing?: boolean;
+  onBuildProgress?: BuildOptions['onProgress'];
+}
+
+/** An article as listed by the front ends. */
+export interface ArticleSummary {
+  id: string;
+  title: string;
+  path: string;
+  url?: string;
+  outlet?: string;
+  published?: string;
+  author?: string;
+  chunks: number;
+}
+
+export class Library {
+  private engine: AnswerEngine;
+  private rebuilding: Promise<BuildSummary> | undefined;
+
+  private constructor(
+    private readonly options: LibraryOptions,
+    readonly embeddings: LocalEmbeddings,
+    snapshot: IndexSnapshot,
+  ) {
+    this.engine = new AnswerEngine(snapshot, embeddings, options.engine);
+  }
+
+  /** Loads the model and the live index (building it first if asked and there is none). */
+  static async open(options: LibraryOptions): Promise<Library> {
+    const { config } = options;
+    const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
+    let snapshot: IndexSnapshot;
+    try {
+      snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
+    } catch (error) {
+      const missing = error instanceof IndexError && error.message.startsWith('No index has been built');
+      if (!missing || !options.buildIfMissing) throw error;
+      await buildIndex(buildOptions(options, embeddings, false));
+      snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
+    }
+    return new Library(options, embeddings, snapshot);
+  }
+
+  get snapshot(): IndexSnapshot {
+    return this.engine.snapshot;
+  }
+
+  ask(question: string): Promise<Answer> {
+    return this.engine.ask(question);
+  }
+
+  articles(): ArticleSummary[] {
+    return this.snapshot.articles.map((article) => summarize(article, this.snapshot));
+  }
+
+  article(id: string): (ArticleSummary & { text: string }) | undefined {
+    const article = this.snapshot.article(id);
+    return article && { ...summarize(article, this.snapshot), text: article.text };
+  }
+
+  /** True while a rebuild runs. */
+  get isRebuilding(): boolean {
+    return this.rebuilding !== undefined;
+  }
+
+  /**
+   * Runs the (incremental) build and swaps the new index in. Questions keep being answered from
+   * the old index until then. A second call while one runs joins the running one.
+   */
+  async rebuild(options: { full?: boolean; onProgress?: BuildOptions['onProgress'] } = {}): Promise<BuildSummary> {
+    if (this.rebuilding) return this.rebuilding;
+    this.rebuilding = (async () => {
+      const summary = await buildIndex({ ...buildOptions(this.options, this.embeddings, options.full ?? false), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      if (summary.written) {
+        const snapshot = await IndexSnapshot.open(this.options.config.indexDir, this.embeddings);
+        this.engine = new AnswerEngine(snapshot, this.embeddings, this.options.engine);
+      }
+      return summary;
+    })();
+    try {
+      return await this.rebuilding;
+    } finally {
+      this.rebuilding = undefined;
+    }
+  }
+}
+
+function buildOptions(options: LibraryOptions, embeddings: LocalEmbeddings, full: boolean): BuildOptions {
+  const built: BuildOptions = { corpusDir: options.config.corpusDir, indexDir: options.config.indexDir, embeddings, full };
+  if (options.onBuildProgress) built.onProgress = options.onBuildProgress;
+  return built;
+}
+
+function summarize(article: StoredArticle, snapshot: IndexSnapshot): ArticleSummary {
+  const summary: ArticleSummary = {
+    id: article.id,
+    title: article.title,
+    path: article.path,
+    chunks: snapshot.manifest.articles[article.id]?.chunks ?? 0,
+  };
+  if (article.url !== undefined) summary.url = article.url;
+  if (article.source !== undefined) summary.outlet = article.source;
+  if (article.published !== undefined) summary.published = article.published;
+  if (article.author !== undefined) summary.author = article.author;
+  return summary;
+}

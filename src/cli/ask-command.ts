@@ -1,0 +1,72 @@
+/**
+ * `npm run ask -- "question"`: answers one question (readable, or --json).
+ * With no question: reads one question per line from stdin and writes one JSON answer per line
+ * (JSONL); on a terminal, an interactive prompt. The model and index load once either way.
+ */
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { Command } from 'commander';
+import { engineOptions } from '../answer/engine.js';
+import { Library } from '../answer/library.js';
+import type { Answer } from '../answer/types.js';
+import { loadAnswerConfig, loadBaseConfig, loadDotenv } from '../core/config.js';
+import { buildProgressReporter } from './progress.js';
+import { renderAnswer } from './render-answer.js';
+
+interface AskFlags {
+  json?: boolean;
+  index?: string;
+  corpus?: string;
+  build?: boolean;
+}
+
+export async function askCommand(argv: readonly string[]): Promise<number> {
+  const program = new Command('ask')
+    .description('Answer a question from the corpus with verbatim quotes and numbered sources.')
+    .argument('[question...]', 'the question; omit it to read questions from stdin, one per line')
+    .option('--json', 'print the answer as JSON (JSONL when reading stdin)')
+    .option('--index <dir>', 'the index directory (default: INDEX_DIR or data/index)')
+    .option('--corpus <dir>', 'the corpus directory (default: CORPUS_DIR or corpus)')
+    .option('--no-build', 'fail instead of building the index when there is none')
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const flags = program.opts<AskFlags>();
+  const question = (program.args as string[]).join(' ');
+
+  await loadDotenv();
+  const config = loadBaseConfig();
+  const answerConfig = loadAnswerConfig();
+  const progress = buildProgressReporter();
+  const library = await Library.open({
+    config: {
+      ...config,
+      corpusDir: flags.corpus ? path.resolve(flags.corpus) : config.corpusDir,
+      indexDir: flags.index ? path.resolve(flags.index) : config.indexDir,
+    },
+    engine: engineOptions(answerConfig),
+    buildIfMissing: flags.build !== false,
+    onBuildProgress: (event) => {
+      if (event.phase === 'scan') process.stderr.write('No index yet: building it first.\n');
+      progress.onProgress(event);
+    },
+  });
+  progress.stop();
+
+  const print = (answer: Answer) => process.stdout.write(flags.json ? JSON.stringify(answer) + '\n' : renderAnswer(answer));
+  if (question.trim().length > 0) {
+    print(await library.ask(question));
+    return 0;
+  }
+  const interactive = process.stdin.isTTY === true && !flags.json;
+  const lines = createInterface({ input: process.stdin, ...(interactive ? { output: process.stdout, prompt: 'ask> ' } : {}) });
+  if (interactive) {
+    process.stdout.write(`Verbatim: ${library.snapshot.articles.length} articles indexed. Ask a question (Ctrl-D to quit).\n`);
+    lines.prompt();
+  }
+  for await (const line of lines) {
+    // JSONL keeps one answer per input line, blank lines included (they get the "empty" refusal).
+    if (line.trim().length > 0 || flags.json) print(await library.ask(line));
+    if (interactive) lines.prompt();
+  }
+  return 0;
+}

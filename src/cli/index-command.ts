@@ -1,0 +1,51 @@
+/**
+ * `npm run index [-- --full] [--corpus DIR] [--out DIR]`: builds or updates the index and
+ * prints what changed.
+ */
+import { Command } from 'commander';
+import { loadBaseConfig, loadDotenv } from '../core/config.js';
+import { LocalEmbeddings } from '../embedding/embedder.js';
+import { buildIndex, type BuildSummary } from '../index/build.js';
+import { buildProgressReporter } from './progress.js';
+import path from 'node:path';
+
+export async function indexCommand(argv: readonly string[]): Promise<number> {
+  const program = new Command('index')
+    .description('Build or update the search index of the corpus (incremental unless --full).')
+    .option('--corpus <dir>', 'the corpus directory (default: CORPUS_DIR or corpus)')
+    .option('--out <dir>', 'the index directory (default: INDEX_DIR or data/index)')
+    .option('--full', 'rebuild from scratch, re-embedding everything')
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const flags = program.opts<{ corpus?: string; out?: string; full?: boolean }>();
+
+  await loadDotenv();
+  const config = loadBaseConfig();
+  const corpusDir = flags.corpus ? path.resolve(flags.corpus) : config.corpusDir;
+  const indexDir = flags.out ? path.resolve(flags.out) : config.indexDir;
+
+  const progress = buildProgressReporter();
+  process.stderr.write(`Loading the embedding model ${config.modelId}${config.modelDir ? ` from ${config.modelDir}` : ''}\n`);
+  const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
+  try {
+    const summary = await buildIndex({ corpusDir, indexDir, embeddings, full: flags.full ?? false, onProgress: progress.onProgress });
+    process.stdout.write(formatSummary(summary, indexDir));
+  } finally {
+    progress.stop();
+  }
+  return 0;
+}
+
+export function formatSummary(summary: BuildSummary, indexDir: string): string {
+  const lines: string[] = [];
+  for (const warning of summary.warnings) lines.push(`warning: ${warning.path}: ${warning.message}`);
+  if (summary.fullReason) lines.push(`Full rebuild: ${summary.fullReason}.`);
+  lines.push(
+    summary.written ? `Index written to ${indexDir}` : `The index in ${indexDir} is up to date; nothing to do.`,
+    `  articles: ${summary.added.length} added, ${summary.changed.length} changed, ${summary.removed.length} removed, ${summary.unchanged.length} unchanged`,
+    `  index:    ${summary.counts.articles} articles, ${summary.counts.chunks} chunks, ${summary.counts.sentences} sentences`,
+    `  embedded: ${summary.embedded.chunks} chunks, ${summary.embedded.sentences} sentences`,
+    `  time:     ${(summary.ms / 1000).toFixed(1)} s`,
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,150 @@
+/**
+ * A loaded index generation: articles with their sentences, chunks in an HNSW vector store,
+ * sentence vectors, and the lexical index. Immutable once open; a rebuild produces a new one.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { Chunk, Sentence } from '../chunking/types.js';
+import type { Article } from '../corpus/types.js';
+import { IndexError } from '../core/errors.js';
+import { HnswVectorStore } from './hnsw-store.js';
+import { currentGeneration } from './layout.js';
+import { LEXICAL_FILE, LexicalIndex } from './lexical-index.js';
+import { readManifest, REBUILD_HINT, type Manifest } from './manifest.js';
+import { readVectors, row } from './vectors-file.js';
+
+export const ARTICLES_FILE = 'articles.json';
+export const SENTENCE_VECTORS_FILE = 'sentence-vectors.f32';
+
+/** An article as the index keeps it: its cleaned text, blocks and sentences. */
+export interface StoredArticle extends Article {
+  sentences: Sentence[];
+}
+
+/** The metadata a chunk's document carries in the vector store. */
+export type ChunkMetadata = Omit<Chunk, 'text'> & { title: string; path: string; url?: string };
+
+export class IndexSnapshot {
+  private readonly byId: Map<string, StoredArticle>;
+  /** Row of each article's first sentence in `sentenceVectors`. */
+  private readonly sentenceBase: Map<string, number>;
+
+  private constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    readonly articles: readonly StoredArticle[],
+    readonly chunks: readonly Chunk[],
+    readonly store: HnswVectorStore,
+    readonly lexical: LexicalIndex,
+    readonly sentenceVectors: Float32Array,
+  ) {
+    this.byId = new Map(articles.map((a) => [a.id, a]));
+    this.sentenceBase = new Map();
+    let base = 0;
+    for (const article of articles) {
+      this.sentenceBase.set(article.id, base);
+      base += article.sentences.length;
+    }
+  }
+
+  get dimensions(): number {
+    return this.manifest.model.dimensions;
+  }
+
+  article(id: string): StoredArticle | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The vector of sentence `index` of an article (a view into the shared matrix). */
+  sentenceVector(articleId: string, index: number): Float32Array {
+    const base = this.sentenceBase.get(articleId);
+    if (base === undefined) throw new IndexError(`No article ${articleId} in the index at ${this.dir}.`);
+    return row(this.sentenceVectors, base + index, this.dimensions);
+  }
+
+  /** Opens the live generation of an index directory. */
+  static async open(indexDir: string, embeddings: EmbeddingsInterface): Promise<IndexSnapshot> {
+    const dir = await currentGeneration(indexDir);
+    if (dir === undefined) {
+      throw new IndexError(`No index has been built in ${indexDir} yet.`, {
+        hint: 'Build it from the corpus with: npm run index',
+        path: indexDir,
+      });
+    }
+    return IndexSnapshot.openGeneration(dir, embeddings);
+  }
+
+  /** Opens one generation directory, checking every file against the manifest. */
+  static async openGeneration(dir: string, embeddings: EmbeddingsInterface): Promise<IndexSnapshot> {
+    const manifest = await readManifest(dir);
+    try {
+      await checkFileSizes(dir, manifest);
+      const articles = await readArticles(path.join(dir, ARTICLES_FILE), manifest);
+      const store = await HnswVectorStore.load(dir, embeddings);
+      if (store.size !== manifest.counts.chunks) {
+        throw new IndexError(`The vector store in ${dir} holds ${store.size} chunks; the manifest says ${manifest.counts.chunks}.`, {
+          path: dir,
+        });
+      }
+      const chunks = Array.from({ length: store.size }, (_, label) => chunkOf(store, label));
+      const lexical = await LexicalIndex.load(path.join(dir, LEXICAL_FILE));
+      const sentenceVectors = await readVectors(
+        path.join(dir, SENTENCE_VECTORS_FILE),
+        manifest.counts.sentences,
+        manifest.model.dimensions,
+      );
+      return new IndexSnapshot(dir, manifest, articles, chunks, store, lexical, sentenceVectors);
+    } catch (error) {
+      if (error instanceof IndexError && error.hint === undefined) {
+        throw new IndexError(error.message, { path: error.path ?? dir, cause: error, hint: REBUILD_HINT });
+      }
+      throw error;
+    }
+  }
+}
+
+function chunkOf(store: HnswVectorStore, label: number): Chunk {
+  const doc = store.document(label)!;
+  const meta = doc.metadata as ChunkMetadata;
+  return {
+    id: meta.id,
+    articleId: meta.articleId,
+    ordinal: meta.ordinal,
+    start: meta.start,
+    end: meta.end,
+    ...(meta.heading === undefined ? {} : { heading: meta.heading }),
+    text: doc.pageContent,
+    sentenceStart: meta.sentenceStart,
+    sentenceEnd: meta.sentenceEnd,
+    tokenCount: meta.tokenCount,
+  };
+}
+
+async function checkFileSizes(dir: string, manifest: Manifest): Promise<void> {
+  for (const [name, bytes] of Object.entries(manifest.files)) {
+    const file = path.join(dir, name);
+    let actual: number;
+    try {
+      actual = (await stat(file)).size;
+    } catch (error) {
+      throw new IndexError(`The index file ${file} is missing.`, { path: file, cause: error });
+    }
+    if (actual !== bytes) {
+      throw new IndexError(`The index file ${file} is damaged: ${actual} bytes, ${bytes} expected.`, { path: file });
+    }
+  }
+}
+
+async function readArticles(file: string, manifest: Manifest): Promise<StoredArticle[]> {
+  let articles: unknown;
+  try {
+    articles = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new IndexError(`The article store ${file} is missing or damaged.`, { path: file, cause: error });
+  }
+  if (!Array.isArray(articles) || articles.length !== manifest.counts.articles) {
+    throw new IndexError(`The article store ${file} does not match the manifest.`, { path: file });
+  }
+  return articles as StoredArticle[];
+}
