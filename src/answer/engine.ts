@@ -49,7 +49,8 @@ export class AnswerEngine {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   }
 
-  async ask(rawQuestion: string): Promise<Answer> {
+  /** Answers a question; `trace.onPassages` sees the retrieved passages (for evaluations). */
+  async ask(rawQuestion: string, trace: { onPassages?: (hits: readonly PassageHit[]) => void } = {}): Promise<Answer> {
     const started = performance.now();
     const question = normalizeQuestion(rawQuestion);
     const base = {
@@ -71,6 +72,7 @@ export class AnswerEngine {
     const searchStart = performance.now();
     const hits = searchPassages(this.snapshot, question.text, queryVector, this.options.search);
     timings.searchMs = round(performance.now() - searchStart);
+    trace.onPassages?.(hits);
 
     const selectStart = performance.now();
     const ranked = scoreSentences(this.snapshot, hits, question.text, queryVector, this.options.weights);

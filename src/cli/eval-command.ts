@@ -1,0 +1,88 @@
+/**
+ * `npm run eval -- FILE [--mode dense|lexical|hybrid|all] [--json]`: runs a questions file through
+ * the answering engine and reports citation accuracy, quote phrases, refusals, recall@k, MRR and
+ * latency — per retrieval mode, in one run, so the modes compare on equal terms.
+ */
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { AnswerEngine, DEFAULT_ENGINE_OPTIONS, engineOptions } from '../answer/engine.js';
+import { Library } from '../answer/library.js';
+import { loadAnswerConfig, loadBaseConfig, loadDotenv } from '../core/config.js';
+import type { RetrievalMode } from '../retrieval/passage-search.js';
+import { scoreRun, type EvalReport, type QuestionResult } from './eval-metrics.js';
+import { readEvalQuestions, type EvalQuestion } from './eval-questions.js';
+
+const MODES: RetrievalMode[] = ['dense', 'lexical', 'hybrid'];
+const RECALL_K = 5;
+
+export async function evalCommand(argv: readonly string[]): Promise<number> {
+  const program = new Command('eval')
+    .description('Evaluate answers on a questions file (see ../shared/eval/dev-questions.json for the form).')
+    .argument('<file>', 'the questions file')
+    .addOption(new Option('--mode <mode>', 'retrieval mode').choices([...MODES, 'all']).default('all'))
+    .option('--json', 'print the reports as JSON')
+    .option('--index <dir>', 'the index directory (default: INDEX_DIR or data/index)')
+    .option('--corpus <dir>', 'the corpus directory (default: CORPUS_DIR or corpus)')
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const flags = program.opts<{ mode: RetrievalMode | 'all'; json?: boolean; index?: string; corpus?: string }>();
+  const questions = await readEvalQuestions(path.resolve(program.args[0]!));
+
+  await loadDotenv();
+  const config = loadBaseConfig();
+  const library = await Library.open({
+    config: {
+      ...config,
+      corpusDir: flags.corpus ? path.resolve(flags.corpus) : config.corpusDir,
+      indexDir: flags.index ? path.resolve(flags.index) : config.indexDir,
+    },
+    buildIfMissing: true,
+  });
+  const modes = flags.mode === 'all' ? MODES : [flags.mode];
+  const base = { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) };
+  const reports: Record<string, EvalReport> = {};
+  for (const mode of modes) {
+    const engine = new AnswerEngine(library.snapshot, library.embeddings, { ...base, search: { ...base.search, mode } });
+    reports[mode] = await evaluate(engine, questions);
+  }
+  process.stdout.write(flags.json ? JSON.stringify(reports, null, 2) + '\n' : formatReports(reports));
+  return 0;
+}
+
+/** Asks every question once to warm up, then again for the measured run. */
+export async function evaluate(engine: AnswerEngine, questions: readonly EvalQuestion[]): Promise<EvalReport> {
+  await engine.ask(questions[0]?.q ?? 'warm up');
+  const results: QuestionResult[] = [];
+  for (const question of questions) {
+    let retrieved: string[] = [];
+    const answer = await engine.ask(question.q, { onPassages: (hits) => (retrieved = hits.map((h) => h.chunk.articleId)) });
+    results.push({ question, answer, retrieved });
+  }
+  return scoreRun(results, RECALL_K);
+}
+
+const pct = (n: number, of: number) => (of === 0 ? '–' : `${((100 * n) / of).toFixed(1)}%`);
+
+export function formatReports(reports: Record<string, EvalReport>): string {
+  const rows: [string, (r: EvalReport) => string][] = [
+    ['first source right', (r) => `${r.firstSourceCorrect}/${r.answerable} ${pct(r.firstSourceCorrect, r.answerable)}`],
+    ['expected phrase quoted', (r) => `${r.phraseInQuote}/${r.answerable} ${pct(r.phraseInQuote, r.answerable)}`],
+    ['both', (r) => `${r.fullyCorrect}/${r.answerable} ${pct(r.fullyCorrect, r.answerable)}`],
+    ['correct refusals', (r) => `${r.correctRefusals}/${r.outOfCorpus}`],
+    ['false refusals', (r) => `${r.falseRefusals}/${r.answerable}`],
+    ['false answers', (r) => `${r.falseAnswers}/${r.outOfCorpus}`],
+    [`recall@${RECALL_K} (article)`, (r) => r.recallAtK.toFixed(3)],
+    ['MRR (article)', (r) => r.mrr.toFixed(3)],
+    ['latency p50 / p95', (r) => `${r.latencyMs.p50} / ${r.latencyMs.p95} ms`],
+  ];
+  const names = Object.keys(reports);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const cols = names.map((name) => Math.max(name.length, ...rows.map(([, f]) => f(reports[name]!).length)));
+  const line = (label: string, cells: string[]) => `${label.padEnd(width)} | ${cells.map((c, i) => c.padEnd(cols[i]!)).join(' | ')}`;
+  const out = [line('', names), '-'.repeat(width + cols.reduce((a, b) => a + b + 3, 1))];
+  for (const [label, f] of rows) out.push(line(label, names.map((n) => f(reports[n]!))));
+  for (const name of names) {
+    for (const failure of reports[name]!.failures) out.push(`  [${name}] ${failure.q} — ${failure.why}`);
+  }
+  return out.join('\n') + '\n';
+}
