@@ -5,6 +5,7 @@
  */
 import type { Sentence } from '../chunking/types.js';
 import { terms } from '../index/terms.js';
+import { answerType, answerTypeMatch } from './answer-type.js';
 import type { IndexSnapshot, StoredArticle } from '../index/snapshot.js';
 import type { PassageHit } from '../retrieval/passage-search.js';
 import { dot } from '../retrieval/vector-math.js';
@@ -18,9 +19,11 @@ export interface ScoringWeights {
   passage: number;
   /** 1 / (1 + rank of the best passage holding the sentence). */
   rank: number;
+  /** The sentence holds an answer of the kind the question asks for (a time for "when", …). */
+  answerType: number;
 }
 
-export const DEFAULT_WEIGHTS: ScoringWeights = { sentence: 0.5, coverage: 0.3, passage: 0.2, rank: 0.05 };
+export const DEFAULT_WEIGHTS: ScoringWeights = { sentence: 0.5, coverage: 0.3, passage: 0.2, rank: 0.05, answerType: 0.05 };
 
 /** Sentences shorter than this many words (captions, labels) are never quoted. */
 export const MIN_QUOTE_WORDS = 4;
@@ -60,6 +63,7 @@ export function scoreSentences(
   weights: ScoringWeights = DEFAULT_WEIGHTS,
 ): ScoredSentence[] {
   const questionWeights = questionTerms(snapshot, question);
+  const wanted = answerType(question);
   const seen = new Set<string>();
   const scored: ScoredSentence[] = [];
   hits.forEach((hit, rank) => {
@@ -76,7 +80,11 @@ export function scoreSentences(
       const similarity = dot(queryVector, vector);
       const cover = coverage(questionWeights, text);
       const score =
-        weights.sentence * similarity + weights.coverage * cover + weights.passage * hit.dense + weights.rank / (1 + rank);
+        weights.sentence * similarity +
+        weights.coverage * cover +
+        weights.passage * hit.dense +
+        weights.rank / (1 + rank) +
+        weights.answerType * answerTypeMatch(wanted, text, question);
       scored.push({ article, sentence, text, similarity, coverage: cover, score, vector });
     }
   });

@@ -36,7 +36,7 @@ export interface PassageSearchOptions {
 
 export const DEFAULT_PASSAGE_SEARCH: PassageSearchOptions = {
   mode: 'hybrid',
-  k: 8,
+  k: 12,
   depth: 30,
   duplicateSimilarity: 0.97,
   lexicalWeight: 1,
