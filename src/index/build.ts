@@ -20,7 +20,7 @@ import { acquireBuildLock } from './build-lock.js';
 import { DEFAULT_HNSW, DOCSTORE_FILE, HNSW_FILE, HnswVectorStore, type HnswParams } from './hnsw-store.js';
 import { createGeneration, currentGeneration, publishGeneration, removeStaleGenerations } from './layout.js';
 import { LEXICAL_FILE, LexicalIndex } from './lexical-index.js';
-import { FORMAT_VERSION, modelMismatch, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { FORMAT_VERSION, modelMismatch, PIPELINE_VERSION, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { ARTICLES_FILE, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
 import { writeVectors } from './vectors-file.js';
 
@@ -84,7 +84,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       return summary(plan, previous.snapshot.manifest.counts, { chunks: 0, sentences: 0 }, corpus.warnings, false, previous.snapshot.dir, started);
     }
 
-    const articles = corpus.articles.map((article) => prepareArticle(article, previous?.snapshot, options.embeddings, chunking));
+    const unchanged = new Set(plan.unchanged);
+    const articles = corpus.articles.map((article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking));
     const embedded = await embedAll(articles, previous?.cache ?? new Map(), options);
 
     options.signal?.throwIfAborted();
@@ -149,11 +150,12 @@ interface Plan {
 function diff(articles: readonly Article[], previous: IndexSnapshot | undefined): Plan {
   const plan: Plan = { added: [], changed: [], removed: [], unchanged: [] };
   const before = previous?.manifest.articles ?? {};
+  const reread = previous !== undefined && previous.manifest.pipelineVersion !== PIPELINE_VERSION;
   const now = new Set(articles.map((a) => a.id));
   for (const article of articles) {
     const old = before[article.id];
     if (!old) plan.added.push(article.id);
-    else if (old.contentHash !== article.contentHash || old.path !== article.path) plan.changed.push(article.id);
+    else if (reread || old.contentHash !== article.contentHash || old.path !== article.path) plan.changed.push(article.id);
     else plan.unchanged.push(article.id);
   }
   plan.removed = Object.keys(before).filter((id) => !now.has(id));
@@ -172,12 +174,13 @@ interface PreparedArticle {
 function prepareArticle(
   article: Article,
   previous: IndexSnapshot | undefined,
+  unchanged: ReadonlySet<string>,
   counter: LocalEmbeddings,
   chunking: ChunkingOptions,
 ): PreparedArticle {
   const stored = previous?.article(article.id);
-  if (stored && stored.contentHash === article.contentHash && stored.path === article.path) {
-    return { article: stored, chunks: previous!.chunks.filter((c) => c.articleId === article.id) };
+  if (stored && unchanged.has(article.id)) {
+    return { article: stored, chunks: [...previous!.chunksOf(article.id)] };
   }
   const sentences = splitSentences(article);
   return { article: { ...article, sentences }, chunks: chunkArticle(article, sentences, counter, chunking) };
@@ -250,6 +253,7 @@ async function writeGeneration(
   }
   await writeManifest(dir, {
     formatVersion: FORMAT_VERSION,
+    pipelineVersion: PIPELINE_VERSION,
     model: {
       id: options.embeddings.modelId,
       quantized: options.embeddings.quantized,

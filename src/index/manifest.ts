@@ -11,6 +11,11 @@ import type { HnswParams } from './hnsw-store.js';
 /** Bump when the files' layout or meaning changes; an index of another version is rebuilt, never misread. */
 export const FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
+/**
+ * Bump when cleaning, sentence splitting or chunking changes what an article becomes: the next
+ * build then re-reads every article (vectors are still reused wherever the text is the same).
+ */
+export const PIPELINE_VERSION = 1;
 
 export interface ManifestArticle {
   path: string;
@@ -22,6 +27,7 @@ export interface ManifestArticle {
 
 export interface Manifest {
   formatVersion: number;
+  pipelineVersion: number;
   model: { id: string; quantized: boolean; dimensions: number; maxTokens: number };
   chunking: ChunkingOptions;
   hnsw: HnswParams & { space: 'cosine' };

@@ -27,6 +27,7 @@ export type ChunkMetadata = Omit<Chunk, 'text'> & { title: string; path: string;
 
 export class IndexSnapshot {
   private readonly byId: Map<string, StoredArticle>;
+  private readonly chunksByArticle = new Map<string, Chunk[]>();
   /** Row of each article's first sentence in `sentenceVectors`. */
   private readonly sentenceBase: Map<string, number>;
 
@@ -40,6 +41,11 @@ export class IndexSnapshot {
     readonly sentenceVectors: Float32Array,
   ) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
+    for (const chunk of chunks) {
+      const list = this.chunksByArticle.get(chunk.articleId);
+      if (list) list.push(chunk);
+      else this.chunksByArticle.set(chunk.articleId, [chunk]);
+    }
     this.sentenceBase = new Map();
     let base = 0;
     for (const article of articles) {
@@ -54,6 +60,11 @@ export class IndexSnapshot {
 
   article(id: string): StoredArticle | undefined {
     return this.byId.get(id);
+  }
+
+  /** The chunks of an article, in order. */
+  chunksOf(articleId: string): readonly Chunk[] {
+    return this.chunksByArticle.get(articleId) ?? [];
   }
 
   /** The vector of sentence `index` of an article (a view into the shared matrix). */

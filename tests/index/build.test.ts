@@ -107,6 +107,18 @@ describe('building the index of the seed corpus', () => {
     expect(snapshot.manifest.model.quantized).toBe(false);
   });
 
+  it('re-reads every article when the text pipeline changed, re-embedding only text it has not seen', async () => {
+    workspace = await seedWorkspace();
+    await build();
+    const dir = (await currentGeneration(workspace.indexDir))!;
+    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, pipelineVersion: 0 }));
+    const summary = await build();
+    expect(summary.changed).toHaveLength(5);
+    expect(summary.written).toBe(true);
+    expect(summary.embedded).toEqual({ chunks: 0, sentences: 0 });
+  });
+
   it('keeps the previous index intact when a build is stopped midway, and the next run completes', async () => {
     workspace = await seedWorkspace();
     await build();
