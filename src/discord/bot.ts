@@ -1,0 +1,141 @@
+/**
+ * The bot: a Library, a discord.js client and the handlers, wired together.
+ *
+ * `start()` warms the Library up (the model and index are loaded when the Library is opened; one
+ * question is run so that the model's first, slower inference happens now and not on someone's
+ * question), then logs in and waits for READY. `stop()` turns new questions away, waits (bounded) for
+ * the answers and rebuild in progress, and closes the client.
+ */
+import { Events, type Client } from 'discord.js';
+import type { DiscordConfig } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import { registerSecret } from '../core/logger.js';
+import { createClient } from './client.js';
+import { commandMap, COMMANDS, type SlashCommand } from './commands/index.js';
+import { BUTTON_HANDLERS } from './components/index.js';
+import type { AnswerLibrary, BotContext } from './context.js';
+import { interactionCreate } from './events/interaction-create.js';
+import { messageCreate } from './events/message-create.js';
+import { ready } from './events/ready.js';
+import { bindEvent } from './events/types.js';
+import { FeedbackStore } from './feedback.js';
+import { CooldownTracker } from './preconditions/cooldown.js';
+import { QuestionQueue } from './question-queue.js';
+
+/** The question used to warm the model up before login. */
+const WARM_UP_QUESTION = 'What did the Kremlin say about the meeting?';
+
+export interface BotOptions {
+  config: DiscordConfig;
+  library: AnswerLibrary;
+  logger: Logger;
+  /** A client to use instead of `createClient({ apiUrl: config.apiUrl })`. */
+  client?: Client;
+  commands?: readonly SlashCommand[];
+}
+
+export class VerbatimBot {
+  readonly client: Client;
+  readonly context: BotContext;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private accepting = true;
+  private started = false;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: BotOptions,
+    feedback: FeedbackStore,
+  ) {
+    const { config, logger } = options;
+    registerSecret(config.token);
+    this.client = options.client ?? createClient({ apiUrl: config.apiUrl });
+    this.context = {
+      library: options.library,
+      config,
+      logger,
+      queue: new QuestionQueue({ concurrency: config.maxConcurrentQuestions, maxQueued: config.maxQueuedQuestions }),
+      cooldowns: new CooldownTracker(config.cooldownSeconds),
+      feedback,
+      commands: commandMap(options.commands ?? COMMANDS),
+      buttons: BUTTON_HANDLERS,
+      accepting: () => this.accepting,
+      track: (work) => this.track(work),
+    };
+  }
+
+  /** Makes a bot (reading the feedback file); call `start()` to bring it online. */
+  static async create(options: BotOptions): Promise<VerbatimBot> {
+    const feedback = await FeedbackStore.open(options.config.feedbackFile, options.logger);
+    return new VerbatimBot(options, feedback);
+  }
+
+  /** Warms the model up, logs in, and resolves once the client is ready. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('The bot has already been started');
+    this.started = true;
+    const { logger } = this.context;
+    const warmStart = performance.now();
+    await this.options.library.ask(WARM_UP_QUESTION);
+    logger.debug({ ms: Math.round(performance.now() - warmStart) }, 'model warmed up');
+
+    const client = this.client;
+    client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+    client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+    client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
+    client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+    bindEvent(client, ready, this.context);
+    bindEvent(client, interactionCreate, this.context);
+    bindEvent(client, messageCreate, this.context);
+
+    const isReady = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    logger.info('logging in to Discord');
+    await client.login(this.options.config.token);
+    await isReady;
+  }
+
+  /**
+   * Stops taking questions, waits up to `timeoutMs` for answers (and a rebuild) in progress, writes
+   * out pending feedback, and closes the client. Safe to call more than once.
+   */
+  stop(timeoutMs = 30_000): Promise<void> {
+    this.stopping ??= this.shutdown(timeoutMs);
+    return this.stopping;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    const { logger, queue, feedback } = this.context;
+    this.accepting = false;
+    queue.close();
+    logger.info({ inFlight: this.inFlight.size, active: queue.active, pending: queue.pending }, 'stopping: finishing answers in progress');
+    const finished = await this.settled(timeoutMs);
+    if (!finished) logger.warn({ inFlight: this.inFlight.size }, `stopping: gave up waiting after ${timeoutMs} ms`);
+    await feedback.flush();
+    await this.client.destroy();
+    logger.info('stopped');
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const forget = (): void => {
+      this.inFlight.delete(work);
+    };
+    work.then(forget, forget);
+    return work;
+  }
+
+  /** Resolves true once nothing is in flight, or false after `timeoutMs`. */
+  private async settled(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+      });
+      await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+}

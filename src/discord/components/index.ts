@@ -1,0 +1,9 @@
+/** The registry of button handlers. */
+import { feedbackVote } from './feedback-vote.js';
+import { sourcesPager } from './sources-pager.js';
+import type { ButtonHandler } from './types.js';
+
+export type { ButtonHandler } from './types.js';
+
+/** Every button handler, tried in order. */
+export const BUTTON_HANDLERS: readonly ButtonHandler[] = [sourcesPager, feedbackVote];

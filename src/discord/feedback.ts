@@ -1,0 +1,183 @@
+/**
+ * 👍/👎 votes on answers, kept in an append-only JSONL file (FEEDBACK_FILE), one vote per line:
+ * `{"time", "answerId", "vote", "user", "question", "sources"}` where `user` is the SHA-256 of the
+ * voter's Discord id (no raw ids are stored) and `sources` the ids of the answer's sources.
+ *
+ * One vote per person per answer: a second vote is acknowledged but not written. The file is read
+ * at start, so this holds across restarts. The answer a vote is about is remembered in memory when
+ * it is sent; for a vote on an answer sent before a restart, its question and sources are read back
+ * from the answer message's embed (and the line is marked `recovered`).
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import type { Answer } from '../answer/types.js';
+import { sha256 } from '../core/hash.js';
+import type { Logger } from '../core/logger.js';
+import { feedbackId, type Vote } from './custom-ids.js';
+import { NOT_IN_CORPUS_TITLE } from './render/answer.js';
+import { unescapeText } from './render/sanitize.js';
+
+/** One line of the feedback file. */
+export interface FeedbackRecord {
+  time: string;
+  answerId: string;
+  vote: Vote;
+  /** SHA-256 (hex) of the voter's user id. */
+  user: string;
+  question: string;
+  /** Ids of the answer's sources, in [n] order. */
+  sources: string[];
+  /** True when the question and sources were read back from the message after a restart. */
+  recovered?: boolean;
+}
+
+/** What a vote is about. */
+export interface AnsweredQuestion {
+  question: string;
+  sources: string[];
+}
+
+/** How many answers are remembered in memory for their votes. */
+const REMEMBERED_ANSWERS = 5000;
+
+export class FeedbackStore {
+  private readonly voted = new Set<string>();
+  private readonly answers = new Map<string, AnsweredQuestion>();
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly file: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens the store, reading the votes already in `file` (a missing file is an empty one). */
+  static async open(file: string, logger: Logger): Promise<FeedbackStore> {
+    const store = new FeedbackStore(file, logger);
+    let text = '';
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    let bad = 0;
+    for (const line of text.split('\n')) {
+      if (line.trim().length === 0) continue;
+      try {
+        const record = JSON.parse(line) as Partial<FeedbackRecord>;
+        if (typeof record.answerId === 'string' && typeof record.user === 'string') store.voted.add(voteKey(record.answerId, record.user));
+        else bad++;
+      } catch {
+        bad++;
+      }
+    }
+    if (bad > 0) logger.warn({ file, lines: bad }, 'feedback file has lines that could not be read; they were skipped');
+    return store;
+  }
+
+  /** Votes read or recorded so far. */
+  get size(): number {
+    return this.voted.size;
+  }
+
+  /** Remembers an answer about to be sent and returns the id its buttons carry. */
+  remember(answer: Pick<Answer, 'question' | 'sources'>): string {
+    const answerId = randomBytes(9).toString('base64url');
+    this.answers.set(answerId, { question: answer.question, sources: answer.sources.map((s) => s.id) });
+    if (this.answers.size > REMEMBERED_ANSWERS) {
+      const oldest = this.answers.keys().next().value;
+      if (oldest !== undefined) this.answers.delete(oldest);
+    }
+    return answerId;
+  }
+
+  /** Whether this user has voted on this answer. */
+  hasVoted(answerId: string, userId: string): boolean {
+    return this.voted.has(voteKey(answerId, hashUser(userId)));
+  }
+
+  /**
+   * Records a vote, once per user and answer. `fallback` gives the answer's question and sources when
+   * the answer is not remembered (it was sent before a restart). Resolves 'duplicate' without writing
+   * when the user already voted on this answer.
+   */
+  async record(
+    answerId: string,
+    userId: string,
+    vote: Vote,
+    fallback: () => AnsweredQuestion | undefined,
+  ): Promise<'recorded' | 'duplicate'> {
+    const user = hashUser(userId);
+    const key = voteKey(answerId, user);
+    if (this.voted.has(key)) return 'duplicate';
+    this.voted.add(key);
+    const known = this.answers.get(answerId);
+    const about = known ?? fallback() ?? { question: '', sources: [] };
+    const record: FeedbackRecord = { time: new Date().toISOString(), answerId, vote, user, question: about.question, sources: about.sources };
+    if (!known) record.recovered = true;
+    try {
+      await this.append(`${JSON.stringify(record)}\n`);
+    } catch (error) {
+      this.voted.delete(key);
+      throw error;
+    }
+    return 'recorded';
+  }
+
+  /** Waits for writes in progress. */
+  async flush(): Promise<void> {
+    await this.writing;
+  }
+
+  private append(line: string): Promise<void> {
+    const write = this.writing.then(async () => {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await appendFile(this.file, line, 'utf8');
+    });
+    // Keep the chain going after a failure; the caller sees this write's error.
+    this.writing = write.catch((error: unknown) => this.logger.error({ err: error, file: this.file }, 'could not write feedback'));
+    return write;
+  }
+}
+
+/** SHA-256 (hex) of a user id, as stored in the feedback file. */
+export function hashUser(userId: string): string {
+  return sha256(userId);
+}
+
+function voteKey(answerId: string, userHash: string): string {
+  return `${answerId}:${userHash}`;
+}
+
+/** The 👍/👎 row under an answer. */
+export function feedbackButtons(answerId: string): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: feedbackId('up', answerId), emoji: { name: '👍' } },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: feedbackId('down', answerId), emoji: { name: '👎' } },
+    ],
+  };
+}
+
+/**
+ * Reads an answer's question and source ids back from its rendered embed (see render/answer.ts):
+ * the title is the question (or, for a refusal, the "You asked:" line), and each source field's
+ * value starts with its file in a code span, whose name without extension is the article id.
+ */
+export function answerFromEmbed(embed: APIEmbed | undefined): AnsweredQuestion | undefined {
+  if (!embed) return undefined;
+  let question = '';
+  if (embed.title !== undefined && embed.title !== NOT_IN_CORPUS_TITLE) question = embed.title;
+  else {
+    const asked = /^\*\*You asked:\*\* (.*)$/m.exec(embed.description ?? '');
+    if (asked?.[1] !== undefined) question = asked[1];
+  }
+  const sources: string[] = [];
+  for (const field of embed.fields ?? []) {
+    const file = /^`([^`]+)`/.exec(field.value)?.[1];
+    if (file !== undefined) sources.push(path.posix.basename(file).replace(/\.[^.]+$/, ''));
+  }
+  return { question: unescapeText(question).replace(/ …$/, ''), sources };
+}

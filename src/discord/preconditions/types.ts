@@ -1,0 +1,63 @@
+/**
+ * Preconditions (in the manner of Sapphire's): small checks a command declares and that run, in
+ * order, before it. Each looks at who is acting and where, and either lets the command run or gives
+ * the message to show (ephemerally) instead. They work on an `Actor`, so that slash commands and
+ * @mentions share them.
+ */
+import type { ChatInputCommandInteraction, Message, PermissionsBitField } from 'discord.js';
+import type { BotContext } from '../context.js';
+
+/** Who is acting, and where. */
+export interface Actor {
+  userId: string;
+  /** Undefined in DMs. */
+  guildId: string | undefined;
+  /** The member's role ids in the guild (empty in DMs). */
+  roleIds: readonly string[];
+  /** The member's guild permissions, when known (interactions always carry them in guilds). */
+  permissions: Readonly<PermissionsBitField> | undefined;
+}
+
+export type PreconditionResult = { ok: true } | { ok: false; message: string };
+
+export interface Precondition {
+  /** A name for the log. */
+  readonly name: string;
+  run(actor: Actor, ctx: BotContext): PreconditionResult;
+}
+
+/** Runs preconditions in order; the first refusal wins. */
+export function runPreconditions(
+  preconditions: readonly Precondition[],
+  actor: Actor,
+  ctx: BotContext,
+): { ok: true } | { ok: false; message: string; precondition: string } {
+  for (const precondition of preconditions) {
+    const result = precondition.run(actor, ctx);
+    if (!result.ok) return { ok: false, message: result.message, precondition: precondition.name };
+  }
+  return { ok: true };
+}
+
+/** The actor of a slash command. */
+export function actorOfInteraction(interaction: ChatInputCommandInteraction): Actor {
+  const member = interaction.member;
+  let roleIds: readonly string[] = [];
+  if (member) roleIds = Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+  return {
+    userId: interaction.user.id,
+    guildId: interaction.guildId ?? undefined,
+    roleIds,
+    permissions: interaction.memberPermissions ?? undefined,
+  };
+}
+
+/** The actor of a message (permissions are not needed for questions and are left out). */
+export function actorOfMessage(message: Message): Actor {
+  return {
+    userId: message.author.id,
+    guildId: message.guildId ?? undefined,
+    roleIds: message.member ? [...message.member.roles.cache.keys()] : [],
+    permissions: undefined,
+  };
+}

@@ -1,0 +1,69 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/core/logger.js';
+import { sha256 } from '../../src/core/hash.js';
+import { answerFromEmbed, FeedbackStore, type FeedbackRecord } from '../../src/discord/feedback.js';
+import { renderAnswer } from '../../src/discord/render/answer.js';
+import { answered, quote, refused, source } from './helpers/answers.js';
+
+const logger = createLogger({ level: 'silent' });
+let dir: string;
+let file: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'verbatim-feedback-'));
+  file = path.join(dir, 'nested', 'feedback.jsonl');
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+async function lines(): Promise<FeedbackRecord[]> {
+  const text = await readFile(file, 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as FeedbackRecord);
+}
+
+describe('FeedbackStore', () => {
+  it('records one vote per user per answer as JSONL with a hashed user id', async () => {
+    const store = await FeedbackStore.open(file, logger);
+    const answerId = store.remember(answered('Who met?', [quote('A met B.', 1)], [source(1, { id: 'art-1' })]));
+    const none = () => undefined;
+    expect(await store.record(answerId, '111111111111111111', 'up', none)).toBe('recorded');
+    expect(await store.record(answerId, '111111111111111111', 'down', none)).toBe('duplicate');
+    expect(await store.record(answerId, '222222222222222222', 'down', none)).toBe('recorded');
+    const records = await lines();
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({ answerId, vote: 'up', user: sha256('111111111111111111'), question: 'Who met?', sources: ['art-1'] });
+    expect(records[0]?.recovered).toBeUndefined();
+    expect(Number.isNaN(Date.parse(records[0]!.time))).toBe(false);
+    expect(JSON.stringify(records)).not.toContain('111111111111111111');
+  });
+
+  it('remembers votes across a restart by reading the file', async () => {
+    const first = await FeedbackStore.open(file, logger);
+    const answerId = first.remember(answered('q', [], []));
+    await first.record(answerId, '111111111111111111', 'up', () => undefined);
+    await writeFile(file, `${await readFile(file, 'utf8')}not json\n`);
+    const second = await FeedbackStore.open(file, logger);
+    expect(second.size).toBe(1);
+    expect(second.hasVoted(answerId, '111111111111111111')).toBe(true);
+    expect(await second.record(answerId, '111111111111111111', 'down', () => undefined)).toBe('duplicate');
+    expect(await second.record(answerId, '333333333333333333', 'down', () => ({ question: 'q', sources: [] }))).toBe('recorded');
+    const records = await lines();
+    expect(records).toHaveLength(2);
+    expect(records.at(-1)?.recovered).toBe(true);
+  });
+
+  it('reads an answer back from its embed after a restart', () => {
+    const embed = renderAnswer(
+      answered('Is **it** about @everyone?', [quote('Yes.', 1)], [source(1, { id: '001_x', path: 'sub/001_x.txt' }), source(2, { id: '002_y', path: '002_y.md' })]),
+    );
+    expect(answerFromEmbed(embed)).toEqual({ question: 'Is **it** about @everyone?', sources: ['001_x', '002_y'] });
+    const refusal = renderAnswer(refused('Who painted the Mona Lisa?', [source(1, { id: '003_z', path: '003_z.txt' })]));
+    expect(answerFromEmbed(refusal)).toEqual({ question: 'Who painted the Mona Lisa?', sources: ['003_z'] });
+  });
+});

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { NOT_IN_CORPUS_TITLE, renderAnswer } from '../../src/discord/render/answer.js';
+import { answered, embedViolations, quote, refused, source } from './helpers/answers.js';
+
+const KREMLIN = 'The Kremlin said the meeting was useful.';
+const ENVOY = 'The envoy met Putin in Moscow on Wednesday.';
+
+describe('renderAnswer: an answer', () => {
+  const answer = answered(
+    'What did the Kremlin say?',
+    [quote(KREMLIN, 1), quote(ENVOY, 2), quote('Talks will continue next week.', 1)],
+    [source(1, { url: 'https://example.com/kremlin', outlet: 'NDTV', published: '2025-08-06' }), source(2)],
+  );
+  const embed = renderAnswer(answer);
+
+  it('puts the question in the title and each quote in a block quote followed by its [n]', () => {
+    expect(embed.title).toBe('What did the Kremlin say?');
+    expect(embed.description).toBe(
+      [`> ${KREMLIN} [1]`, `> ${ENVOY} [2]`, '> Talks will continue next week. [1]'].join('\n\n'),
+    );
+  });
+
+  it('lists the numbered sources with title, file, outlet, date and the link in <> (no preview)', () => {
+    expect(embed.fields).toEqual([
+      { name: '[1] Article number 1', value: '`001_article.txt` · NDTV · 2025-08-06\n<https://example.com/kremlin>' },
+      { name: '[2] Article number 2', value: '`002_article.txt`' },
+    ]);
+  });
+
+  it('shows the timing and the index generation in the footer', () => {
+    expect(embed.footer?.text).toContain('42 ms');
+    expect(embed.footer?.text).toContain('gen-000001');
+    expect(embedViolations(embed)).toEqual([]);
+  });
+
+  it('quotes every line of a multi-line quote and puts [n] after the last', () => {
+    const multi = renderAnswer(answered('q', [quote('First line.\nSecond line.', 1)], [source(1)]));
+    expect(multi.description).toBe('> First line.\n> Second line. [1]');
+  });
+
+  it('leaves out links that are not http(s) or are malformed', () => {
+    for (const url of ['javascript:alert(1)', 'not a url', 'ftp://example.com/x', 'https://exa mple.com/']) {
+      const e = renderAnswer(answered('q', [quote('A.', 1)], [source(1, { url })]));
+      expect(e.fields?.[0]?.value).toBe('`001_article.txt`');
+    }
+  });
+});
+
+describe('renderAnswer: untrusted text is inert', () => {
+  it('escapes markdown in quotes, titles and the echoed question', () => {
+    const text = '**Bold** claim with _italics_, __underline__, ~~strike~~, ||spoiler||, `code` and [a link](https://evil.example).';
+    const embed = renderAnswer(
+      answered('Is **this** _bold_?', [quote(text, 1), quote('# Not a heading\n- not a list\n> not a quote\n-# not subtext', 1)], [source(1, { title: '*Star* ~~title~~' })]),
+    );
+    expect(embed.title).toBe('Is \\*\\*this\\*\\* \\_bold\\_?');
+    const description = embed.description ?? '';
+    expect(description).toContain('\\*\\*Bold\\*\\*');
+    expect(description).toContain('\\_italics\\_');
+    expect(description).toContain('\\_\\_underline\\_\\_');
+    expect(description).toContain('\\~\\~strike\\~\\~');
+    expect(description).toContain('\\|\\|spoiler\\|\\|');
+    expect(description).toContain('\\`code\\`');
+    expect(description).toContain('\\[a link](https://evil.example)');
+    expect(description).toContain('> \\# Not a heading');
+    expect(description).toContain('> \\- not a list');
+    expect(description).toContain('> \\> not a quote');
+    expect(description).toContain('> \\-# not subtext');
+    expect(embed.fields?.[0]?.name).toBe('[1] \\*Star\\* \\~\\~title\\~\\~');
+  });
+
+  it('neutralises @everyone, @here, user and role mentions', () => {
+    const text = 'Hello @everyone and @here, ping <@123456789012345678>, <@!123456789012345678> and <@&223456789012345678>.';
+    const embed = renderAnswer(answered(`${text}?`, [quote(text, 1)], [source(1, { title: '@everyone read this', outlet: '<@&223456789012345678>' })]));
+    const all = JSON.stringify(embed);
+    expect(all).not.toMatch(/@everyone|@here/);
+    expect(all).not.toMatch(/<@!?\d+>|<@&\d+>/);
+    expect(embed.description).toContain('@\u200beveryone');
+    expect(embed.description).toContain('<\u200b@123456789012345678>');
+    expect(embed.description).toContain('<\u200b@&223456789012345678>');
+  });
+});
+
+describe('renderAnswer: a refusal', () => {
+  it('is a "Not in the corpus" embed echoing the question, with the nearest sources', () => {
+    const embed = renderAnswer(refused('Who painted the Mona Lisa?', [source(1), source(2, { url: 'https://example.com/2' })]));
+    expect(embed.title).toBe(NOT_IN_CORPUS_TITLE);
+    expect(embed.description).toContain('**You asked:** Who painted the Mona Lisa?');
+    expect(embed.description).toContain('nearest sources');
+    expect(embed.fields?.map((f) => f.name)).toEqual(['[1] Article number 1', '[2] Article number 2']);
+    expect(embed.fields?.[1]?.value).toContain('<https://example.com/2>');
+    expect(embed.footer?.text).toContain('30 ms');
+    expect(embedViolations(embed)).toEqual([]);
+  });
+
+  it('does not promise nearest sources when there are none', () => {
+    const embed = renderAnswer(refused('Who painted the Mona Lisa?', []));
+    expect(embed.description).not.toContain('nearest sources');
+    expect(embed.fields).toBeUndefined();
+  });
+
+  it('renders an empty question as a prompt to ask', () => {
+    const embed = renderAnswer({
+      ...refused('', []),
+      refusal: { reason: 'empty', message: 'Ask a question about the articles, for example: "What did the Kremlin say about a meeting?"' },
+    });
+    expect(embed.title).not.toBe(NOT_IN_CORPUS_TITLE);
+    expect(embed.description).toContain('Ask a question');
+    expect(embedViolations(embed)).toEqual([]);
+  });
+});
+
+describe('renderAnswer: Discord limits always hold', () => {
+  const sentence = (i: number): string => `Sentence number ${i} of a very long quoted passage goes on and on about the summit. `;
+  const longText = (n: number): string => Array.from({ length: n }, (_, i) => sentence(i)).join('');
+
+  it('trims an answer far over every limit to within all of them', () => {
+    const sources = Array.from({ length: 40 }, (_, i) =>
+      source(i + 1, {
+        title: `A very long title ${'word '.repeat(300)}`,
+        path: `${'dir/'.repeat(100)}${i}.txt`,
+        url: `https://example.com/${'x'.repeat(3000)}`,
+        outlet: 'O'.repeat(2000),
+        published: 'P'.repeat(2000),
+      }),
+    );
+    const quotes = Array.from({ length: 8 }, (_, i) => quote(longText(80), (i % 40) + 1));
+    const answer = answered(`Q ${'why '.repeat(2000)}?`, quotes, sources, {
+      index: { generation: 'g'.repeat(5000), builtAt: 'now' },
+    });
+    const embed = renderAnswer(answer);
+    expect(embedViolations(embed)).toEqual([]);
+    expect([...(embed.title ?? '')].length).toBeLessThanOrEqual(256);
+    expect([...(embed.description ?? '')].length).toBeLessThanOrEqual(4096);
+    expect(embed.fields?.length ?? 0).toBeLessThanOrEqual(25);
+    for (const field of embed.fields ?? []) {
+      expect([...field.name].length).toBeLessThanOrEqual(256);
+      expect([...field.value].length).toBeLessThanOrEqual(1024);
+    }
+    expect([...(embed.footer?.text ?? '')].length).toBeLessThanOrEqual(2048);
+    expect(embed.title?.endsWith('…')).toBe(true);
+    // The first quote is shown (cut at a sentence boundary, ellipsis inside the quote), and the cut is noted.
+    const description = embed.description ?? '';
+    expect(description.startsWith('> Sentence number 0 ')).toBe(true);
+    expect(description).toMatch(/\. … \[1\]\n\n\*Trimmed to fit Discord’s limits\.\*$/);
+    expect(embed.footer?.text).toMatch(/more sources not listed/);
+  });
+
+  it('keeps whole quotes and drops the ones that do not fit, saying so', () => {
+    const quotes = [quote(longText(20), 1), quote(longText(20), 2), quote(longText(60), 3)];
+    const embed = renderAnswer(answered('q', quotes, [source(1), source(2), source(3)]));
+    const description = embed.description ?? '';
+    expect(embedViolations(embed)).toEqual([]);
+    expect(description).toContain(' [1]\n\n> ');
+    expect(description).toContain(' [2]');
+    expect(description).toContain('Trimmed to fit');
+  });
+
+  it('stays within limits when escaping makes the text longer, without splitting an escape', () => {
+    const stars = '*_~|`'.repeat(2000);
+    const embed = renderAnswer(answered(stars, [quote(stars, 1)], [source(1, { title: stars })]));
+    expect(embedViolations(embed)).toEqual([]);
+    expect(embed.description).not.toMatch(/(^|[^\\])(\\\\)*\\ …/);
+  });
+
+  it('never splits a surrogate pair', () => {
+    const emoji = '🙂'.repeat(5000);
+    const embed = renderAnswer(answered(emoji, [quote(emoji, 1)], [source(1, { title: emoji })]));
+    expect(embedViolations(embed)).toEqual([]);
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    expect(JSON.stringify(embed.title)).not.toMatch(lone);
+    expect(embed.description).not.toMatch(lone);
+    expect(embed.fields?.[0]?.name).not.toMatch(lone);
+  });
+
+  it('holds for arbitrary answers (property)', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 3000 });
+    const ref = fc.record({
+      title: text,
+      path: fc.string({ maxLength: 400 }),
+      url: fc.option(fc.webUrl(), { nil: undefined }),
+      outlet: fc.option(text, { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 5000 }), fc.array(text, { maxLength: 10 }), fc.array(ref, { minLength: 1, maxLength: 30 }), (question, texts, refs) => {
+        const sources = refs.map((r, i) => source(i + 1, { title: r.title, path: r.path, ...(r.url ? { url: r.url } : {}), ...(r.outlet ? { outlet: r.outlet } : {}) }));
+        const quotes = texts.map((t, i) => quote(t, (i % sources.length) + 1));
+        expect(embedViolations(renderAnswer(answered(question, quotes, sources)))).toEqual([]);
+        expect(embedViolations(renderAnswer(refused(question, sources)))).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
