@@ -6,11 +6,19 @@
  */
 export type AnswerType = 'time' | 'number' | 'person' | 'place' | 'reason' | 'other';
 
+const PLACE_NOUNS =
+  'city|town|village|country|county|state|province|region|area|district|continent|island|river|lake|sea|ocean|mountain|location|place|street|building|nation';
+const PERSON_NOUNS =
+  'person|people|man|woman|king|queen|emperor|president|leader|scientist|mathematician|physicist|chemist|author|writer|poet|artist|composer|architect|philosopher|player|general|pope|bishop|ruler';
+
 const QUESTION_PATTERNS: [RegExp, AnswerType][] = [
-  [/\b(?:when|what (?:year|day|month|date|time)|how long ago|since when)\b/iu, 'time'],
-  [/\bhow (?:many|much|old|far|long|large|big|high)\b|\bwhat (?:percentage|share|number|proportion)\b/iu, 'number'],
-  [/\b(?:who|whom|whose)\b/iu, 'person'],
-  [/\bwhere\b/iu, 'place'],
+  [/\b(?:when|(?:what|which) (?:year|day|month|date|time|century|decade|era|period|season)|how long ago|since when)\b/iu, 'time'],
+  [
+    /\bhow (?:many|much|old|far|long|large|big|high|tall|wide|deep|heavy|fast|often)\b|\bwhat (?:percentage|percent|share|number|proportion|amount|population)\b|\b(?:number|percentage|proportion|population|amount) of\b/iu,
+    'number',
+  ],
+  [new RegExp(`\\b(?:who|whom|whose)\\b|\\b(?:what|which) (?:\\w+ )?(?:${PERSON_NOUNS})\\b`, 'iu'), 'person'],
+  [new RegExp(`\\bwhere\\b|\\b(?:what|which) (?:\\w+ )?(?:${PLACE_NOUNS})\\b`, 'iu'), 'place'],
   [/\bwhy\b|\bwhat (?:is|was) the reason\b/iu, 'reason'],
 ];
 

@@ -14,6 +14,9 @@ import { SourceList } from './sources.js';
 import type { Answer, Quote, RefusalReason } from './types.js';
 import path from 'node:path';
 
+/** What the engine needs of the embedding model: one query vector per question. */
+export type QueryEmbedder = Pick<LocalEmbeddings, 'embedOne'>;
+
 export interface EngineOptions {
   refusalThreshold: number;
   search: PassageSearchOptions;
@@ -25,7 +28,7 @@ export interface EngineOptions {
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   refusalThreshold: DEFAULT_REFUSAL_THRESHOLD,
-  search: DEFAULT_PASSAGE_SEARCH,
+  search: { ...DEFAULT_PASSAGE_SEARCH, k: 30, depth: 60 },
   weights: DEFAULT_WEIGHTS,
   selection: DEFAULT_SELECTION,
   nearestSources: 3,
@@ -43,7 +46,7 @@ export class AnswerEngine {
 
   constructor(
     readonly snapshot: IndexSnapshot,
-    private readonly embeddings: LocalEmbeddings,
+    private readonly embeddings: QueryEmbedder,
     options: Partial<EngineOptions> = {},
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -76,7 +79,7 @@ export class AnswerEngine {
 
     const selectStart = performance.now();
     const ranked = scoreSentences(this.snapshot, hits, question.text, queryVector, this.options.weights);
-    const confidence = ranked[0]?.score ?? 0;
+    const confidence = ranked[0]?.evidence ?? 0;
     if (confidence < this.options.refusalThreshold) {
       timings.selectMs = round(performance.now() - selectStart);
       return finish(refusal('not-in-corpus', this.nearest(hits), confidence));

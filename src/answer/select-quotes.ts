@@ -1,20 +1,25 @@
 /**
- * Picks the quotes: the best-scoring sentence, then up to `maxQuotes - 1` more that score
- * nearly as well and do not repeat one already taken. Two picks that are adjacent sentences of
- * the same paragraph become one quote, read in article order.
+ * Picks the quotes: the best-scoring sentence, then, in score order, more whose evidence (how
+ * strongly they bear on the question, on a fixed scale) comes near the best one's and that do
+ * not repeat one already taken, until there are `maxQuotes` quotes. A pick that is the neighbour of
+ * a taken sentence in the same paragraph joins it, so one quote may be a run of up to
+ * `maxRunSentences` adjacent sentences, read in article order (a sentence and the one that
+ * finishes its thought are quoted together rather than as two quotes).
  */
 import { dot } from '../retrieval/vector-math.js';
-import type { ScoredSentence } from './sentence-scoring.js';
+import { sameBlock, type ScoredSentence } from './sentence-scoring.js';
 
 export interface SelectionOptions {
   maxQuotes: number;
-  /** A further quote must score at least this share of the best one. */
-  relativeScore: number;
+  /** A further pick's evidence must be at least this share of the first pick's. */
+  relativeEvidence: number;
   /** Sentences at least this similar to a taken one are repeats. */
   duplicateSimilarity: number;
+  /** The most adjacent sentences one quote may join. */
+  maxRunSentences: number;
 }
 
-export const DEFAULT_SELECTION: SelectionOptions = { maxQuotes: 3, relativeScore: 0.8, duplicateSimilarity: 0.9 };
+export const DEFAULT_SELECTION: SelectionOptions = { maxQuotes: 3, relativeEvidence: 0.75, duplicateSimilarity: 0.9, maxRunSentences: 2 };
 
 /** One quote: a sentence or a run of adjacent sentences of one article. */
 export interface Selected {
@@ -25,35 +30,24 @@ export interface Selected {
 export function selectQuotes(ranked: readonly ScoredSentence[], options: SelectionOptions = DEFAULT_SELECTION): Selected[] {
   const best = ranked[0];
   if (!best) return [];
+  const runs: Selected[] = [];
   const taken: ScoredSentence[] = [];
   for (const candidate of ranked) {
-    if (taken.length >= options.maxQuotes) break;
-    if (candidate.score < best.score * options.relativeScore) break;
+    if (candidate.evidence < best.evidence * options.relativeEvidence) continue;
     if (taken.some((t) => t.text === candidate.text || dot(t.vector, candidate.vector) >= options.duplicateSimilarity)) continue;
-    taken.push(candidate);
-  }
-  return mergeAdjacent(taken);
-}
-
-/** Joins picks that are consecutive sentences of the same block; keeps the order of the best pick in each run. */
-function mergeAdjacent(taken: ScoredSentence[]): Selected[] {
-  const runs: Selected[] = [];
-  for (const pick of taken) {
-    const run = runs.find((r) => r.sentences.some((s) => adjacent(s, pick)));
+    const run = runs.find((r) => r.sentences.length < options.maxRunSentences && r.sentences.some((s) => adjacent(s, candidate)));
     if (run) {
-      run.sentences.push(pick);
+      run.sentences.push(candidate);
       run.sentences.sort((a, b) => a.sentence.index - b.sentence.index);
-      run.score = Math.max(run.score, pick.score);
-    } else {
-      runs.push({ sentences: [pick], score: pick.score });
-    }
+    } else if (runs.length < options.maxQuotes) {
+      runs.push({ sentences: [candidate], score: candidate.score });
+    } else continue;
+    taken.push(candidate);
+    if (runs.length >= options.maxQuotes && runs.every((r) => r.sentences.length >= options.maxRunSentences)) break;
   }
   return runs;
 }
 
 function adjacent(a: ScoredSentence, b: ScoredSentence): boolean {
-  if (a.article.id !== b.article.id || Math.abs(a.sentence.index - b.sentence.index) !== 1) return false;
-  const [first, second] = a.sentence.index < b.sentence.index ? [a, b] : [b, a];
-  const gap = a.article.text.slice(first.sentence.end, second.sentence.start);
-  return !gap.includes('\n\n');
+  return a.article.id === b.article.id && Math.abs(a.sentence.index - b.sentence.index) === 1 && sameBlock(a.article, a.sentence.index, b.sentence.index);
 }

@@ -131,7 +131,7 @@ async function openPrevious(
 
 function vectorCache(snapshot: IndexSnapshot): Map<string, Float32Array> {
   const cache = new Map<string, Float32Array>();
-  snapshot.chunks.forEach((chunk, label) => cache.set(sha256(embeddingInput(chunk)), snapshot.store.vector(label)));
+  snapshot.chunks.forEach((chunk, label) => cache.set(sha256(embeddingInput(chunk)), snapshot.chunkVector(label)));
   for (const article of snapshot.articles) {
     for (const sentence of article.sentences) {
       cache.set(sha256(article.text.slice(sentence.start, sentence.end)), snapshot.sentenceVector(article.id, sentence.index));

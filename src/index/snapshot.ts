@@ -28,6 +28,8 @@ export type ChunkMetadata = Omit<Chunk, 'text'> & { title: string; path: string;
 export class IndexSnapshot {
   private readonly byId: Map<string, StoredArticle>;
   private readonly chunksByArticle = new Map<string, Chunk[]>();
+  /** Chunk vectors read from the store so far (the store copies a vector on every read). */
+  private readonly chunkVectors: (Float32Array | undefined)[];
   /** Row of each article's first sentence in `sentenceVectors`. */
   private readonly sentenceBase: Map<string, number>;
 
@@ -41,6 +43,7 @@ export class IndexSnapshot {
     readonly sentenceVectors: Float32Array,
   ) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
+    this.chunkVectors = new Array<Float32Array | undefined>(chunks.length);
     for (const chunk of chunks) {
       const list = this.chunksByArticle.get(chunk.articleId);
       if (list) list.push(chunk);
@@ -60,6 +63,11 @@ export class IndexSnapshot {
 
   article(id: string): StoredArticle | undefined {
     return this.byId.get(id);
+  }
+
+  /** The (normalised) vector of chunk `label`, read from the store once and kept. */
+  chunkVector(label: number): Float32Array {
+    return (this.chunkVectors[label] ??= this.store.vector(label));
   }
 
   /** The chunks of an article, in order. */

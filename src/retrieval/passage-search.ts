@@ -58,7 +58,7 @@ export function searchPassages(
   const hits: PassageHit[] = [];
   const vectors: Float32Array[] = [];
   for (const [label, score] of fused) {
-    const vector = snapshot.store.vector(label as number);
+    const vector = snapshot.chunkVector(label as number);
     if (vectors.some((kept) => dot(kept, vector) >= options.duplicateSimilarity)) continue;
     vectors.push(vector);
     hits.push({
