@@ -7,6 +7,7 @@ import type { BaseConfig } from '../core/config.js';
 import { IndexError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
+import { buildIndexInWorker } from '../index/build-in-worker.js';
 import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
 import { AnswerEngine, type EngineOptions } from './engine.js';
 import type { Answer } from './types.js';
@@ -17,6 +18,14 @@ export interface LibraryOptions {
   /** Build the index first when none exists (otherwise opening fails with a hint). */
   buildIfMissing?: boolean;
   onBuildProgress?: BuildOptions['onProgress'];
+}
+
+export interface RebuildOptions {
+  /** Rebuild from scratch instead of incrementally. */
+  full?: boolean;
+  onProgress?: BuildOptions['onProgress'];
+  /** Awaited once the new index is written and loaded, just before it replaces the live one. */
+  beforeSwap?: (summary: BuildSummary) => Promise<void> | void;
 }
 
 /** An article as listed by the front ends. */
@@ -82,15 +91,24 @@ export class Library {
   }
 
   /**
-   * Runs the (incremental) build and swaps the new index in. Questions keep being answered from
-   * the old index until then. A second call while one runs joins the running one.
+   * Runs the (incremental) build in a worker thread and swaps the new index in. Questions keep
+   * being answered from the old index meanwhile, without waiting for the model. A second call
+   * while one runs joins the running one.
    */
-  async rebuild(options: { full?: boolean; onProgress?: BuildOptions['onProgress'] } = {}): Promise<BuildSummary> {
+  async rebuild(options: RebuildOptions = {}): Promise<BuildSummary> {
     if (this.rebuilding) return this.rebuilding;
     this.rebuilding = (async () => {
-      const summary = await buildIndex({ ...buildOptions(this.options, this.embeddings, options.full ?? false), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      const { config } = this.options;
+      const summary = await buildIndexInWorker(
+        {
+          model: { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized },
+          build: { corpusDir: config.corpusDir, indexDir: config.indexDir, full: options.full ?? false },
+        },
+        options.onProgress,
+      );
       if (summary.written) {
         const snapshot = await IndexSnapshot.open(this.options.config.indexDir, this.embeddings);
+        await options.beforeSwap?.(summary);
         this.engine = new AnswerEngine(snapshot, this.embeddings, this.options.engine);
       }
       return summary;

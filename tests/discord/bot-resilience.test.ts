@@ -15,10 +15,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InteractionResponseType, MessageFlags, type APIEmbed, type APIUser } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Library } from '../../src/answer/library.js';
+import type { Library, RebuildOptions } from '../../src/answer/library.js';
 import type { Answer } from '../../src/answer/types.js';
 import { BUSY_MESSAGE, ERROR_MESSAGE, STOPPING_MESSAGE } from '../../src/discord/render/notices.js';
-import { buildIndex } from '../../src/index/build.js';
+import { buildIndex, type BuildSummary } from '../../src/index/build.js';
 import type { InjectedInteraction, RecordedRequest } from '../support/discord-standin.js';
 import { startDiscordStandin } from '../support/discord-standin.js';
 import { MODEL_DIR } from '../support/env.js';
@@ -100,16 +100,22 @@ class GenerationLibrary extends TestLibrary {
     call.cited = answer.index.generation;
     return answer;
   }
+
+  /** When set, the rebuild waits for it after building and before swapping the new index in. */
+  beforeSwap: (() => Promise<void>) | undefined;
+
+  override rebuild(options: RebuildOptions = {}): Promise<BuildSummary> {
+    return super.rebuild(this.beforeSwap ? { ...options, beforeSwap: this.beforeSwap } : options);
+  }
 }
 
 /**
- * A new article of distinct sentences. Kept small: embedding runs on the main thread and blocks the
- * event loop for the whole batch (about 2 s for 60 such sentences on a busy 2-core machine), which would
- * delay acknowledgements towards Discord's 3-second limit.
+ * A new article of 60 distinct sentences. The rebuild embeds it in a worker thread, so the bot keeps
+ * acknowledging questions meanwhile (on the main thread this blocked the event loop for about 2 s).
  */
 function ferryArticle(): string {
   const lines = ['Ferry Traffic to Vardø', ''];
-  for (let i = 1; i <= 15; i++) {
+  for (let i = 1; i <= 60; i++) {
     lines.push(
       `On day ${i} of the winter timetable, ferry number ${i} of the Tromsø harbour authority carried ${100 + i * 7} passengers and ${i * 3} cars to the island of Vardø.`,
     );
@@ -197,30 +203,21 @@ describe('re-indexing while questions keep arriving', () => {
     const edited = corpus.library.articles().find((a) => a.id.startsWith('004'))!;
     await appendFile(path.join(corpus.corpusDir, edited.path), '\n\nThe Kremlin later said the summit venue would be announced by the envoy in Reykjavik on Friday.\n');
     await addArticle(corpus.corpusDir, '950_ferries.txt', ferryArticle());
-    // The rebuild is held at its embedding step (after it has read the corpus, before it writes and swaps
-    // in the new index) until a few more questions have been answered meanwhile.
-    const embeddings = corpus.library.embeddings;
-    const embedMany = embeddings.embedMany;
+    // The rebuild is held once the new index is built, before it is swapped in, until a few more
+    // questions have been answered meanwhile (the build itself runs in a worker thread).
     const release = new Gate();
     let building!: () => void;
     const buildHeld = new Promise<void>((resolve) => (building = resolve));
-    embeddings.embedMany = async (texts, onProgress) => {
-      // Only the build passes a progress callback; questions (embedOne) go straight through.
-      if (onProgress) {
-        building();
-        await release.opened;
-      }
-      return embedMany.call(embeddings, texts, onProgress);
+    library.beforeSwap = async () => {
+      building();
+      await release.opened;
     };
-    onTestFinished(() => {
-      release.open();
-      embeddings.embedMany = embedMany;
-    });
+    onTestFinished(() => release.open());
 
     const beforeReindex = injected.length;
     const reindex = standin.sendSlashCommand({ name: 'reindex', user: standin.users.moderator });
     expect(bodyOf(await whilePumping(waitForCallback(standin, reindex))).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
-    await whilePumping(within(buildHeld, WAIT_MS, 'the rebuild to start embedding'));
+    await whilePumping(within(buildHeld, WAIT_MS, 'the rebuild to finish building'));
     const duringFrom = injected.length;
     await whilePumping(reached(duringFrom + DURING));
     await deferredThenEdited(running, injected[duringFrom + DURING - 1]!);
