@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +101,29 @@ describe('command line', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error: .*empty/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('evaluation harness', () => {
+  it('reports every mode side by side as JSON; hybrid gets every dev question right', async () => {
+    const file = path.resolve(PROJECT_ROOT, '../shared/eval/dev-questions.json');
+    const result = await script('eval', [file, '--json', '--index', 'idx', '--corpus', 'corpus']);
+    expect(result.code).toBe(0);
+    const reports = JSON.parse(result.stdout) as Record<string, { answerable: number; fullyCorrect: number; correctRefusals: number; outOfCorpus: number; mrr: number; recallAtK: number; latencyMs: { p50: number } }>;
+    expect(Object.keys(reports)).toEqual(['dense', 'lexical', 'hybrid']);
+    const hybrid = reports.hybrid!;
+    expect(hybrid.fullyCorrect).toBe(hybrid.answerable);
+    expect(hybrid.correctRefusals).toBe(hybrid.outOfCorpus);
+    expect(hybrid.recallAtK).toBe(1);
+    expect(hybrid.fullyCorrect).toBeGreaterThanOrEqual(Math.max(reports.dense!.fullyCorrect, reports.lexical!.fullyCorrect));
+    expect(hybrid.latencyMs.p50).toBeGreaterThan(0);
+  });
+
+  it('rejects a questions file of the wrong shape, saying where', async () => {
+    const bad = path.join(workspace.root, 'bad.json');
+    await writeFile(bad, JSON.stringify([{ question: 'x' }]));
+    const result = await script('eval', [bad, '--index', 'idx', '--corpus', 'corpus']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/not in the expected form: at 0\.q/);
   });
 });
