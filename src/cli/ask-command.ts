@@ -57,6 +57,8 @@ export async function askCommand(argv: readonly string[]): Promise<number> {
     print(await library.ask(question));
     return 0;
   }
+  // The model's first inference is the slowest; take it now rather than on the first question.
+  await library.ask('warm-up');
   const interactive = process.stdin.isTTY === true && !flags.json;
   const lines = createInterface({ input: process.stdin, ...(interactive ? { output: process.stdout, prompt: 'ask> ' } : {}) });
   if (interactive) {
