@@ -4,13 +4,11 @@
  * (JSONL); on a terminal, an interactive prompt. The model and index load once either way.
  */
 import { createInterface } from 'node:readline';
-import path from 'node:path';
 import { Command } from 'commander';
 import { engineOptions } from '../answer/engine.js';
-import { Library } from '../answer/library.js';
 import type { Answer } from '../answer/types.js';
-import { loadAnswerConfig, loadBaseConfig, loadDotenv } from '../core/config.js';
-import { buildProgressReporter } from './progress.js';
+import { loadAnswerConfig } from '../core/config.js';
+import { cliConfig, openCliLibrary } from './cli-library.js';
 import { renderAnswer } from './render-answer.js';
 
 interface AskFlags {
@@ -33,24 +31,8 @@ export async function askCommand(argv: readonly string[]): Promise<number> {
   const flags = program.opts<AskFlags>();
   const question = (program.args as string[]).join(' ');
 
-  await loadDotenv();
-  const config = loadBaseConfig();
-  const answerConfig = loadAnswerConfig();
-  const progress = buildProgressReporter();
-  const library = await Library.open({
-    config: {
-      ...config,
-      corpusDir: flags.corpus ? path.resolve(flags.corpus) : config.corpusDir,
-      indexDir: flags.index ? path.resolve(flags.index) : config.indexDir,
-    },
-    engine: engineOptions(answerConfig),
-    buildIfMissing: flags.build !== false,
-    onBuildProgress: (event) => {
-      if (event.phase === 'scan') process.stderr.write('No index yet: building it first.\n');
-      progress.onProgress(event);
-    },
-  });
-  progress.stop();
+  const config = await cliConfig(flags);
+  const library = await openCliLibrary(config, { engine: engineOptions(loadAnswerConfig()), buildIfMissing: flags.build !== false });
 
   const print = (answer: Answer) => process.stdout.write(flags.json ? JSON.stringify(answer) + '\n' : renderAnswer(answer));
   if (question.trim().length > 0) {

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { AnswerEngine, DEFAULT_ENGINE_OPTIONS, engineOptions } from '../answer/engine.js';
-import { Library } from '../answer/library.js';
-import { loadAnswerConfig, loadBaseConfig, loadDotenv } from '../core/config.js';
+import { loadAnswerConfig } from '../core/config.js';
+import { cliConfig, openCliLibrary } from './cli-library.js';
 import type { RetrievalMode } from '../retrieval/passage-search.js';
 import { scoreRun, type EvalReport, type QuestionResult } from './eval-metrics.js';
 import { readEvalQuestions, type EvalQuestion } from './eval-questions.js';
@@ -28,16 +28,7 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   const flags = program.opts<{ mode: RetrievalMode | 'all'; json?: boolean; index?: string; corpus?: string }>();
   const questions = await readEvalQuestions(path.resolve(program.args[0]!));
 
-  await loadDotenv();
-  const config = loadBaseConfig();
-  const library = await Library.open({
-    config: {
-      ...config,
-      corpusDir: flags.corpus ? path.resolve(flags.corpus) : config.corpusDir,
-      indexDir: flags.index ? path.resolve(flags.index) : config.indexDir,
-    },
-    buildIfMissing: true,
-  });
+  const library = await openCliLibrary(await cliConfig(flags), { buildIfMissing: true });
   const modes = flags.mode === 'all' ? MODES : [flags.mode];
   const base = { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) };
   const reports: Record<string, EvalReport> = {};

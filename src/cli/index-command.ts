@@ -3,11 +3,10 @@
  * prints what changed.
  */
 import { Command } from 'commander';
-import { loadBaseConfig, loadDotenv } from '../core/config.js';
+import { cliConfig } from './cli-library.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildSummary } from '../index/build.js';
 import { buildProgressReporter } from './progress.js';
-import path from 'node:path';
 
 export async function indexCommand(argv: readonly string[]): Promise<number> {
   const program = new Command('index')
@@ -19,10 +18,8 @@ export async function indexCommand(argv: readonly string[]): Promise<number> {
   program.parse(argv, { from: 'user' });
   const flags = program.opts<{ corpus?: string; out?: string; full?: boolean }>();
 
-  await loadDotenv();
-  const config = loadBaseConfig();
-  const corpusDir = flags.corpus ? path.resolve(flags.corpus) : config.corpusDir;
-  const indexDir = flags.out ? path.resolve(flags.out) : config.indexDir;
+  const config = await cliConfig({ corpus: flags.corpus, index: flags.out });
+  const { corpusDir, indexDir } = config;
 
   const progress = buildProgressReporter();
   process.stderr.write(`Loading the embedding model ${config.modelId}${config.modelDir ? ` from ${config.modelDir}` : ''}\n`);
