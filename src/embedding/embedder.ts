@@ -1,11 +1,11 @@
 /**
- * Local sentence embeddings with transformers.js, as a LangChain `Embeddings`.
+ * Local sentence embeddings (transformers.js tokenizer, onnxruntime session), as a LangChain `Embeddings`.
  *
  * Texts are tokenized once, truncated to the model's limit, sorted by length and run in
  * batches (so a batch pads to similar lengths), mean-pooled and normalised.
  */
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
-import { Tensor } from '@xenova/transformers';
+import ort from 'onnxruntime-node';
 import type { TokenCounter } from '../chunking/types.js';
 import { ModelError } from '../core/errors.js';
 import { meanPoolNormalized } from './mean-pool.js';
@@ -100,11 +100,14 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
       attention.fill(1n, row * tokens, row * tokens + ids.length);
     });
     const shape = [batch.length, tokens];
-    const output = (await this.loaded.model({
-      input_ids: new Tensor('int64', inputIds, shape),
-      attention_mask: new Tensor('int64', attention, shape),
-      token_type_ids: new Tensor('int64', new BigInt64Array(size), shape),
-    })) as { last_hidden_state?: { data: unknown; dims: number[] } };
+    const session = this.loaded.session;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', inputIds, shape),
+      attention_mask: new ort.Tensor('int64', attention, shape),
+    };
+    // BERT-style graphs also take segment ids (all 0 for one text); others do not.
+    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(size), shape);
+    const output = await session.run(feeds);
     const hidden = output.last_hidden_state;
     if (!hidden || !(hidden.data instanceof Float32Array)) {
       throw new ModelError(`The model ${this.modelId} did not return last_hidden_state as float32.`);

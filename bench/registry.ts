@@ -1,0 +1,12 @@
+/** Every benchmark, in the order they run. */
+import { coldStart } from './cold-start.js';
+import { embeddingThroughput } from './embedding-throughput.js';
+import { hnswRecall } from './hnsw-recall.js';
+import { indexBuild } from './index-build.js';
+import type { Benchmark } from './lib/types.js';
+import { memory } from './memory.js';
+import { peer } from './peer.js';
+import { quality } from './quality.js';
+import { queryLatency } from './query-latency.js';
+
+export const BENCHMARKS: Benchmark[] = [embeddingThroughput, indexBuild, queryLatency, hnswRecall, memory, coldStart, peer, quality];

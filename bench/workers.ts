@@ -1,0 +1,137 @@
+/**
+ * Pieces of benchmarks that run in their own process (see lib/child.ts): an index build, and a
+ * "serve" process that loads the model and an index and answers questions — for peak RSS, a clean
+ * heap, and the memory a bot process needs.
+ */
+import { AnswerEngine } from '../src/answer/engine.js';
+import { LocalEmbeddings } from '../src/embedding/embedder.js';
+import { buildIndex, type BuildProgress } from '../src/index/build.js';
+import { IndexSnapshot } from '../src/index/snapshot.js';
+import { throughputWorker } from './embedding-throughput.js';
+import { peakRssMB, rssMB } from './lib/child.js';
+import { generateCorpus, writeCorpus } from './lib/corpus-gen.js';
+import { modelOptions } from './lib/env.js';
+import { cachedEmbeddings, loadPool } from './lib/pool.js';
+import { summarize, type Summary } from './lib/stats.js';
+import { SyntheticEmbeddings } from './lib/synthetic.js';
+
+export type Worker = (args: never) => Promise<unknown>;
+
+export interface BuildArgs {
+  corpusDir: string;
+  indexDir: string;
+  full?: boolean;
+  quantized?: boolean;
+  /** Generate the corpus into corpusDir and embed it with synthetic vectors (see lib/synthetic.ts). */
+  synthetic?: { seed: number; articles: number };
+}
+
+export interface BuildResult {
+  modelLoadMs: number;
+  buildMs: number;
+  /** Milliseconds per phase: reading and chunking, embedding, writing. */
+  phases: { prepareMs: number; embedMs: number; writeMs: number };
+  counts: { articles: number; chunks: number; sentences: number };
+  embedded: { chunks: number; sentences: number };
+  changed: { added: number; changed: number; removed: number; unchanged: number };
+  written: boolean;
+  peakRssMB: number;
+}
+
+export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
+  const t0 = performance.now();
+  const real = await LocalEmbeddings.load(modelOptions(args.quantized ?? true));
+  let embeddings = real;
+  if (args.synthetic) {
+    const pool = await loadPool();
+    const articles = generateCorpus(pool, args.synthetic);
+    await writeCorpus(args.corpusDir, articles);
+    const vectors = await cachedEmbeddings('pool', pool.sentences, real);
+    embeddings = new SyntheticEmbeddings(real, vectors, SyntheticEmbeddings.sentenceMap(articles)) as unknown as LocalEmbeddings;
+  }
+  const t1 = performance.now();
+  const marks: Partial<Record<BuildProgress['phase'], number>> = {};
+  const summary = await buildIndex({
+    corpusDir: args.corpusDir,
+    indexDir: args.indexDir,
+    embeddings,
+    full: args.full ?? false,
+    onProgress: (event) => (marks[event.phase] ??= performance.now()),
+  });
+  const t2 = performance.now();
+  const plan = marks.plan ?? t2;
+  const write = marks.write ?? t2;
+  return {
+    modelLoadMs: Math.round(t1 - t0),
+    buildMs: Math.round(t2 - t1),
+    phases: { prepareMs: Math.round(plan - t1), embedMs: Math.round(write - plan), writeMs: Math.round(t2 - write) },
+    counts: summary.counts,
+    embedded: summary.embedded,
+    changed: { added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, unchanged: summary.unchanged.length },
+    written: summary.written,
+    peakRssMB: peakRssMB(),
+  };
+}
+
+export interface ServeArgs {
+  indexDir: string;
+  questions: string[];
+  /** Measured passes over the questions (after one warm-up pass). */
+  rounds: number;
+  quantized?: boolean;
+}
+
+export interface ServeResult {
+  rss: { startMB: number; modelMB: number; indexMB: number; afterQuestionsMB: number; peakMB: number };
+  heap: { usedMB: number; externalMB: number; arrayBuffersMB: number };
+  loadMs: { model: number; index: number };
+  chunks: number;
+  sentences: number;
+  answered: number;
+  latencyMs: { total: Summary; embed: Summary; search: Summary; select: Summary };
+}
+
+/** Loads the model and an index like the bot does, then answers the questions (warm). */
+export async function serveWorker(args: ServeArgs): Promise<ServeResult> {
+  const startMB = rssMB();
+  const t0 = performance.now();
+  const embeddings = await LocalEmbeddings.load(modelOptions(args.quantized ?? true));
+  await embeddings.embedOne('warm up');
+  const modelMB = rssMB();
+  const t1 = performance.now();
+  const snapshot = await IndexSnapshot.open(args.indexDir, embeddings);
+  const t2 = performance.now();
+  const indexMB = rssMB();
+  const engine = new AnswerEngine(snapshot, embeddings);
+  for (const q of args.questions) await engine.ask(q);
+  const samples = { total: [] as number[], embed: [] as number[], search: [] as number[], select: [] as number[] };
+  let answered = 0;
+  for (let r = 0; r < args.rounds; r++) {
+    for (const q of args.questions) {
+      const started = performance.now();
+      const answer = await engine.ask(q);
+      samples.total.push(performance.now() - started);
+      samples.embed.push(answer.timings.embedMs);
+      samples.search.push(answer.timings.searchMs);
+      samples.select.push(answer.timings.selectMs);
+      if (r === 0 && answer.answered) answered++;
+    }
+  }
+  const memory = process.memoryUsage();
+  const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+  return {
+    rss: { startMB, modelMB, indexMB, afterQuestionsMB: rssMB(), peakMB: peakRssMB() },
+    heap: { usedMB: mb(memory.heapUsed), externalMB: mb(memory.external), arrayBuffersMB: mb(memory.arrayBuffers) },
+    loadMs: { model: Math.round(t1 - t0), index: Math.round(t2 - t1) },
+    chunks: snapshot.chunks.length,
+    sentences: snapshot.manifest.counts.sentences,
+    answered,
+    latencyMs: { total: summarize(samples.total), embed: summarize(samples.embed), search: summarize(samples.search), select: summarize(samples.select) },
+  };
+}
+
+export const WORKERS: Record<string, Worker> = {
+  build: buildWorker as Worker,
+  serve: serveWorker as Worker,
+  throughput: throughputWorker as Worker,
+};
