@@ -1,9 +1,12 @@
 /**
- * Runs `buildIndex` in a worker thread, so that the process that asked for it — a bot answering
- * questions — keeps its event loop free while the model embeds. Errors come back as the same
- * typed errors (CorpusError, IndexError, ModelError) a build on the main thread throws.
+ * Runs `buildIndex` in a child process, so that the process that asked for it — a bot answering
+ * questions — keeps its event loop free while the model embeds. (A child process rather than a
+ * worker thread: onnxruntime-node 1.14 can crash the whole process when a worker thread that
+ * used it exits.) Errors come back as the same typed errors (CorpusError, IndexError, ModelError)
+ * a build in-process throws.
  */
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CorpusError, IndexError, ModelError, VerbatimError } from '../core/errors.js';
 import type { ModelOptions } from '../embedding/model.js';
 import type { BuildOptions, BuildProgress, BuildSummary } from './build.js';
@@ -42,23 +45,19 @@ function revive(error: SerializedError): Error {
   }
 }
 
-/**
- * The worker's entry. Under tsx or vitest the sources are TypeScript, which a worker cannot load
- * by itself: it then registers tsx's loader first. Compiled (dist/), it loads the .js directly.
- */
-function workerSource(): string {
+/** The child's entry: the TypeScript source under tsx or vitest (with tsx's loader), else the compiled .js. */
+function childEntry(): { file: string; execArgv: string[] } {
   const typescript = import.meta.url.endsWith('.ts');
-  const entry = new URL(typescript ? './build-worker.ts' : './build-worker.js', import.meta.url).href;
-  if (!typescript) return `import(${JSON.stringify(entry)});`;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const file = fileURLToPath(new URL(typescript ? './build-worker.ts' : './build-worker.js', import.meta.url));
+  return { file, execArgv: typescript ? ['--import', import.meta.resolve('tsx')] : [] };
 }
 
 export function buildIndexInWorker(request: WorkerRequest, onProgress?: (event: BuildProgress) => void): Promise<BuildSummary> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerSource(), { eval: true, workerData: request });
+    const { file, execArgv } = childEntry();
+    const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let settled = false;
-    worker.on('message', (message: WorkerMessage) => {
+    child.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') onProgress?.(message.event);
       else {
         settled = true;
@@ -66,12 +65,13 @@ export function buildIndexInWorker(request: WorkerRequest, onProgress?: (event: 
         else reject(revive(message.error));
       }
     });
-    worker.on('error', (error) => {
+    child.on('error', (error) => {
       settled = true;
       reject(error);
     });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new IndexError(`The index build stopped unexpectedly (worker exit code ${code}).`));
+    child.on('exit', (code, signal) => {
+      if (!settled) reject(new IndexError(`The index build stopped unexpectedly (${signal ?? `exit code ${code}`}).`));
     });
+    child.send(request);
   });
 }

@@ -1,27 +1,28 @@
 /**
- * Worker-thread entry of `buildIndexInWorker`: runs one build with its own model instance and
- * reports progress, the summary or the error to the parent. Embedding is CPU-bound and
- * synchronous inside onnxruntime, so a build on the main thread would stall a serving bot.
+ * Child-process entry of `buildIndexInWorker`: receives one build request over IPC, runs it with
+ * its own model instance and sends back progress, the summary or the error, then exits.
+ * Embedding is CPU-bound and synchronous inside onnxruntime, so a build in the serving process
+ * would stall a bot's event loop.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { VerbatimError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex } from './build.js';
 import type { WorkerMessage, WorkerRequest } from './build-in-worker.js';
 
-const request = workerData as WorkerRequest;
-const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
+const request = await new Promise<WorkerRequest>((resolve) => process.once('message', (message) => resolve(message as WorkerRequest)));
+const post = (message: WorkerMessage): Promise<void> =>
+  new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
 
 try {
   const embeddings = await LocalEmbeddings.load(request.model);
   const summary = await buildIndex({
     ...request.build,
     embeddings,
-    onProgress: (event) => post({ type: 'progress', event }),
+    onProgress: (event) => void post({ type: 'progress', event }),
   });
-  post({ type: 'done', summary });
+  await post({ type: 'done', summary });
 } catch (error) {
-  post({
+  await post({
     type: 'error',
     error:
       error instanceof VerbatimError
@@ -29,3 +30,4 @@ try {
         : { name: 'Error', message: error instanceof Error ? error.message : String(error) },
   });
 }
+process.disconnect();
