@@ -91,7 +91,7 @@ export class Library {
   }
 
   /**
-   * Runs the (incremental) build in a worker thread and swaps the new index in. Questions keep
+   * Runs the (incremental) build in a child process and swaps the new index in. Questions keep
    * being answered from the old index meanwhile, without waiting for the model. A second call
    * while one runs joins the running one.
    */

@@ -110,7 +110,7 @@ class GenerationLibrary extends TestLibrary {
 }
 
 /**
- * A new article of 60 distinct sentences. The rebuild embeds it in a worker thread, so the bot keeps
+ * A new article of 60 distinct sentences. The rebuild embeds it in a child process, so the bot keeps
  * acknowledging questions meanwhile (on the main thread this blocked the event loop for about 2 s).
  */
 function ferryArticle(): string {
@@ -204,7 +204,7 @@ describe('re-indexing while questions keep arriving', () => {
     await appendFile(path.join(corpus.corpusDir, edited.path), '\n\nThe Kremlin later said the summit venue would be announced by the envoy in Reykjavik on Friday.\n');
     await addArticle(corpus.corpusDir, '950_ferries.txt', ferryArticle());
     // The rebuild is held once the new index is built, before it is swapped in, until a few more
-    // questions have been answered meanwhile (the build itself runs in a worker thread).
+    // questions have been answered meanwhile (the build itself runs in a child process).
     const release = new Gate();
     let building!: () => void;
     const buildHeld = new Promise<void>((resolve) => (building = resolve));
