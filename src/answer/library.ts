@@ -7,7 +7,7 @@ import type { BaseConfig } from '../core/config.js';
 import { IndexError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
-import { buildIndexInWorker } from '../index/build-in-worker.js';
+import { buildIndexInChild } from '../index/build-in-child.js';
 import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
 import { AnswerEngine, type EngineOptions } from './engine.js';
 import type { Answer } from './types.js';
@@ -99,7 +99,7 @@ export class Library {
     if (this.rebuilding) return this.rebuilding;
     this.rebuilding = (async () => {
       const { config } = this.options;
-      const summary = await buildIndexInWorker(
+      const summary = await buildIndexInChild(
         {
           model: { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized },
           build: { corpusDir: config.corpusDir, indexDir: config.indexDir, full: options.full ?? false },

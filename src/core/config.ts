@@ -55,7 +55,7 @@ const EXAMPLES: Record<string, string> = {
 };
 
 /** Variables whose values are secret: never echoed in errors or logs. */
-const SECRET = new Set(['DISCORD_TOKEN']);
+const SECRET = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT']);
 
 const baseSchema = z.object({
   CORPUS_DIR: z.string().trim().min(1, 'must not be empty').default('corpus'),
@@ -85,6 +85,7 @@ const discordSchema = z.object({
   MAX_CONCURRENT_QUESTIONS: int(1, 64).default(2),
   MAX_QUEUED_QUESTIONS: int(0, 1000).default(20),
   FEEDBACK_FILE: z.string().trim().min(1).default('data/feedback.jsonl'),
+  FEEDBACK_SALT: z.string().trim().min(16, 'must be at least 16 characters (a random string; keep it secret)').optional(),
 });
 
 export interface BaseConfig {
@@ -117,6 +118,8 @@ export interface DiscordConfig {
   maxConcurrentQuestions: number;
   maxQueuedQuestions: number;
   feedbackFile: string;
+  /** Secret key for hashing voters' ids; undefined means the one kept beside the feedback file. */
+  feedbackSalt?: string | undefined;
 }
 
 function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
@@ -170,6 +173,7 @@ export function loadDiscordConfig(env: Env = process.env, cwd: string = process.
     maxConcurrentQuestions: raw.MAX_CONCURRENT_QUESTIONS,
     maxQueuedQuestions: raw.MAX_QUEUED_QUESTIONS,
     feedbackFile: path.resolve(cwd, raw.FEEDBACK_FILE),
+    feedbackSalt: raw.FEEDBACK_SALT,
   };
 }
 

@@ -48,6 +48,7 @@ export class VerbatimBot {
   ) {
     const { config, logger } = options;
     registerSecret(config.token);
+    registerSecret(config.feedbackSalt);
     this.client = options.client ?? createClient({ apiUrl: config.apiUrl });
     this.context = {
       library: options.library,
@@ -65,7 +66,7 @@ export class VerbatimBot {
 
   /** Makes a bot (reading the feedback file); call `start()` to bring it online. */
   static async create(options: BotOptions): Promise<VerbatimBot> {
-    const feedback = await FeedbackStore.open(options.config.feedbackFile, options.logger);
+    const feedback = await FeedbackStore.open(options.config.feedbackFile, options.logger, options.config.feedbackSalt);
     return new VerbatimBot(options, feedback);
   }
 

@@ -1,19 +1,22 @@
 /**
  * 👍/👎 votes on answers, kept in an append-only JSONL file (FEEDBACK_FILE), one vote per line:
- * `{"time", "answerId", "vote", "user", "question", "sources"}` where `user` is the SHA-256 of the
- * voter's Discord id (no raw ids are stored) and `sources` the ids of the answer's sources.
+ * `{"time", "answerId", "vote", "user", "question", "sources"}` where `user` is a keyed hash
+ * (HMAC-SHA256) of the voter's Discord id and `sources` the ids of the answer's sources. No raw ids are
+ * stored, and since Discord ids can be enumerated the hash is keyed: with FEEDBACK_SALT, or else with a
+ * random key made once and kept beside the file (`<file>.salt`, readable by its owner only), so
+ * the file alone does not tell who voted. Keep the key with the file: a new key makes earlier voters
+ * look new.
  *
  * One vote per person per answer: a second vote is acknowledged but not written. The file is read
  * at start, so this holds across restarts. The answer a vote is about is remembered in memory when
  * it is sent; for a vote on an answer sent before a restart, its question and sources are read back
  * from the answer message's embed (and the line is marked `recovered`).
  */
-import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { createHmac, randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer } from '../answer/types.js';
-import { sha256 } from '../core/hash.js';
 import type { Logger } from '../core/logger.js';
 import { feedbackId, type Vote } from './custom-ids.js';
 import { NOT_IN_CORPUS_TITLE } from './render/answer.js';
@@ -24,7 +27,7 @@ export interface FeedbackRecord {
   time: string;
   answerId: string;
   vote: Vote;
-  /** SHA-256 (hex) of the voter's user id. */
+  /** HMAC-SHA256 (hex) of the voter's user id, keyed with the store's salt. */
   user: string;
   question: string;
   /** Ids of the answer's sources, in [n] order. */
@@ -49,12 +52,16 @@ export class FeedbackStore {
 
   private constructor(
     readonly file: string,
+    private readonly salt: string,
     private readonly logger: Logger,
   ) {}
 
-  /** Opens the store, reading the votes already in `file` (a missing file is an empty one). */
-  static async open(file: string, logger: Logger): Promise<FeedbackStore> {
-    const store = new FeedbackStore(file, logger);
+  /**
+   * Opens the store, reading the votes already in `file` (a missing file is an empty one). Voters' ids
+   * are hashed with `salt`, or when it is undefined with the key in `<file>.salt` (made if missing).
+   */
+  static async open(file: string, logger: Logger, salt?: string): Promise<FeedbackStore> {
+    const store = new FeedbackStore(file, salt ?? (await saltBeside(file, logger)), logger);
     let text = '';
     try {
       text = await readFile(file, 'utf8');
@@ -94,7 +101,7 @@ export class FeedbackStore {
 
   /** Whether this user has voted on this answer. */
   hasVoted(answerId: string, userId: string): boolean {
-    return this.voted.has(voteKey(answerId, hashUser(userId)));
+    return this.voted.has(voteKey(answerId, this.hashUser(userId)));
   }
 
   /**
@@ -108,7 +115,7 @@ export class FeedbackStore {
     vote: Vote,
     fallback: () => AnsweredQuestion | undefined,
   ): Promise<'recorded' | 'duplicate'> {
-    const user = hashUser(userId);
+    const user = this.hashUser(userId);
     const key = voteKey(answerId, user);
     if (this.voted.has(key)) return 'duplicate';
     this.voted.add(key);
@@ -130,6 +137,11 @@ export class FeedbackStore {
     await this.writing;
   }
 
+  /** The voter's id as stored: HMAC-SHA256 (hex) keyed with the salt. */
+  hashUser(userId: string): string {
+    return createHmac('sha256', this.salt).update(userId).digest('hex');
+  }
+
   private append(line: string): Promise<void> {
     const write = this.writing.then(async () => {
       await mkdir(path.dirname(this.file), { recursive: true });
@@ -141,9 +153,25 @@ export class FeedbackStore {
   }
 }
 
-/** SHA-256 (hex) of a user id, as stored in the feedback file. */
-export function hashUser(userId: string): string {
-  return sha256(userId);
+/** The key in `<file>.salt`, made (random, owner-only) when there is none yet. */
+async function saltBeside(file: string, logger: Logger): Promise<string> {
+  const saltFile = `${file}.salt`;
+  try {
+    return (await readFile(saltFile, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(path.dirname(saltFile), { recursive: true });
+  const salt = randomBytes(32).toString('hex');
+  try {
+    await writeFile(saltFile, `${salt}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process made it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(saltFile, 'utf8')).trim();
+    throw error;
+  }
+  logger.info({ file: saltFile }, 'made a key for hashing voters in the feedback file; keep it with the file');
+  return salt;
 }
 
 function voteKey(answerId: string, userHash: string): string {

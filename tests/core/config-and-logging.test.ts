@@ -49,6 +49,21 @@ describe('configuration', () => {
     expect(loadDiscordConfig({ DISCORD_TOKEN: TOKEN }).token).toBe(TOKEN);
   });
 
+  it('checks FEEDBACK_SALT without echoing it', () => {
+    expect(loadDiscordConfig({ DISCORD_TOKEN: TOKEN }).feedbackSalt).toBeUndefined();
+    expect(loadDiscordConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_SALT: 'long-enough-secret-salt' }).feedbackSalt).toBe('long-enough-secret-salt');
+    const error = (() => {
+      try {
+        loadDiscordConfig({ DISCORD_TOKEN: TOKEN, FEEDBACK_SALT: 'short-salt' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toContain('FEEDBACK_SALT must be at least 16 characters');
+    expect(error?.message).not.toContain('short-salt');
+  });
+
   it('treats empty values in .env as unset', () => {
     const config = loadDiscordConfig({ DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: '', MAINTAINER_ROLE_IDS: '' });
     expect(config.guildId).toBeUndefined();

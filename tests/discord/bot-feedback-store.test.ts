@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,8 +29,9 @@ async function lines(): Promise<FeedbackRecord[]> {
 }
 
 describe('FeedbackStore', () => {
-  it('records one vote per user per answer as JSONL with a hashed user id', async () => {
-    const store = await FeedbackStore.open(file, logger);
+  it('records one vote per user per answer as JSONL with a keyed hash of the user id', async () => {
+    const salt = 'a-secret-salt-of-some-length';
+    const store = await FeedbackStore.open(file, logger, salt);
     const answerId = store.remember(answered('Who met?', [quote('A met B.', 1)], [source(1, { id: 'art-1' })]));
     const none = () => undefined;
     expect(await store.record(answerId, '111111111111111111', 'up', none)).toBe('recorded');
@@ -37,10 +39,31 @@ describe('FeedbackStore', () => {
     expect(await store.record(answerId, '222222222222222222', 'down', none)).toBe('recorded');
     const records = await lines();
     expect(records).toHaveLength(2);
-    expect(records[0]).toMatchObject({ answerId, vote: 'up', user: sha256('111111111111111111'), question: 'Who met?', sources: ['art-1'] });
+    expect(records[0]).toMatchObject({ answerId, vote: 'up', user: createHmac('sha256', salt).update('111111111111111111').digest('hex'), question: 'Who met?', sources: ['art-1'] });
     expect(records[0]?.recovered).toBeUndefined();
     expect(Number.isNaN(Date.parse(records[0]!.time))).toBe(false);
     expect(JSON.stringify(records)).not.toContain('111111111111111111');
+    expect(JSON.stringify(records)).not.toContain(sha256('111111111111111111'));
+  });
+
+  it('without FEEDBACK_SALT, keys the hash with a random salt made once beside the file', async () => {
+    const first = await FeedbackStore.open(file, logger);
+    const saltFile = `${file}.salt`;
+    const salt = (await readFile(saltFile, 'utf8')).trim();
+    expect(salt).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(saltFile)).mode & 0o777).toBe(0o600);
+    expect(first.hashUser('111111111111111111')).toBe(createHmac('sha256', salt).update('111111111111111111').digest('hex'));
+
+    // A restart reads the same salt, so earlier votes are still recognised.
+    const answerId = first.remember(answered('q', [], []));
+    await first.record(answerId, '111111111111111111', 'up', () => undefined);
+    const second = await FeedbackStore.open(file, logger);
+    expect((await readFile(saltFile, 'utf8')).trim()).toBe(salt);
+    expect(second.hasVoted(answerId, '111111111111111111')).toBe(true);
+
+    // Another feedback file gets its own salt: the same voter hashes differently.
+    const other = await FeedbackStore.open(path.join(dir, 'other.jsonl'), logger);
+    expect(other.hashUser('111111111111111111')).not.toBe(first.hashUser('111111111111111111'));
   });
 
   it('remembers votes across a restart by reading the file', async () => {

@@ -46,11 +46,12 @@ export const ask: SlashCommand = {
     let answer;
     try {
       answer = await ticket.run(() => ctx.library.ask(question));
+      await interaction.editReply(answerPayload(answer, feedbackRowFor(ctx)));
     } catch (error) {
+      // No answer reached the user (discord.js has already retried the edit): they may ask again at once.
       ctx.cooldowns.refund(userId);
       throw error;
     }
-    await interaction.editReply(answerPayload(answer, feedbackRowFor(ctx)));
     ctx.logger.info(
       { user: userId, answered: answer.answered, quotes: answer.quotes.length, ms: answer.timings.totalMs, public: isPublic },
       'answered /ask',

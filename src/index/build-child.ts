@@ -1,5 +1,5 @@
 /**
- * Child-process entry of `buildIndexInWorker`: receives one build request over IPC, runs it with
+ * Child-process entry of `buildIndexInChild`: receives one build request over IPC, runs it with
  * its own model instance and sends back progress, the summary or the error, then exits.
  * Embedding is CPU-bound and synchronous inside onnxruntime, so a build in the serving process
  * would stall a bot's event loop.
@@ -7,10 +7,10 @@
 import { VerbatimError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex } from './build.js';
-import type { WorkerMessage, WorkerRequest } from './build-in-worker.js';
+import type { ChildMessage, ChildRequest } from './build-in-child.js';
 
-const request = await new Promise<WorkerRequest>((resolve) => process.once('message', (message) => resolve(message as WorkerRequest)));
-const post = (message: WorkerMessage): Promise<void> =>
+const request = await new Promise<ChildRequest>((resolve) => process.once('message', (message) => resolve(message as ChildRequest)));
+const post = (message: ChildMessage): Promise<void> =>
   new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
 
 try {

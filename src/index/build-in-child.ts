@@ -11,7 +11,7 @@ import { CorpusError, IndexError, ModelError, VerbatimError } from '../core/erro
 import type { ModelOptions } from '../embedding/model.js';
 import type { BuildOptions, BuildProgress, BuildSummary } from './build.js';
 
-export interface WorkerRequest {
+export interface ChildRequest {
   model: ModelOptions;
   build: Omit<BuildOptions, 'embeddings' | 'onProgress' | 'signal'>;
 }
@@ -23,7 +23,7 @@ interface SerializedError {
   path?: string | undefined;
 }
 
-export type WorkerMessage =
+export type ChildMessage =
   | { type: 'progress'; event: BuildProgress }
   | { type: 'done'; summary: BuildSummary }
   | { type: 'error'; error: SerializedError };
@@ -48,16 +48,16 @@ function revive(error: SerializedError): Error {
 /** The child's entry: the TypeScript source under tsx or vitest (with tsx's loader), else the compiled .js. */
 function childEntry(): { file: string; execArgv: string[] } {
   const typescript = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(new URL(typescript ? './build-worker.ts' : './build-worker.js', import.meta.url));
+  const file = fileURLToPath(new URL(typescript ? './build-child.ts' : './build-child.js', import.meta.url));
   return { file, execArgv: typescript ? ['--import', import.meta.resolve('tsx')] : [] };
 }
 
-export function buildIndexInWorker(request: WorkerRequest, onProgress?: (event: BuildProgress) => void): Promise<BuildSummary> {
+export function buildIndexInChild(request: ChildRequest, onProgress?: (event: BuildProgress) => void): Promise<BuildSummary> {
   return new Promise((resolve, reject) => {
     const { file, execArgv } = childEntry();
     const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let settled = false;
-    child.on('message', (message: WorkerMessage) => {
+    child.on('message', (message: ChildMessage) => {
       if (message.type === 'progress') onProgress?.(message.event);
       else {
         settled = true;
