@@ -30,6 +30,8 @@ const FUSION_DEPTH = 100;
 export class SentenceBaselines {
   private readonly rows: SentenceRow[] = [];
   private readonly bm25: MiniSearch<{ id: number; text: string }>;
+  /** Every sentence vector, read once when the dense baseline first needs it. */
+  private matrix: Float32Array | undefined;
 
   constructor(private readonly snapshot: IndexSnapshot) {
     for (const article of snapshot.articles) {
@@ -68,7 +70,7 @@ export class SentenceBaselines {
   /** Row ids of the `depth` sentences most similar to the query, best first (exact). */
   private denseRanking(queryVector: Float32Array, depth: number): number[] {
     const dimensions = this.snapshot.dimensions;
-    const matrix = this.snapshot.sentenceVectors;
+    const matrix = (this.matrix ??= this.snapshot.allSentenceVectors());
     const best: { id: number; score: number }[] = [];
     for (let id = 0; id < this.rows.length; id++) {
       let score = 0;

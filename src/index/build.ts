@@ -19,7 +19,7 @@ import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
 import { DEFAULT_HNSW, DOCSTORE_FILE, HNSW_FILE, HnswVectorStore, type HnswParams } from './hnsw-store.js';
 import { createGeneration, currentGeneration, publishGeneration, removeStaleGenerations } from './layout.js';
-import { LEXICAL_FILE, LexicalIndex } from './lexical-index.js';
+import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
 import { FORMAT_VERSION, modelMismatch, PIPELINE_VERSION, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { ARTICLES_FILE, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
 import { writeVectors } from './vectors-file.js';
@@ -132,9 +132,12 @@ async function openPrevious(
 function vectorCache(snapshot: IndexSnapshot): Map<string, Float32Array> {
   const cache = new Map<string, Float32Array>();
   snapshot.chunks.forEach((chunk, label) => cache.set(sha256(embeddingInput(chunk)), snapshot.chunkVector(label)));
+  const dimensions = snapshot.dimensions;
   for (const article of snapshot.articles) {
+    const vectors = snapshot.sentenceVectorsOf(article.id);
     for (const sentence of article.sentences) {
-      cache.set(sha256(article.text.slice(sentence.start, sentence.end)), snapshot.sentenceVector(article.id, sentence.index));
+      const vector = vectors.subarray(sentence.index * dimensions, (sentence.index + 1) * dimensions);
+      cache.set(sha256(article.text.slice(sentence.start, sentence.end)), vector);
     }
   }
   return cache;
@@ -234,11 +237,9 @@ async function writeGeneration(
   await store.save(dir);
 
   const lexical = LexicalIndex.build(
-    prepared
-      .flatMap(({ article, chunks }) => chunks.map((chunk) => ({ title: article.title, chunk })))
-      .map(({ title, chunk }, label) => ({ id: label, title, heading: chunk.heading ?? '', text: chunk.text })),
+    prepared.flatMap(({ article, chunks }) => chunks.map((chunk) => ({ title: article.title, heading: chunk.heading ?? '', text: chunk.text }))),
   );
-  await lexical.save(path.join(dir, LEXICAL_FILE));
+  await lexical.save(path.join(dir, LEXICAL_FILE), path.join(dir, LEXICAL_POSTINGS_FILE));
   await writeVectors(path.join(dir, SENTENCE_VECTORS_FILE), embedded.sentenceVectors, dimensions);
   await writeFile(path.join(dir, ARTICLES_FILE), JSON.stringify(prepared.map((p) => p.article)));
 
@@ -248,7 +249,7 @@ async function writeGeneration(
     sentences: embedded.sentenceVectors.length,
   };
   const files: Record<string, number> = {};
-  for (const name of [HNSW_FILE, DOCSTORE_FILE, LEXICAL_FILE, SENTENCE_VECTORS_FILE, ARTICLES_FILE]) {
+  for (const name of [HNSW_FILE, DOCSTORE_FILE, LEXICAL_FILE, LEXICAL_POSTINGS_FILE, SENTENCE_VECTORS_FILE, ARTICLES_FILE]) {
     files[name] = (await stat(path.join(dir, name))).size;
   }
   await writeManifest(dir, {

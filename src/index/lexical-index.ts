@@ -1,92 +1,203 @@
 /**
- * The lexical side of the index: BM25 search (MiniSearch) over the chunks, plus each term's
- * document frequency so sentences can be scored by how much of a question's rarer words they hold.
- * Persisted as one JSON file next to the HNSW index.
+ * The lexical side of the index: BM25 over the chunks (title, heading and text, boosted), and each
+ * term's document frequency so sentences can be scored by how much of a question's rarer words they
+ * hold.
+ *
+ * Stored as an inverted index in typed arrays: for term t, the chunks that contain it are
+ * `docs[offsets[t] .. offsets[t + 1])`, with their boosted term frequencies (× 10) in `tfs`. A
+ * question scores only the postings of its own terms, into one Float32Array, and keeps the best k
+ * with a small heap. (MiniSearch did this job until an index of 100k chunks showed its cost: over
+ * 2 GB of JavaScript objects for the index and 90–300 ms a question — see BENCHMARKS.md.)
+ *
+ * Files: `lexical.json` (the terms, in posting order, and the counts) and `lexical.bin`
+ * (offsets u32[T + 1], docs u32[P], lengths f32[N], tfs u16[P], little-endian).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import MiniSearch from 'minisearch';
 import { IndexError } from '../core/errors.js';
-import { terms, toTerm } from './terms.js';
+import { terms } from './terms.js';
 
 export const LEXICAL_FILE = 'lexical.json';
+export const LEXICAL_POSTINGS_FILE = 'lexical.bin';
 
-/** What the lexical index holds of a chunk. */
+/** What the lexical index holds of a chunk (the chunk at the same position in the vector store). */
 export interface LexicalDocument {
-  /** The chunk's label (its position in the vector store). */
-  id: number;
   title: string;
   heading: string;
   text: string;
 }
 
-const FIELDS = ['title', 'heading', 'text'];
-
-const OPTIONS = {
-  idField: 'id',
-  fields: FIELDS,
-  storeFields: [] as string[],
-  processTerm: (term: string) => toTerm(term),
-  searchOptions: { boost: { title: 1.5, heading: 1.2, text: 1 } },
-};
+/** How much a term counts in each field. */
+const BOOST = { title: 1.5, heading: 1.2, text: 1 } as const;
+/** BM25 parameters (the usual ones). */
+const K1 = 1.2;
+const B = 0.75;
+/** Term frequencies are stored as integers in tenths. */
+const TF_SCALE = 10;
 
 export interface LexicalHit {
   label: number;
   score: number;
 }
 
-export class LexicalIndex {
-  private constructor(
-    private readonly search: MiniSearch<LexicalDocument>,
-    /** Document frequency per term, over chunks. */
-    private readonly df: Map<string, number>,
-    readonly documentCount: number,
-  ) {}
+interface Header {
+  documentCount: number;
+  postings: number;
+  averageLength: number;
+  terms: string[];
+}
 
-  static build(documents: readonly LexicalDocument[]): LexicalIndex {
-    const search = new MiniSearch<LexicalDocument>(OPTIONS);
-    search.addAll(documents);
-    const df = new Map<string, number>();
-    for (const doc of documents) {
-      for (const term of new Set(terms(`${doc.title} ${doc.heading} ${doc.text}`))) df.set(term, (df.get(term) ?? 0) + 1);
-    }
-    return new LexicalIndex(search, df, documents.length);
+export class LexicalIndex {
+  private readonly termIds: Map<string, number>;
+
+  private constructor(
+    private readonly header: Header,
+    private readonly offsets: Uint32Array,
+    private readonly docs: Uint32Array,
+    private readonly lengths: Float32Array,
+    private readonly tfs: Uint16Array,
+  ) {
+    this.termIds = new Map(header.terms.map((term, id) => [term, id]));
   }
 
-  /** BM25 hits over the chunks for a question, best first. */
+  get documentCount(): number {
+    return this.header.documentCount;
+  }
+
+  /** Indexes documents; document i is the chunk with label i. */
+  static build(documents: readonly LexicalDocument[]): LexicalIndex {
+    const postings = new Map<string, { docs: number[]; tfs: number[] }>();
+    const lengths = new Float32Array(documents.length);
+    documents.forEach((doc, label) => {
+      const counts = new Map<string, number>();
+      for (const field of ['title', 'heading', 'text'] as const) {
+        for (const term of terms(doc[field])) counts.set(term, (counts.get(term) ?? 0) + BOOST[field]);
+      }
+      let length = 0;
+      for (const [term, tf] of counts) {
+        length += tf;
+        let list = postings.get(term);
+        if (!list) postings.set(term, (list = { docs: [], tfs: [] }));
+        list.docs.push(label);
+        list.tfs.push(Math.min(0xffff, Math.round(tf * TF_SCALE)));
+      }
+      lengths[label] = length;
+    });
+    const total = [...postings.values()].reduce((sum, list) => sum + list.docs.length, 0);
+    const offsets = new Uint32Array(postings.size + 1);
+    const docs = new Uint32Array(total);
+    const tfs = new Uint16Array(total);
+    let at = 0;
+    let t = 0;
+    for (const list of postings.values()) {
+      offsets[t++] = at;
+      docs.set(list.docs, at);
+      tfs.set(list.tfs, at);
+      at += list.docs.length;
+    }
+    offsets[t] = at;
+    const averageLength = documents.length === 0 ? 0 : lengths.reduce((sum, l) => sum + l, 0) / documents.length;
+    return new LexicalIndex({ documentCount: documents.length, postings: total, averageLength, terms: [...postings.keys()] }, offsets, docs, lengths, tfs);
+  }
+
+  /** The k chunks with the best BM25 score for the question, best first (only chunks sharing a term). */
   query(question: string, k: number): LexicalHit[] {
-    const results = this.search.search(question, { combineWith: 'OR' });
-    return results.slice(0, k).map((r) => ({ label: Number(r.id), score: r.score }));
+    const n = this.documentCount;
+    const scores = new Float32Array(n);
+    const touched: number[] = [];
+    for (const term of new Set(terms(question))) {
+      const id = this.termIds.get(term);
+      if (id === undefined) continue;
+      const from = this.offsets[id]!;
+      const to = this.offsets[id + 1]!;
+      const idf = this.idfOf(to - from);
+      const norm = K1 * (1 - B);
+      const perLength = (K1 * B) / (this.header.averageLength || 1);
+      for (let p = from; p < to; p++) {
+        const doc = this.docs[p]!;
+        const tf = this.tfs[p]! / TF_SCALE;
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += (idf * tf * (K1 + 1)) / (tf + norm + perLength * this.lengths[doc]!);
+      }
+    }
+    return topK(touched, scores, k);
   }
 
   /** Inverse document frequency of a term (smoothed, ≥ 0). Unknown terms count as rare. */
   idf(term: string): number {
-    const df = this.df.get(term) ?? 0;
+    const id = this.termIds.get(term);
+    return this.idfOf(id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!);
+  }
+
+  private idfOf(df: number): number {
     return Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
   }
 
-  toJSON(): { search: unknown; df: [string, number][]; documentCount: number } {
-    return { search: this.search.toJSON(), df: [...this.df], documentCount: this.documentCount };
+  /** Writes `lexical.json` and `lexical.bin` to `jsonFile` and `binFile`. */
+  async save(jsonFile: string, binFile: string): Promise<void> {
+    await writeFile(jsonFile, JSON.stringify(this.header));
+    const parts = [this.offsets, this.docs, this.lengths, this.tfs];
+    await writeFile(binFile, Buffer.concat(parts.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))));
   }
 
-  async save(file: string): Promise<void> {
-    await writeFile(file, JSON.stringify(this));
+  static async load(jsonFile: string, binFile: string): Promise<LexicalIndex> {
+    let header: Partial<Header>;
+    let bytes: Buffer;
+    try {
+      header = JSON.parse(await readFile(jsonFile, 'utf8')) as Partial<Header>;
+      bytes = await readFile(binFile);
+    } catch (error) {
+      throw new IndexError(`The lexical index (${jsonFile}, ${binFile}) is missing or damaged.`, { path: jsonFile, cause: error });
+    }
+    const { documentCount: n, postings: p, terms: termList } = header;
+    if (typeof n !== 'number' || typeof p !== 'number' || typeof header.averageLength !== 'number' || !Array.isArray(termList)) {
+      throw new IndexError(`The lexical index ${jsonFile} is incomplete.`, { path: jsonFile });
+    }
+    const t = termList.length;
+    const expected = 4 * (t + 1) + 4 * p + 4 * n + 2 * p;
+    if (bytes.byteLength !== expected) {
+      throw new IndexError(`The lexical index ${binFile} has ${bytes.byteLength} bytes; ${expected} expected.`, { path: binFile });
+    }
+    // One aligned buffer, then views into it (no per-array copies).
+    const buffer = bytes.byteOffset % 4 === 0 ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
+    const base = bytes.byteOffset % 4 === 0 ? bytes.byteOffset : 0;
+    const offsets = new Uint32Array(buffer, base, t + 1);
+    const docs = new Uint32Array(buffer, base + 4 * (t + 1), p);
+    const lengths = new Float32Array(buffer, base + 4 * (t + 1 + p), n);
+    const tfs = new Uint16Array(buffer, base + 4 * (t + 1 + p + n), p);
+    if (offsets[t] !== p) throw new IndexError(`The lexical index ${binFile} is damaged (its offsets do not add up).`, { path: binFile });
+    return new LexicalIndex(header as Header, offsets, docs, lengths, tfs);
   }
+}
 
-  static async load(file: string): Promise<LexicalIndex> {
-    let parsed: { search?: unknown; df?: [string, number][]; documentCount?: number };
-    try {
-      parsed = JSON.parse(await readFile(file, 'utf8')) as typeof parsed;
-    } catch (error) {
-      throw new IndexError(`The lexical index ${file} is missing or damaged.`, { path: file, cause: error });
+/** The k best of the touched documents, best first (ties: lower label first), via a min-heap. */
+function topK(touched: readonly number[], scores: Float32Array, k: number): LexicalHit[] {
+  const heap: number[] = [];
+  const worse = (a: number, b: number): boolean => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
     }
-    if (!parsed.search || !Array.isArray(parsed.df) || typeof parsed.documentCount !== 'number') {
-      throw new IndexError(`The lexical index ${file} is incomplete.`, { path: file });
-    }
-    try {
-      const search = MiniSearch.loadJS<LexicalDocument>(parsed.search as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
-      return new LexicalIndex(search, new Map(parsed.df), parsed.documentCount);
-    } catch (error) {
-      throw new IndexError(`The lexical index ${file} is damaged: ${(error as Error).message}`, { path: file, cause: error });
+  };
+  for (const doc of touched) {
+    if (heap.length < k) {
+      heap.push(doc);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[parent]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (k > 0 && worse(heap[0]!, doc)) {
+      heap[0] = doc;
+      down(0);
     }
   }
+  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0)).map((label) => ({ label, score: scores[label]! }));
 }

@@ -1,6 +1,7 @@
 /**
  * A loaded index generation: articles with their sentences, chunks in an HNSW vector store,
- * sentence vectors, and the lexical index. Immutable once open; a rebuild produces a new one.
+ * sentence vectors (read from disk as needed), and the lexical index. Immutable once open; a
+ * rebuild produces a new one.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,12 +11,14 @@ import type { Article } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
 import { HnswVectorStore } from './hnsw-store.js';
 import { currentGeneration } from './layout.js';
-import { LEXICAL_FILE, LexicalIndex } from './lexical-index.js';
+import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
 import { readManifest, REBUILD_HINT, type Manifest } from './manifest.js';
-import { readVectors, row } from './vectors-file.js';
+import { VectorFileReader } from './vectors-file.js';
 
 export const ARTICLES_FILE = 'articles.json';
 export const SENTENCE_VECTORS_FILE = 'sentence-vectors.f32';
+/** How many chunk vectors a snapshot keeps in memory (for near-duplicate checks between passages). */
+const CHUNK_VECTOR_CACHE = 8192;
 
 /** An article as the index keeps it: its cleaned text, blocks and sentences. */
 export interface StoredArticle extends Article {
@@ -28,8 +31,8 @@ export type ChunkMetadata = Omit<Chunk, 'text'> & { title: string; path: string;
 export class IndexSnapshot {
   private readonly byId: Map<string, StoredArticle>;
   private readonly chunksByArticle = new Map<string, Chunk[]>();
-  /** Chunk vectors read from the store so far (the store copies a vector on every read). */
-  private readonly chunkVectors: (Float32Array | undefined)[];
+  /** Chunk vectors read from the store lately (the store copies a vector on every read), oldest first. */
+  private readonly chunkVectors = new Map<number, Float32Array>();
   /** Row of each article's first sentence in `sentenceVectors`. */
   private readonly sentenceBase: Map<string, number>;
 
@@ -40,10 +43,9 @@ export class IndexSnapshot {
     readonly chunks: readonly Chunk[],
     readonly store: HnswVectorStore,
     readonly lexical: LexicalIndex,
-    readonly sentenceVectors: Float32Array,
+    private readonly sentenceVectors: VectorFileReader,
   ) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
-    this.chunkVectors = new Array<Float32Array | undefined>(chunks.length);
     for (const chunk of chunks) {
       const list = this.chunksByArticle.get(chunk.articleId);
       if (list) list.push(chunk);
@@ -65,9 +67,14 @@ export class IndexSnapshot {
     return this.byId.get(id);
   }
 
-  /** The (normalised) vector of chunk `label`, read from the store once and kept. */
+  /** The (normalised) vector of chunk `label`; the last CHUNK_VECTOR_CACHE read are kept. */
   chunkVector(label: number): Float32Array {
-    return (this.chunkVectors[label] ??= this.store.vector(label));
+    let vector = this.chunkVectors.get(label);
+    if (vector) this.chunkVectors.delete(label);
+    else vector = this.store.vector(label);
+    this.chunkVectors.set(label, vector);
+    if (this.chunkVectors.size > CHUNK_VECTOR_CACHE) this.chunkVectors.delete(this.chunkVectors.keys().next().value!);
+    return vector;
   }
 
   /** The chunks of an article, in order. */
@@ -75,11 +82,31 @@ export class IndexSnapshot {
     return this.chunksByArticle.get(articleId) ?? [];
   }
 
-  /** The vector of sentence `index` of an article (a view into the shared matrix). */
+  /** The vector of sentence `index` of an article (read from disk unless read lately; do not modify it). */
   sentenceVector(articleId: string, index: number): Float32Array {
+    return this.sentenceVectors.row(this.sentenceRow(articleId) + index);
+  }
+
+  /** The vectors of all of an article's sentences, as one matrix (one row per sentence). */
+  sentenceVectorsOf(articleId: string): Float32Array {
+    const base = this.sentenceRow(articleId);
+    return this.sentenceVectors.rows(base, base + this.byId.get(articleId)!.sentences.length);
+  }
+
+  /** Every sentence vector, articles in order (a full read of the file: for evaluations on small indexes). */
+  allSentenceVectors(): Float32Array {
+    return this.sentenceVectors.rows(0, this.sentenceVectors.count);
+  }
+
+  /** Closes the sentence-vector file (it is also closed when the snapshot is garbage-collected). */
+  close(): void {
+    this.sentenceVectors.close();
+  }
+
+  private sentenceRow(articleId: string): number {
     const base = this.sentenceBase.get(articleId);
     if (base === undefined) throw new IndexError(`No article ${articleId} in the index at ${this.dir}.`);
-    return row(this.sentenceVectors, base + index, this.dimensions);
+    return base;
   }
 
   /** Opens the live generation of an index directory. */
@@ -106,9 +133,10 @@ export class IndexSnapshot {
           path: dir,
         });
       }
+      shareStrings(articles, store);
       const chunks = Array.from({ length: store.size }, (_, label) => chunkOf(store, label));
-      const lexical = await LexicalIndex.load(path.join(dir, LEXICAL_FILE));
-      const sentenceVectors = await readVectors(
+      const lexical = await LexicalIndex.load(path.join(dir, LEXICAL_FILE), path.join(dir, LEXICAL_POSTINGS_FILE));
+      const sentenceVectors = await VectorFileReader.open(
         path.join(dir, SENTENCE_VECTORS_FILE),
         manifest.counts.sentences,
         manifest.model.dimensions,
@@ -121,6 +149,36 @@ export class IndexSnapshot {
       throw error;
     }
   }
+}
+
+/**
+ * Makes strings that were parsed many times from JSON one string each: a chunk's text becomes a
+ * slice of its article's text (V8 keeps a slice as a reference, not a copy), and the headings,
+ * titles, paths and URLs repeated on every sentence and chunk are shared. At 100k chunks this is
+ * a few hundred MB.
+ */
+function shareStrings(articles: readonly StoredArticle[], store: HnswVectorStore): void {
+  const pool = new Map<string, string>();
+  const intern = <T extends string | undefined>(value: T): T => {
+    if (value === undefined) return value;
+    const known = pool.get(value);
+    if (known !== undefined) return known as T;
+    pool.set(value, value);
+    return value;
+  };
+  const byId = new Map<string, StoredArticle>();
+  for (const article of articles) {
+    byId.set(intern(article.id), article);
+    for (const sentence of article.sentences) if (sentence.heading !== undefined) sentence.heading = intern(sentence.heading);
+    for (const block of article.blocks) block.kind = intern(block.kind);
+  }
+  store.shareTexts((document) => {
+    const meta = document.metadata as ChunkMetadata;
+    for (const key of ['title', 'path', 'url', 'heading', 'articleId'] as const) {
+      if (typeof meta[key] === 'string') meta[key] = intern(meta[key]);
+    }
+    return byId.get(meta.articleId)?.text.slice(meta.start, meta.end);
+  });
 }
 
 function chunkOf(store: HnswVectorStore, label: number): Chunk {

@@ -1,8 +1,10 @@
 /**
- * A matrix of float32 vectors as one binary file (row-major, little-endian, no header),
- * loaded straight into a Float32Array with no per-vector copies.
+ * A matrix of float32 vectors as one binary file (row-major, little-endian, no header), read
+ * row by row (or a run of rows at once) from disk rather than held in memory: at 100k chunks the
+ * sentence vectors alone are ~900 MB.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
 import { IndexError } from '../core/errors.js';
 
 export async function writeVectors(file: string, rows: readonly Float32Array[], dimensions: number): Promise<void> {
@@ -11,26 +13,84 @@ export async function writeVectors(file: string, rows: readonly Float32Array[], 
   await writeFile(file, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
 }
 
-/** Reads `count` rows of `dimensions` floats; the file's size must match exactly. */
-export async function readVectors(file: string, count: number, dimensions: number): Promise<Float32Array> {
-  let bytes: Buffer;
+/** Closes the file of a reader that was dropped without `close()`. */
+const openFiles = new FinalizationRegistry<number>((fd) => {
   try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new IndexError(`${file} is missing or unreadable.`, { path: file, cause: error });
+    closeSync(fd);
+  } catch {
+    // already closed
   }
-  const expected = count * dimensions * 4;
-  if (bytes.byteLength !== expected) {
-    throw new IndexError(`${file} has ${bytes.byteLength} bytes; ${expected} expected (${count} vectors of ${dimensions}).`, {
-      path: file,
-    });
-  }
-  // Buffer pools may not be 4-byte aligned; copy once into an aligned array if so.
-  if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, count * dimensions);
-  return new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer);
-}
+});
 
-/** Row `i` of a flat matrix, as a view (no copy). */
-export function row(matrix: Float32Array, i: number, dimensions: number): Float32Array {
-  return matrix.subarray(i * dimensions, (i + 1) * dimensions);
+/**
+ * Rows of a vectors file, read from disk when asked for (the operating system's page cache keeps
+ * the hot ones) and the most recent `cacheRows` kept in memory. The file stays open until `close()`
+ * or until the reader is garbage-collected, so a generation replaced while a question still reads
+ * it keeps working.
+ */
+export class VectorFileReader {
+  private readonly cache = new Map<number, Float32Array>();
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly fd: number,
+    readonly count: number,
+    readonly dimensions: number,
+    private readonly cacheRows: number,
+  ) {
+    openFiles.register(this, fd, this);
+  }
+
+  /** Opens a file of `count` rows of `dimensions` floats; its size must match exactly. */
+  static async open(file: string, count: number, dimensions: number, cacheRows = 4096): Promise<VectorFileReader> {
+    let bytes: number;
+    try {
+      bytes = (await stat(file)).size;
+    } catch (error) {
+      throw new IndexError(`${file} is missing or unreadable.`, { path: file, cause: error });
+    }
+    const expected = count * dimensions * 4;
+    if (bytes !== expected) {
+      throw new IndexError(`${file} has ${bytes} bytes; ${expected} expected (${count} vectors of ${dimensions}).`, { path: file });
+    }
+    return new VectorFileReader(file, openSync(file, 'r'), count, dimensions, cacheRows);
+  }
+
+  /** Row `i` (a fresh array, or the cached one: do not modify it). */
+  row(i: number): Float32Array {
+    const cached = this.cache.get(i);
+    if (cached) {
+      // Most recently used last.
+      this.cache.delete(i);
+      this.cache.set(i, cached);
+      return cached;
+    }
+    const vector = this.rows(i, i + 1);
+    this.cache.set(i, vector);
+    if (this.cache.size > this.cacheRows) this.cache.delete(this.cache.keys().next().value!);
+    return vector;
+  }
+
+  /** Rows `from` to `to` (exclusive) in one read, as one matrix. */
+  rows(from: number, to: number): Float32Array {
+    if (this.closed) throw new IndexError(`${this.file} was closed.`, { path: this.file });
+    if (from < 0 || to > this.count || from > to) throw new RangeError(`Rows ${from}–${to} are outside ${this.file} (${this.count} rows).`);
+    const out = new Float32Array((to - from) * this.dimensions);
+    const bytes = new Uint8Array(out.buffer);
+    let done = 0;
+    while (done < bytes.byteLength) {
+      const read = readSync(this.fd, bytes, done, bytes.byteLength - done, from * this.dimensions * 4 + done);
+      if (read === 0) throw new IndexError(`${this.file} ended early (damaged?).`, { path: this.file });
+      done += read;
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    openFiles.unregister(this);
+    closeSync(this.fd);
+  }
 }

@@ -1,0 +1,44 @@
+import { mkdtemp, rm, truncate } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IndexError } from '../../src/core/errors.js';
+import { VectorFileReader, writeVectors } from '../../src/index/vectors-file.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'verbatim-vectors-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Row i holds i, i + 0.5, i + 0.25 (exact in float32). */
+const rowOf = (i: number) => Float32Array.from([i, i + 0.5, i + 0.25]);
+
+describe('VectorFileReader', () => {
+  it('reads rows and runs of rows back from disk as written, keeping a bounded cache', async () => {
+    const file = path.join(dir, 'v.f32');
+    await writeVectors(file, Array.from({ length: 10 }, (_, i) => rowOf(i)), 3);
+    const reader = await VectorFileReader.open(file, 10, 3, 2);
+    expect([...reader.row(7)]).toEqual([...rowOf(7)]);
+    expect(reader.row(7)).toBe(reader.row(7)); // cached
+    reader.row(1);
+    reader.row(2); // evicts 7 (least recently used; the cache holds 2)
+    expect(reader.row(7)).not.toBe(reader.row(1));
+    expect([...reader.rows(3, 5)]).toEqual([...rowOf(3), ...rowOf(4)]);
+    expect(reader.rows(0, 10)).toHaveLength(30);
+    expect(() => reader.rows(9, 11)).toThrow(RangeError);
+    reader.close();
+    expect(() => reader.rows(0, 1)).toThrow(`${file} was closed.`);
+    reader.close(); // twice is fine
+  });
+
+  it('refuses a file whose size does not match, naming it', async () => {
+    const file = path.join(dir, 'short.f32');
+    await writeVectors(file, [rowOf(0), rowOf(1)], 3);
+    await truncate(file, 20);
+    await expect(VectorFileReader.open(file, 2, 3)).rejects.toThrow(IndexError);
+    await expect(VectorFileReader.open(file, 2, 3)).rejects.toThrow(`${file} has 20 bytes; 24 expected (2 vectors of 3).`);
+    await expect(VectorFileReader.open(path.join(dir, 'none.f32'), 2, 3)).rejects.toThrow('is missing or unreadable');
+  });
+});
