@@ -24,8 +24,6 @@ export async function probeStartup(indexDir: string, question: string): Promise<
   mark('import @xenova/transformers (+ onnxruntime-web, sharp)');
   await import('@langchain/core/vectorstores');
   mark('import @langchain/core/vectorstores');
-  await import('linkedom');
-  mark('import linkedom (HTML reader)');
   const { AnswerEngine } = await import('../src/answer/engine.js');
   const { LocalEmbeddings } = await import('../src/embedding/embedder.js');
   const { IndexSnapshot } = await import('../src/index/snapshot.js');

@@ -4,8 +4,9 @@
  * blocks — h1–h6 headings, paragraphs, list items, table rows (cells joined by " | ").
  * Metadata comes from Readability and the page's meta tags.
  */
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+import { createRequire } from 'node:module';
+import type { Readability as ReadabilityClass } from '@mozilla/readability';
+import type { parseHTML as ParseHtml } from 'linkedom';
 import { mergeMeta, normalizeDate } from '../meta-fields.js';
 import type { DeclaredMeta, RawBlock, RawDocument } from '../raw-document.js';
 import { collapseWhitespace } from '../text-shape.js';
@@ -27,6 +28,21 @@ interface DomDocument {
   readonly body: DomElement | null;
   querySelector(selectors: string): DomElement | null;
   querySelectorAll(selectors: string): ArrayLike<DomElement>;
+}
+
+/**
+ * linkedom and Readability, loaded the first time an HTML file is read: they take ~200–350 ms to
+ * import, which a bot or `ask` that only answers questions should not pay at start.
+ */
+let libraries: { parseHTML: typeof ParseHtml; Readability: typeof ReadabilityClass } | undefined;
+function htmlLibraries(): NonNullable<typeof libraries> {
+  if (!libraries) {
+    const require = createRequire(import.meta.url);
+    const { parseHTML } = require('linkedom') as { parseHTML: typeof ParseHtml };
+    const { Readability } = require('@mozilla/readability') as { Readability: typeof ReadabilityClass };
+    libraries = { parseHTML, Readability };
+  }
+  return libraries;
 }
 
 const ELEMENT_NODE = 1;
@@ -94,18 +110,18 @@ function withHeadline(blocks: RawBlock[], title: string, pageHeadings: ReadonlyS
 
 /** Parses a page; a fragment without an <html> root element is parsed as the body of one (linkedom needs the root). */
 function parseDocument(html: string): DomDocument {
-  const page: { document: DomDocument } = parseHTML(html);
+  const page: { document: DomDocument } = htmlLibraries().parseHTML(html);
   if (page.document.documentElement?.nodeName.toUpperCase() === 'HTML') return page.document;
-  const wrapped: { document: DomDocument } = parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`);
+  const wrapped: { document: DomDocument } = htmlLibraries().parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`);
   return wrapped.document;
 }
 
-type ReadabilityArticle = ReturnType<Readability<DomNode>['parse']>;
+type ReadabilityArticle = ReturnType<ReadabilityClass<DomNode>['parse']>;
 
 /** Readability's reading of the page (its content as a DOM tree), or null when it finds no content. */
 function mainContent(page: DomDocument): ReadabilityArticle {
   try {
-    return new Readability<DomNode>(page, { serializer: (node: DomNode) => node }).parse();
+    return new (htmlLibraries().Readability)<DomNode>(page, { serializer: (node: DomNode) => node }).parse();
   } catch {
     return null;
   }
