@@ -111,7 +111,7 @@ function describeRun(r: StoredResult): string {
 export function renderReport(results: readonly StoredResult[], totalSeconds?: number): string {
   const machines = [...new Set(results.map((r) => describeMachine(r.machine)))];
   const lines = [
-    `Machine: ${machines.join(' / ')}. The machine was shared (other people's test suites ran at the same time), so absolute numbers move with the load average shown per benchmark; ratios are taken within one run.` +
+    `Machine: ${machines.join(' / ')}. The machine may run other work at the same time, so absolute numbers move with the load average shown per benchmark; ratios are taken within one run.` +
       (totalSeconds === undefined ? '' : ` This run: ${Math.round(totalSeconds / 60)} min.`),
     '',
     '### Targets',
