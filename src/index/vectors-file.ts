@@ -54,7 +54,13 @@ export class VectorFileReader {
     if (bytes !== expected) {
       throw new IndexError(`${file} has ${bytes} bytes; ${expected} expected (${count} vectors of ${dimensions}).`, { path: file });
     }
-    return new VectorFileReader(file, openSync(file, 'r'), count, dimensions, cacheRows);
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch (error) {
+      throw new IndexError(`${file} is missing or unreadable.`, { path: file, cause: error });
+    }
+    return new VectorFileReader(file, fd, count, dimensions, cacheRows);
   }
 
   /** Row `i` (a fresh array, or the cached one: do not modify it). */
