@@ -100,18 +100,13 @@ export class HnswVectorStore extends SaveableVectorStore {
   /**
    * Swaps each document's text for an equal string the caller already holds (`textOf`; undefined
    * keeps the document's own), so that text loaded twice — say, chunks that are slices of articles
-   * kept elsewhere — is held once. Returns how many were swapped.
+   * kept elsewhere — is held once.
    */
-  shareTexts(textOf: (document: DocumentInterface, label: number) => string | undefined): number {
-    let shared = 0;
-    this.documents.forEach((document, label) => {
-      const text = textOf(document, label);
-      if (text !== undefined && text === document.pageContent) {
-        document.pageContent = text;
-        shared++;
-      }
-    });
-    return shared;
+  shareTexts(textOf: (document: DocumentInterface) => string | undefined): void {
+    for (const document of this.documents) {
+      const text = textOf(document);
+      if (text !== undefined && text === document.pageContent) document.pageContent = text;
+    }
   }
 
   /** The k nearest documents with their cosine similarity, best first. */

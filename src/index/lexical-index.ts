@@ -104,14 +104,14 @@ export class LexicalIndex {
     const n = this.documentCount;
     const scores = new Float32Array(n);
     const touched: number[] = [];
+    const norm = K1 * (1 - B);
+    const perLength = (K1 * B) / (this.header.averageLength || 1);
     for (const term of new Set(terms(question))) {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
       const from = this.offsets[id]!;
       const to = this.offsets[id + 1]!;
       const idf = this.idfOf(to - from);
-      const norm = K1 * (1 - B);
-      const perLength = (K1 * B) / (this.header.averageLength || 1);
       for (let p = from; p < to; p++) {
         const doc = this.docs[p]!;
         const tf = this.tfs[p]! / TF_SCALE;
