@@ -6,8 +6,9 @@
  * Stored as an inverted index in typed arrays: for term t, the chunks that contain it are
  * `docs[offsets[t] .. offsets[t + 1])`, with their boosted term frequencies (× 10) in `tfs`. A
  * question scores only the postings of its own terms, into one Float32Array, and keeps the best k
- * with a small heap. (MiniSearch did this job until an index of 100k chunks showed its cost: over
- * 2 GB of JavaScript objects for the index and 90–300 ms a question — see BENCHMARKS.md.)
+ * with a small heap. (MiniSearch did this job until an index of 100k chunks showed its cost: ~440 MB
+ * of JavaScript objects for the index and 200–500 ms a query, against 57 MB and a few ms here —
+ * see BENCHMARKS.md.)
  *
  * Files: `lexical.json` (the terms, in posting order, and the counts) and `lexical.bin`
  * (offsets u32[T + 1], docs u32[P], lengths f32[N], tfs u16[P], little-endian).

@@ -9,6 +9,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Chunk, Sentence } from '../chunking/types.js';
 import type { Article } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
+import { LruCache } from '../core/lru-cache.js';
 import { HnswVectorStore } from './hnsw-store.js';
 import { currentGeneration } from './layout.js';
 import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
@@ -31,8 +32,8 @@ export type ChunkMetadata = Omit<Chunk, 'text'> & { title: string; path: string;
 export class IndexSnapshot {
   private readonly byId: Map<string, StoredArticle>;
   private readonly chunksByArticle = new Map<string, Chunk[]>();
-  /** Chunk vectors read from the store lately (the store copies a vector on every read), oldest first. */
-  private readonly chunkVectors = new Map<number, Float32Array>();
+  /** Chunk vectors read from the store lately (the store copies a vector on every read). */
+  private readonly chunkVectors = new LruCache<number, Float32Array>(CHUNK_VECTOR_CACHE);
   /** Row of each article's first sentence in `sentenceVectors`. */
   private readonly sentenceBase: Map<string, number>;
 
@@ -69,12 +70,7 @@ export class IndexSnapshot {
 
   /** The (normalised) vector of chunk `label`; the last CHUNK_VECTOR_CACHE read are kept. */
   chunkVector(label: number): Float32Array {
-    let vector = this.chunkVectors.get(label);
-    if (vector) this.chunkVectors.delete(label);
-    else vector = this.store.vector(label);
-    this.chunkVectors.set(label, vector);
-    if (this.chunkVectors.size > CHUNK_VECTOR_CACHE) this.chunkVectors.delete(this.chunkVectors.keys().next().value!);
-    return vector;
+    return this.chunkVectors.getOrAdd(label, () => this.store.vector(label));
   }
 
   /** The chunks of an article, in order. */

@@ -3,9 +3,10 @@
  * row by row (or a run of rows at once) from disk rather than held in memory: at 100k chunks the
  * sentence vectors alone are ~900 MB.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, open, readSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { IndexError } from '../core/errors.js';
+import { LruCache } from '../core/lru-cache.js';
 
 export async function writeVectors(file: string, rows: readonly Float32Array[], dimensions: number): Promise<void> {
   const out = new Float32Array(rows.length * dimensions);
@@ -29,7 +30,7 @@ const openFiles = new FinalizationRegistry<number>((fd) => {
  * it keeps working.
  */
 export class VectorFileReader {
-  private readonly cache = new Map<number, Float32Array>();
+  private readonly cache: LruCache<number, Float32Array>;
   private closed = false;
 
   private constructor(
@@ -37,45 +38,33 @@ export class VectorFileReader {
     private readonly fd: number,
     readonly count: number,
     readonly dimensions: number,
-    private readonly cacheRows: number,
+    cacheRows: number,
   ) {
+    this.cache = new LruCache(cacheRows);
     openFiles.register(this, fd, this);
   }
 
   /** Opens a file of `count` rows of `dimensions` floats; its size must match exactly. */
   static async open(file: string, count: number, dimensions: number, cacheRows = 4096): Promise<VectorFileReader> {
+    let fd: number;
     let bytes: number;
     try {
-      bytes = (await stat(file)).size;
+      fd = await new Promise<number>((resolve, reject) => open(file, 'r', (error, opened) => (error ? reject(error) : resolve(opened))));
+      bytes = fstatSync(fd).size;
     } catch (error) {
       throw new IndexError(`${file} is missing or unreadable.`, { path: file, cause: error });
     }
     const expected = count * dimensions * 4;
     if (bytes !== expected) {
+      closeSync(fd);
       throw new IndexError(`${file} has ${bytes} bytes; ${expected} expected (${count} vectors of ${dimensions}).`, { path: file });
-    }
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch (error) {
-      throw new IndexError(`${file} is missing or unreadable.`, { path: file, cause: error });
     }
     return new VectorFileReader(file, fd, count, dimensions, cacheRows);
   }
 
   /** Row `i` (a fresh array, or the cached one: do not modify it). */
   row(i: number): Float32Array {
-    const cached = this.cache.get(i);
-    if (cached) {
-      // Most recently used last.
-      this.cache.delete(i);
-      this.cache.set(i, cached);
-      return cached;
-    }
-    const vector = this.rows(i, i + 1);
-    this.cache.set(i, vector);
-    if (this.cache.size > this.cacheRows) this.cache.delete(this.cache.keys().next().value!);
-    return vector;
+    return this.cache.getOrAdd(i, () => this.rows(i, i + 1));
   }
 
   /** Rows `from` to `to` (exclusive) in one read, as one matrix. */
