@@ -32,17 +32,52 @@ export interface SourceRef {
   published?: string;
 }
 
-export type RefusalReason = 'empty' | 'no-words' | 'not-in-corpus';
+/**
+ * Why an answer was declined: nothing was asked, nothing searchable was asked, the question names
+ * nothing specific to look for ("what happened?"), or no sentence of the articles answers it.
+ */
+export type RefusalReason = 'empty' | 'no-words' | 'too-vague' | 'not-in-corpus';
+
+/**
+ * How directly the quotes answer, from the reader's confidence: `direct` — the first quote very
+ * likely answers the question; `likely` — it probably does; `partial` — it bears on the question
+ * but may not answer it. Shown to people as a short label.
+ */
+export type AnswerStrength = 'direct' | 'likely' | 'partial';
+
+/** A passage shown with a refusal: verbatim like a quote, but labelled as not answering the question. */
+export interface NearestPassage {
+  /** Exactly `article.text.slice(start, end)`. */
+  text: string;
+  /** The number of its source in `Answer.sources`. */
+  source: number;
+  articleId: string;
+  start: number;
+  end: number;
+}
+
+/** A question word that was not in the articles' vocabulary and was searched as the nearest word that is. */
+export interface SpellingCorrection {
+  from: string;
+  to: string;
+}
 
 export interface Answer {
   question: string;
   answered: boolean;
   quotes: Quote[];
   sources: SourceRef[];
-  /** Present when `answered` is false. */
-  refusal?: { reason: RefusalReason; message: string };
-  /** The strength of the best evidence found, against which the refusal threshold was applied. */
+  /**
+   * Present when `answered` is false. `nearest`: for a question on the articles' topic that they do
+   * not answer, the passages that came closest (they do not answer it; shown as such).
+   */
+  refusal?: { reason: RefusalReason; message: string; nearest?: NearestPassage[] };
+  /** The reader's probability (0–1) that the first quote answers the question; the refusal threshold applies to it. */
   confidence: number;
+  /** Present when `answered` is true: how directly the quotes answer, as a label for people. */
+  strength?: AnswerStrength;
+  /** Question words searched under another spelling, if any. */
+  corrections?: SpellingCorrection[];
   timings: { totalMs: number; embedMs: number; searchMs: number; selectMs: number };
   /** The index generation that answered (it changes when a rebuild is swapped in). */
   index: { generation: string; builtAt: string };
