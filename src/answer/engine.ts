@@ -1,37 +1,51 @@
 /**
- * The answering engine: question → passages → scored sentences → verbatim quotes with numbered
- * sources, or a refusal with the nearest sources. Works on one immutable index snapshot.
+ * The answering engine: question → passages → candidate sentences judged by the reader → verbatim
+ * quotes with numbered sources, or a refusal with the nearest sources and passages. Works on one
+ * immutable index snapshot.
  */
+import path from 'node:path';
 import type { AnswerConfig } from '../core/config.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { DEFAULT_PASSAGE_SEARCH, searchPassages, type PassageHit, type PassageSearchOptions } from '../retrieval/passage-search.js';
-import { normalizeQuestion } from './question.js';
-import { DEFAULT_REFUSAL_THRESHOLD, REFUSAL_MESSAGES } from './refusal.js';
-import { DEFAULT_WEIGHTS, scoreSentences, type ScoringWeights } from './sentence-scoring.js';
+import { isVague, normalizeQuestion } from './question.js';
+import { LogisticReader, type AnswerReader } from './reader/reader.js';
+import { DEFAULT_READER_MODEL } from './reader/reader-model.js';
+import { REFUSAL_MESSAGES } from './refusal.js';
 import { DEFAULT_SELECTION, selectQuotes, type SelectionOptions } from './select-quotes.js';
+import { scoreSentences, type JudgedCandidate, type ScoredSentence } from './sentence-scoring.js';
 import { SourceList } from './sources.js';
-import type { Answer, Quote, RefusalReason } from './types.js';
-import path from 'node:path';
+import type { Answer, AnswerStrength, NearestPassage, Quote, RefusalReason } from './types.js';
 
 /** What the engine needs of the embedding model: one query vector per question. */
 export type QueryEmbedder = Pick<LocalEmbeddings, 'embedOne'>;
 
 export interface EngineOptions {
+  /** Judges how likely each candidate sentence is to answer the question. */
+  reader: AnswerReader;
+  /** Below this probability of the best candidate the question is declined. */
   refusalThreshold: number;
+  /** Probabilities at which an answer is labelled `direct` or `likely` (below: `partial`). */
+  strength: { direct: number; likely: number };
   search: PassageSearchOptions;
-  weights: ScoringWeights;
   selection: SelectionOptions;
   /** How many nearest sources a refusal lists. */
   nearestSources: number;
+  /** How many nearest passages a refusal shows. */
+  nearestPassages: number;
+  /** How many articles a reply to a vague question lists as what the corpus covers. */
+  overviewSources: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  refusalThreshold: DEFAULT_REFUSAL_THRESHOLD,
+  reader: new LogisticReader(DEFAULT_READER_MODEL.model),
+  refusalThreshold: DEFAULT_READER_MODEL.refusalThreshold,
+  strength: DEFAULT_READER_MODEL.strength,
   search: { ...DEFAULT_PASSAGE_SEARCH, k: 30, depth: 60 },
-  weights: DEFAULT_WEIGHTS,
   selection: DEFAULT_SELECTION,
   nearestSources: 3,
+  nearestPassages: 2,
+  overviewSources: 5,
 };
 
 /** Engine options from the answering configuration (REFUSAL_THRESHOLD, MAX_QUOTES). */
@@ -40,6 +54,14 @@ export function engineOptions(config: AnswerConfig): Partial<EngineOptions> {
   if (config.refusalThreshold !== undefined) options.refusalThreshold = config.refusalThreshold;
   return options;
 }
+
+/** Hooks for evaluations and fitting. */
+export interface AskTrace {
+  onPassages?: (hits: readonly PassageHit[]) => void;
+  onJudged?: (judged: readonly JudgedCandidate[]) => void;
+}
+
+type AnswerBody = Omit<Answer, 'timings' | 'question' | 'index'>;
 
 export class AnswerEngine {
   readonly options: EngineOptions;
@@ -52,8 +74,7 @@ export class AnswerEngine {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   }
 
-  /** Answers a question; `trace.onPassages` sees the retrieved passages (for evaluations). */
-  async ask(rawQuestion: string, trace: { onPassages?: (hits: readonly PassageHit[]) => void } = {}): Promise<Answer> {
+  async ask(rawQuestion: string, trace: AskTrace = {}): Promise<Answer> {
     const started = performance.now();
     const question = normalizeQuestion(rawQuestion);
     const base = {
@@ -61,13 +82,14 @@ export class AnswerEngine {
       index: { generation: path.basename(this.snapshot.dir), builtAt: this.snapshot.manifest.builtAt },
     };
     const timings = { totalMs: 0, embedMs: 0, searchMs: 0, selectMs: 0 };
-    const finish = (answer: Omit<Answer, 'timings' | 'question' | 'index'>): Answer => ({
+    const finish = (answer: AnswerBody): Answer => ({
       ...base,
       ...answer,
       timings: { ...timings, totalMs: round(performance.now() - started) },
     });
     if (question.text.length === 0) return finish(refusal('empty', [], 0));
     if (!question.hasWords) return finish(refusal('no-words', [], 0));
+    if (isVague(question.text)) return finish(refusal('too-vague', this.overview(), 0));
 
     const queryVector = await this.embeddings.embedOne(question.text);
     timings.embedMs = round(performance.now() - started);
@@ -78,45 +100,66 @@ export class AnswerEngine {
     trace.onPassages?.(hits);
 
     const selectStart = performance.now();
-    const ranked = scoreSentences(this.snapshot, hits, question.text, queryVector, this.options.weights);
-    const confidence = ranked[0]?.evidence ?? 0;
-    if (confidence < this.options.refusalThreshold) {
-      timings.selectMs = round(performance.now() - selectStart);
-      return finish(refusal('not-in-corpus', this.nearest(hits), confidence));
+    const ranked = scoreSentences(this.snapshot, hits, question.text, queryVector, this.options.reader, trace.onJudged);
+    const confidence = ranked[0]?.score ?? 0;
+    let body: AnswerBody;
+    if (ranked.length === 0 || confidence < this.options.refusalThreshold) {
+      body = this.decline(hits, ranked, confidence);
+    } else {
+      const sources = new SourceList();
+      const quotes: Quote[] = selectQuotes(ranked, this.options.selection).map(({ sentences, score }) => {
+        const first = sentences[0]!;
+        const last = sentences[sentences.length - 1]!;
+        const quote: Quote = { ...span(first, last), source: sources.number(first.article), score: round(score, 4) };
+        if (first.sentence.heading !== undefined) quote.heading = first.sentence.heading;
+        return quote;
+      });
+      body = { answered: true, quotes, sources: sources.list, confidence: round(confidence, 4), strength: this.strength(confidence) };
     }
-    const sources = new SourceList();
-    const quotes: Quote[] = selectQuotes(ranked, this.options.selection).map(({ sentences, score }) => {
-      const first = sentences[0]!;
-      const last = sentences[sentences.length - 1]!;
-      const article = first.article;
-      const quote: Quote = {
-        text: article.text.slice(first.sentence.start, last.sentence.end),
-        source: sources.number(article),
-        articleId: article.id,
-        start: first.sentence.start,
-        end: last.sentence.end,
-        score: round(score, 4),
-      };
-      if (first.sentence.heading !== undefined) quote.heading = first.sentence.heading;
-      return quote;
-    });
     timings.selectMs = round(performance.now() - selectStart);
-    return finish({ answered: true, quotes, sources: sources.list, confidence: round(confidence, 4) });
+    return finish(body);
   }
 
-  /** The distinct articles of the best passages, for a refusal. */
-  private nearest(hits: readonly PassageHit[]): Answer['sources'] {
+  private strength(confidence: number): AnswerStrength {
+    const { direct, likely } = this.options.strength;
+    return confidence >= direct ? 'direct' : confidence >= likely ? 'likely' : 'partial';
+  }
+
+  /** A refusal for a question the articles do not answer: the closest passages, labelled as such, and the nearest sources. */
+  private decline(hits: readonly PassageHit[], ranked: readonly ScoredSentence[], confidence: number): AnswerBody {
     const sources = new SourceList();
+    const nearest: NearestPassage[] = [];
+    for (const sentence of ranked) {
+      if (nearest.length >= this.options.nearestPassages) break;
+      if (nearest.some((n) => n.articleId === sentence.article.id)) continue;
+      nearest.push({ ...span(sentence, sentence), source: sources.number(sentence.article) });
+    }
     for (const hit of hits) {
+      if (sources.list.length >= Math.max(this.options.nearestSources, nearest.length)) break;
       const article = this.snapshot.article(hit.chunk.articleId);
       if (article) sources.number(article);
-      if (sources.list.length >= this.options.nearestSources) break;
     }
+    const body = refusal('not-in-corpus', sources.list, confidence);
+    if (nearest.length > 0) body.refusal!.nearest = nearest;
+    return body;
+  }
+
+  /** What the corpus covers, for a vague question: its newest articles (or its first, when undated). */
+  private overview(): Answer['sources'] {
+    const sources = new SourceList();
+    const articles = [...this.snapshot.articles].sort((a, b) => (b.published ?? '').localeCompare(a.published ?? '') || a.id.localeCompare(b.id));
+    for (const article of articles.slice(0, this.options.overviewSources)) sources.number(article);
     return sources.list;
   }
 }
 
-function refusal(reason: RefusalReason, sources: Answer['sources'], confidence: number): Omit<Answer, 'timings' | 'question' | 'index'> {
+/** The verbatim text and offsets of a run of sentences of one article, from `first` to `last`. */
+function span(first: ScoredSentence, last: ScoredSentence): Pick<Quote, 'text' | 'articleId' | 'start' | 'end'> {
+  const { article } = first;
+  return { text: article.text.slice(first.sentence.start, last.sentence.end), articleId: article.id, start: first.sentence.start, end: last.sentence.end };
+}
+
+function refusal(reason: RefusalReason, sources: Answer['sources'], confidence: number): AnswerBody {
   return { answered: false, quotes: [], sources, refusal: { reason, message: REFUSAL_MESSAGES[reason] }, confidence: round(confidence, 4) };
 }
 

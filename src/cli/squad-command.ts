@@ -7,8 +7,7 @@
  */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { AnswerEngine, DEFAULT_ENGINE_OPTIONS, engineOptions, type QueryEmbedder } from '../answer/engine.js';
-import type { ScoringWeights } from '../answer/sentence-scoring.js';
+import { AnswerEngine, DEFAULT_ENGINE_OPTIONS, engineOptions } from '../answer/engine.js';
 import { loadAnswerConfig, loadBaseConfig, loadDotenv } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
@@ -18,14 +17,13 @@ import { buildProgressReporter } from './progress.js';
 import { SentenceBaselines } from './squad-baselines.js';
 import { writeSquadCorpus } from './squad-corpus.js';
 import { readSquad, type SquadDataset, type SquadQuestion } from './squad-dataset.js';
-import { containsAnswer, summarize, type SquadScores } from './squad-metrics.js';
+import { containsAnswer, summarize } from './squad-metrics.js';
 import { formatSquadReport, type SquadReport } from './squad-report.js';
 import { askBaselines, askVerbatim } from './squad-run.js';
 import { DEFAULT_SEED, sample, splitHalves } from './squad-sample.js';
-import { coordinateSearch, DEFAULT_TUNE } from './squad-tune.js';
 
 /** Defaults of the command's options. */
-const SQUAD_DEFAULTS = {
+export const SQUAD_DEFAULTS = {
   squad: '../shared/eval/squad-dev-v1.1.json',
   corpus: 'data/squad/corpus',
   index: 'data/squad/index',
@@ -41,7 +39,6 @@ interface SquadFlags {
   seed: string;
   half: 'report' | 'tune';
   json?: boolean;
-  tune?: boolean;
 }
 
 /** Runs `eval:squad` with its command-line arguments; returns the exit code. */
@@ -55,7 +52,6 @@ export async function squadCommand(argv: readonly string[]): Promise<number> {
     .option('--seed <n>', 'seed of the sample and of its split', String(SQUAD_DEFAULTS.seed))
     .addOption(new Option('--half <half>', 'which half of the sample to report').choices(['report', 'tune']).default('report'))
     .option('--json', 'print the report as JSON')
-    .option('--tune', 'search the scoring weights on the tuning half and print the best setting (--half is ignored)')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const flags = program.opts<SquadFlags>();
@@ -63,13 +59,41 @@ export async function squadCommand(argv: readonly string[]): Promise<number> {
   const seed = positiveInteger('--seed', flags.seed);
 
   await loadDotenv();
+  const { dataset, ids, snapshot, embeddings } = await prepareSquad({ squad: flags.squad, corpus: flags.corpus, index: flags.index });
+  const engine = new AnswerEngine(snapshot, embeddings, { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) });
+  const halves = splitHalves(sample(dataset.questions, size, seed), seed);
+  const questions = halves[flags.half];
+  process.stderr.write(`Asking ${questions.length} questions (${flags.half} half of ${size}, seed ${seed})\n`);
+  const verbatim = await askVerbatim(engine, questions, ids);
+  const baselines = await askBaselines(new SentenceBaselines(snapshot), embeddings, questions, ids);
+  const report: SquadReport = {
+    dataset: { file: flags.squad, articles: dataset.articles.length, paragraphs: paragraphCount(dataset), questions: dataset.questions.length },
+    sentences: snapshot.manifest.counts.sentences,
+    sample: { size, seed, half: flags.half, questions: questions.length },
+    singleSentenceCeiling: singleSentenceCeiling(snapshot, questions, ids),
+    scores: Object.fromEntries(Object.entries({ verbatim, ...baselines }).map(([name, list]) => [name, summarize(list)])),
+  };
+  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatSquadReport(report));
+  return 0;
+}
+
+/** The SQuAD data, written as a corpus and indexed, ready to ask. */
+export interface PreparedSquad {
+  dataset: SquadDataset;
+  /** The corpus article id of each dataset article, by index. */
+  ids: string[];
+  snapshot: IndexSnapshot;
+  embeddings: LocalEmbeddings;
+}
+
+/** Writes the SQuAD articles as a corpus, builds (or updates) its index and opens it. */
+export async function prepareSquad(paths: { squad: string; corpus: string; index: string } = SQUAD_DEFAULTS): Promise<PreparedSquad> {
   const config = loadBaseConfig();
-  const dataset = await readSquad(path.resolve(flags.squad));
-  const corpusDir = path.resolve(flags.corpus);
-  const indexDir = path.resolve(flags.index);
+  const dataset = await readSquad(path.resolve(paths.squad));
+  const corpusDir = path.resolve(paths.corpus);
+  const indexDir = path.resolve(paths.index);
   const corpus = await writeSquadCorpus(dataset.articles, corpusDir);
   process.stderr.write(`Corpus: ${dataset.articles.length} articles in ${corpusDir} (${corpus.written} written, ${corpus.unchanged} up to date)\n`);
-
   const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
   const progress = buildProgressReporter();
   try {
@@ -77,49 +101,8 @@ export async function squadCommand(argv: readonly string[]): Promise<number> {
   } finally {
     progress.stop();
   }
-  const snapshot = await IndexSnapshot.open(indexDir, embeddings);
-  const engine = new AnswerEngine(snapshot, embeddings, { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) });
-  const halves = splitHalves(sample(dataset.questions, size, seed), seed);
-  if (flags.tune) {
-    await tune(engine, embeddings, halves.tune, corpus.ids);
-    return 0;
-  }
-  const questions = halves[flags.half];
-  process.stderr.write(`Asking ${questions.length} questions (${flags.half} half of ${size}, seed ${seed})\n`);
-  const verbatim = await askVerbatim(engine, questions, corpus.ids);
-  const baselines = await askBaselines(new SentenceBaselines(snapshot), embeddings, questions, corpus.ids);
-  const report: SquadReport = {
-    dataset: { file: flags.squad, articles: dataset.articles.length, paragraphs: paragraphCount(dataset), questions: dataset.questions.length },
-    sentences: snapshot.manifest.counts.sentences,
-    sample: { size, seed, half: flags.half, questions: questions.length },
-    singleSentenceCeiling: singleSentenceCeiling(snapshot, questions, corpus.ids),
-    scores: Object.fromEntries(Object.entries({ verbatim, ...baselines }).map(([name, list]) => [name, summarize(list)])),
-  };
-  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatSquadReport(report));
-  return 0;
+  return { dataset, ids: corpus.ids, snapshot: await IndexSnapshot.open(indexDir, embeddings), embeddings };
 }
-
-/** Runs the coordinate search on the tuning half (query vectors embedded once) and prints the best weights. */
-async function tune(engine: AnswerEngine, embeddings: LocalEmbeddings, questions: readonly SquadQuestion[], articleIds: readonly string[]): Promise<void> {
-  process.stderr.write(`Tuning the scoring weights on the tuning half (${questions.length} questions)\n`);
-  const vectors = new Map<string, Float32Array>();
-  for (const q of questions) vectors.set(q.question, await embeddings.embedOne(q.question));
-  const cached: QueryEmbedder = { embedOne: async (text) => vectors.get(text) ?? embeddings.embedOne(text) };
-  const show = (scores: SquadScores) =>
-    `in quotes ${pct(scores.inQuotes)}, first quote ${pct(scores.inFirstQuote)}, first source ${pct(scores.firstSource)}`;
-  // Refusals are calibrated apart (see refusal.ts): the search ranks every question.
-  const evaluate = async (weights: ScoringWeights) =>
-    summarize(await askVerbatim(new AnswerEngine(engine.snapshot, cached, { ...engine.options, weights, refusalThreshold: 0 }), questions, articleIds));
-  const result = await coordinateSearch(engine.options.weights, evaluate, {
-    ...DEFAULT_TUNE,
-    onImprovement: (weights, scores) => process.stderr.write(`  better: ${show(scores)} ${JSON.stringify(weights)}\n`),
-  });
-  process.stdout.write(
-    `Best weights after ${result.evaluations} evaluations (${show(result.scores)}):\n${JSON.stringify(result.weights, null, 2)}\n`,
-  );
-}
-
-const pct = (share: number) => `${(100 * share).toFixed(1)}%`;
 
 function singleSentenceCeiling(snapshot: IndexSnapshot, questions: readonly SquadQuestion[], articleIds: readonly string[]): number {
   if (questions.length === 0) return 0;

@@ -4,13 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEIGHTS, type ScoringWeights } from '../../src/answer/sentence-scoring.js';
 import { articleFileText, articleSlug, readableTitle, writeSquadCorpus } from '../../src/cli/squad-corpus.js';
 import { parseSquad } from '../../src/cli/squad-dataset.js';
 import { containsAnswer, scoreAnswer, summarize, type QuestionOutcome, type SquadScores } from '../../src/cli/squad-metrics.js';
 import type { SquadReport } from '../../src/cli/squad-report.js';
 import { mulberry32, permutation, sample, splitHalves } from '../../src/cli/squad-sample.js';
-import { coordinateSearch, tuningObjective } from '../../src/cli/squad-tune.js';
 import { MODEL_DIR, PROJECT_ROOT } from '../support/env.js';
 
 const run = promisify(execFile);
@@ -205,23 +203,6 @@ describe('the measures', () => {
       falseRefusals: 0.25,
       latencyMs: { p50: 20, p95: 40 },
     });
-  });
-});
-
-describe('the weight search', () => {
-  it('climbs to the best setting of a known objective and keeps the sentence weight fixed', async () => {
-    // Peaks at coverage 0.3, neighbour 0.4 (multiples of the steps), whatever the start.
-    const evaluate = async (w: ScoringWeights): Promise<SquadScores> => {
-      const value = 1 - Math.abs(w.coverage - 0.3) - Math.abs(w.neighbour - 0.4);
-      return { questions: 1, inQuotes: value, inFirstQuote: 0, firstSource: 0, falseRefusals: 0, latencyMs: { p50: 0, p95: 0 } };
-    };
-    const start = { ...DEFAULT_WEIGHTS, coverage: 0, neighbour: 0 };
-    const result = await coordinateSearch(start, evaluate, { steps: [0.2, 0.1], maxPasses: 10 });
-    expect(result.weights.coverage).toBeCloseTo(0.3, 6);
-    expect(result.weights.neighbour).toBeCloseTo(0.4, 6);
-    expect(result.weights.sentence).toBe(DEFAULT_WEIGHTS.sentence);
-    expect(tuningObjective(result.scores)).toBeCloseTo(1, 6);
-    expect(result.evaluations).toBeGreaterThan(4);
   });
 });
 

@@ -1,0 +1,219 @@
+/**
+ * What the reader knows of a candidate sentence, as numbers: whether it *answers* the question,
+ * not only whether it is about it. Beside closeness to the question (the embedding similarities,
+ * the share of the question's rarer words it holds), the signals of answerhood:
+ * - the kind of answer the question asks for (a time, number, person, place, reason) present in
+ *   the sentence and not already in the question (`typeMatch`, `typeMissing`);
+ * - what the sentence adds beyond the question's own words (`novelty`; a sentence that only
+ *   restates the question scores high on `restates`);
+ * - whether the question's specific, rare words are supported by the sentence, its paragraph or
+ *   its article at all (`missingRare`, `articleMissingRare`: a question about Helsinki is not
+ *   answered by an article that never mentions it);
+ * - where the sentence stands (an article's first sentence defines its subject: `lead`,
+ *   `definitionLead` for "what is X?" questions) and whether it leans on the one before it
+ *   (`backReference`) or announces the next (`leadIn`).
+ * Every feature is on a scale that does not depend on the corpus's size (IDF is normalised by its
+ * largest possible value) so that a model fitted on one corpus reads another.
+ */
+import type { IndexSnapshot, StoredArticle } from '../../index/snapshot.js';
+import { terms } from '../../index/terms.js';
+import { answerType, answerTypeMatch, type AnswerType } from '../answer-type.js';
+import { sameBlock, wordCount, type Candidate } from '../candidates.js';
+
+/** The feature names, in the order of a feature row. */
+export const FEATURES = [
+  'similarity',
+  'similarityGap',
+  'passage',
+  'passageRank',
+  'neighbour',
+  'coverage',
+  'coverageGap',
+  'windowCoverage',
+  'missingRare',
+  'articleMissingRare',
+  'novelty',
+  'restates',
+  'typeWanted',
+  'typeMatch',
+  'typeMissing',
+  'lead',
+  'firstSentence',
+  'definitionLead',
+  'length',
+  'backReference',
+  'leadIn',
+  'titleInQuestion',
+  'articleGap',
+] as const;
+
+export type FeatureName = (typeof FEATURES)[number];
+
+/** What the features need of the question, worked out once per question. */
+export interface QuestionProfile {
+  /** The question's distinct index terms, each with its IDF divided by the largest possible IDF (0–1). */
+  terms: Map<string, number>;
+  type: AnswerType;
+  /** "What is X?", "Who was X?": the answer is likely a definition, often an article's first sentence. */
+  definitional: boolean;
+  text: string;
+}
+
+/** How many sentences either side (in the same paragraph) count as a sentence's context. */
+const WINDOW = 2;
+/** How many of an article's best candidate similarities make its evidence. */
+const ARTICLE_TOP = 3;
+
+const DEFINITIONAL = /^\s*(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:an?\s+|the\s+)?[^,;]{1,60}\??\s*$/iu;
+const BACK_REFERENCE = /^(?:["“']?\s*)(?:he|she|it|they|this|these|that|those|his|her|its|their|such|the latter|the former)\b/iu;
+const LEAD_IN = /:\s*$|\b(?:the following|as follows|several|a number of|(?:two|three|four|five) (?:main |major |key )?(?:reasons|ways|factors|causes|steps|types|kinds))\b/iu;
+
+export function questionProfile(snapshot: IndexSnapshot, question: string): QuestionProfile {
+  const maxIdf = snapshot.lexical.idf('\u0000never-a-term');
+  const weights = new Map<string, number>();
+  for (const term of new Set(terms(question))) weights.set(term, maxIdf > 0 ? snapshot.lexical.idf(term) / maxIdf : 0);
+  const content = [...weights.keys()].length;
+  return { terms: weights, type: answerType(question), definitional: DEFINITIONAL.test(question) && content <= 4, text: question };
+}
+
+/** What is worked out once per article and reused across questions. */
+interface ArticleContext {
+  sentenceTerms: (Set<string> | undefined)[];
+  articleTerms: Set<string> | undefined;
+  titleTerms: Set<string>;
+  /** Each sentence's position among the article's prose sentences (those ending like a sentence), or -1. */
+  proseOrdinal: Int32Array | undefined;
+}
+
+const contexts = new WeakMap<StoredArticle, ArticleContext>();
+
+function contextOf(article: StoredArticle): ArticleContext {
+  let context = contexts.get(article);
+  if (!context) {
+    context = { sentenceTerms: new Array(article.sentences.length), articleTerms: undefined, titleTerms: new Set(terms(article.title)), proseOrdinal: undefined };
+    contexts.set(article, context);
+  }
+  return context;
+}
+
+function sentenceTerms(article: StoredArticle, index: number): Set<string> {
+  const context = contextOf(article);
+  const sentence = article.sentences[index]!;
+  return (context.sentenceTerms[index] ??= new Set(terms(article.text.slice(sentence.start, sentence.end))));
+}
+
+function articleTerms(article: StoredArticle): Set<string> {
+  const context = contextOf(article);
+  if (!context.articleTerms) {
+    const all = new Set(context.titleTerms);
+    for (let i = 0; i < article.sentences.length; i++) for (const t of sentenceTerms(article, i)) all.add(t);
+    context.articleTerms = all;
+  }
+  return context.articleTerms;
+}
+
+function proseOrdinal(article: StoredArticle, index: number): number {
+  const context = contextOf(article);
+  if (!context.proseOrdinal) {
+    const ordinals = new Int32Array(article.sentences.length).fill(-1);
+    let next = 0;
+    article.sentences.forEach((s, i) => {
+      const text = article.text.slice(s.start, s.end).trimEnd();
+      if (/[.!?]["”’)\]]*$/u.test(text) && wordCount(text) >= 4) ordinals[i] = next++;
+    });
+    context.proseOrdinal = ordinals;
+  }
+  return context.proseOrdinal[index]!;
+}
+
+/** IDF-weighted share of the question's terms that `present` holds (0–1). */
+function coverage(profile: QuestionProfile, present: (term: string) => boolean): number {
+  let total = 0;
+  let found = 0;
+  for (const [term, w] of profile.terms) {
+    total += w;
+    if (present(term)) found += w;
+  }
+  return total === 0 ? 0 : found / total;
+}
+
+/** The largest weight among the question's terms that `present` lacks (0 when it has them all). */
+function missingRare(profile: QuestionProfile, present: (term: string) => boolean): number {
+  let largest = 0;
+  for (const [term, w] of profile.terms) if (!present(term)) largest = Math.max(largest, w);
+  return largest;
+}
+
+/** One feature row per candidate, in FEATURES order. */
+export function featureRows(profile: QuestionProfile, candidates: readonly Candidate[]): Float64Array[] {
+  if (candidates.length === 0) return [];
+  const sentenceCoverage = candidates.map((c) => {
+    const own = sentenceTerms(c.article, c.sentence.index);
+    return coverage(profile, (t) => own.has(t));
+  });
+  const maxSimilarity = Math.max(...candidates.map((c) => c.similarity));
+  const maxCoverage = Math.max(...sentenceCoverage);
+  const articleEvidence = articleScores(candidates);
+  const bestArticle = Math.max(...articleEvidence.values());
+  return candidates.map((c, i) => {
+    const { article, sentence } = c;
+    const own = sentenceTerms(article, sentence.index);
+    const context = contextOf(article);
+    const window = new Set([...own, ...context.titleTerms, ...(sentence.heading ? terms(sentence.heading) : [])]);
+    for (let j = Math.max(0, sentence.index - WINDOW); j <= Math.min(article.sentences.length - 1, sentence.index + WINDOW); j++) {
+      if (j !== sentence.index && sameBlock(article, sentence.index, j)) for (const t of sentenceTerms(article, j)) window.add(t);
+    }
+    const whole = articleTerms(article);
+    let novel = 0;
+    for (const t of own) if (!profile.terms.has(t)) novel++;
+    const novelty = own.size === 0 ? 0 : novel / own.size;
+    const typeWanted = profile.type === 'other' ? 0 : 1;
+    const typeMatch = answerTypeMatch(profile.type, c.text, profile.text);
+    const ordinal = proseOrdinal(article, sentence.index);
+    const first = ordinal === 0 ? 1 : 0;
+    let titleShared = 0;
+    for (const t of context.titleTerms) if (profile.terms.has(t)) titleShared++;
+    const row: Record<FeatureName, number> = {
+      similarity: c.similarity,
+      similarityGap: c.similarity - maxSimilarity,
+      passage: c.passage,
+      passageRank: 1 / (1 + c.rank),
+      neighbour: c.neighbour,
+      coverage: sentenceCoverage[i]!,
+      coverageGap: sentenceCoverage[i]! - maxCoverage,
+      windowCoverage: coverage(profile, (t) => window.has(t)),
+      missingRare: missingRare(profile, (t) => window.has(t)),
+      articleMissingRare: missingRare(profile, (t) => whole.has(t)),
+      novelty,
+      restates: sentenceCoverage[i]! * (1 - novelty),
+      typeWanted,
+      typeMatch,
+      typeMissing: typeWanted * (1 - typeMatch),
+      lead: ordinal < 0 ? 0 : 1 / (1 + ordinal),
+      firstSentence: first,
+      definitionLead: profile.definitional ? first : 0,
+      length: Math.min(wordCount(c.text), 60) / 60,
+      backReference: BACK_REFERENCE.test(c.text) ? 1 : 0,
+      leadIn: LEAD_IN.test(c.text) ? 1 : 0,
+      titleInQuestion: context.titleTerms.size === 0 ? 0 : titleShared / context.titleTerms.size,
+      articleGap: articleEvidence.get(article.id)! - bestArticle,
+    };
+    return Float64Array.from(FEATURES, (name) => row[name]);
+  });
+}
+
+/** Each article's evidence: the mean cosine of its ARTICLE_TOP best candidates (missing ones count 0). */
+function articleScores(candidates: readonly Candidate[]): Map<string, number> {
+  const byArticle = new Map<string, number[]>();
+  for (const c of candidates) {
+    const list = byArticle.get(c.article.id) ?? [];
+    list.push(c.similarity);
+    byArticle.set(c.article.id, list);
+  }
+  const scores = new Map<string, number>();
+  for (const [id, similarities] of byArticle) {
+    const top = similarities.sort((a, b) => b - a).slice(0, ARTICLE_TOP);
+    scores.set(id, top.reduce((sum, s) => sum + s, 0) / ARTICLE_TOP);
+  }
+  return scores;
+}

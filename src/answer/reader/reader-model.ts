@@ -1,0 +1,118 @@
+/**
+ * The fitted reader, written by `npm run fit:reader` (src/cli/reader-fit-command.ts); do not edit by hand.
+ */
+import type { ReaderModel } from './reader.js';
+
+export const DEFAULT_READER_MODEL: ReaderModel = {
+  "model": {
+    "features": [
+      "similarity",
+      "similarityGap",
+      "passage",
+      "passageRank",
+      "neighbour",
+      "coverage",
+      "coverageGap",
+      "windowCoverage",
+      "missingRare",
+      "articleMissingRare",
+      "novelty",
+      "restates",
+      "typeWanted",
+      "typeMatch",
+      "typeMissing",
+      "lead",
+      "firstSentence",
+      "definitionLead",
+      "length",
+      "backReference",
+      "leadIn",
+      "titleInQuestion",
+      "articleGap"
+    ],
+    "mean": [
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0
+    ],
+    "scale": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1
+    ],
+    "weights": [
+      1.0,
+      1.0,
+      0,
+      0,
+      0,
+      1.0,
+      0.5,
+      0,
+      -0.5,
+      -0.5,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0
+    ],
+    "bias": -1.0
+  },
+  "refusalThreshold": 0.3,
+  "strength": {
+    "direct": 0.7,
+    "likely": 0.5
+  },
+  "provenance": {
+    "fitted": "not yet"
+  }
+};

@@ -1,0 +1,198 @@
+/**
+ * Fitting the reader: from labelled questions (each with its candidates' feature rows and which
+ * candidates answer it), cross-validate, fit the logistic model, and calibrate the refusal
+ * threshold and the strength levels. Pure functions; `reader-fit-command.ts` does the I/O.
+ */
+import { FEATURES } from '../answer/reader/features.js';
+import { fitLogistic, predictProbability, type FitOptions, type LogisticModel } from '../answer/reader/logistic-regression.js';
+import type { ReaderModel } from '../answer/reader/reader.js';
+import { permutation } from './squad-sample.js';
+
+/** One question as the fitting sees it. */
+export interface LabelledQuestion {
+  /** Which data set it comes from ("wikiqa", "squad"). */
+  dataset: string;
+  question: string;
+  /** Whether the corpus answers it at all (some candidate may still miss the answer). */
+  answerable: boolean;
+  /** One feature row per candidate, in FEATURES order. */
+  rows: Float64Array[];
+  /** 1 when the candidate holds an answer. */
+  labels: Uint8Array;
+}
+
+export interface FitSettings {
+  fit: FitOptions;
+  /** Total weight of each data set's questions relative to the others (default 1 each); each question weighs the same within its set. */
+  datasetWeights: Record<string, number>;
+  /** The refusal threshold is chosen to maximise answer-triggering F1 on this data set... */
+  calibrateOn: string;
+  /** ...keeping false refusals at most these shares of each data set's answerable questions. */
+  maxFalseRefusals: Record<string, number>;
+  /** Precision (share of answered questions whose first quote answers) at which an answer is `direct` and `likely`. */
+  strengthPrecision: { direct: number; likely: number };
+}
+
+/** What one question's best candidate was, under some model. */
+export interface TopPrediction {
+  dataset: string;
+  answerable: boolean;
+  /** The best candidate's probability (0 when there is none). */
+  probability: number;
+  /** Whether the best candidate answers the question. */
+  correct: boolean;
+}
+
+export interface TriggeringScores {
+  questions: number;
+  answerable: number;
+  /** Right first quotes / answerable questions, refusals counted as misses. */
+  precisionAt1: number;
+  /** The same with no refusals (the ranking alone). */
+  rankingPrecisionAt1: number;
+  answered: number;
+  falseRefusals: number;
+  /** Share of unanswerable questions declined. */
+  declined: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** The rows, labels and weights of a set of questions. */
+export function trainingSet(questions: readonly LabelledQuestion[], datasetWeights: Record<string, number>) {
+  const counts = new Map<string, number>();
+  for (const q of questions) counts.set(q.dataset, (counts.get(q.dataset) ?? 0) + 1);
+  const rows: Float64Array[] = [];
+  const labels: number[] = [];
+  const weights: number[] = [];
+  for (const q of questions) {
+    // Each question weighs the same (spread over its candidates), each data set as asked.
+    const perQuestion = (datasetWeights[q.dataset] ?? 1) / counts.get(q.dataset)!;
+    const perRow = (perQuestion * questions.length) / Math.max(1, q.rows.length);
+    q.rows.forEach((row, i) => {
+      rows.push(row);
+      labels.push(q.labels[i]!);
+      weights.push(perRow);
+    });
+  }
+  return { features: [...FEATURES], rows, labels, weights };
+}
+
+export function fitModel(questions: readonly LabelledQuestion[], settings: FitSettings): LogisticModel {
+  return fitLogistic(trainingSet(questions, settings.datasetWeights), settings.fit);
+}
+
+/** Each question's best candidate under a model. */
+export function topPredictions(model: LogisticModel, questions: readonly LabelledQuestion[]): TopPrediction[] {
+  return questions.map((q) => {
+    let best = -1;
+    let probability = 0;
+    q.rows.forEach((row, i) => {
+      const p = predictProbability(model, row);
+      if (best < 0 || p > probability) {
+        best = i;
+        probability = p;
+      }
+    });
+    return { dataset: q.dataset, answerable: q.answerable, probability, correct: best >= 0 && q.labels[best] === 1 };
+  });
+}
+
+/** Answer-triggering scores of predictions when questions below `threshold` are declined. */
+export function triggering(predictions: readonly TopPrediction[], threshold: number): TriggeringScores {
+  const answerable = predictions.filter((p) => p.answerable);
+  const unanswerable = predictions.filter((p) => !p.answerable);
+  const answered = predictions.filter((p) => p.probability >= threshold);
+  const right = answered.filter((p) => p.correct).length;
+  const precision = answered.length === 0 ? 0 : right / answered.length;
+  const recall = answerable.length === 0 ? 0 : right / answerable.length;
+  return {
+    questions: predictions.length,
+    answerable: answerable.length,
+    precisionAt1: recall,
+    rankingPrecisionAt1: answerable.length === 0 ? 0 : answerable.filter((p) => p.correct).length / answerable.length,
+    answered: answered.length,
+    falseRefusals: answerable.length === 0 ? 0 : answerable.filter((p) => p.probability < threshold).length / answerable.length,
+    declined: unanswerable.length === 0 ? 0 : unanswerable.filter((p) => p.probability < threshold).length / unanswerable.length,
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+  };
+}
+
+/**
+ * The refusal threshold: the one that maximises F1 on `calibrateOn`'s questions while no data
+ * set's false refusals exceed its limit (the candidates are the predicted probabilities).
+ */
+export function calibrateThreshold(predictions: readonly TopPrediction[], settings: FitSettings): number {
+  const byDataset = groupBy(predictions, (p) => p.dataset);
+  const target = byDataset.get(settings.calibrateOn) ?? [...predictions];
+  const candidates = [0, ...new Set(predictions.map((p) => p.probability))].sort((a, b) => a - b);
+  let best = { threshold: 0, f1: -1 };
+  for (const threshold of candidates) {
+    const allowed = [...byDataset].every(([name, list]) => triggering(list, threshold).falseRefusals <= (settings.maxFalseRefusals[name] ?? 1));
+    if (!allowed) break; // false refusals only grow with the threshold
+    const f1 = triggering(target, threshold).f1;
+    if (f1 > best.f1) best = { threshold, f1 };
+  }
+  return best.threshold;
+}
+
+/** The lowest probability above which answered questions reach a precision (the threshold if none does). */
+export function precisionLevel(predictions: readonly TopPrediction[], precision: number, floor: number): number {
+  const sorted = [...predictions].filter((p) => p.probability >= floor).sort((a, b) => b.probability - a.probability);
+  let right = 0;
+  let level = Number.POSITIVE_INFINITY;
+  sorted.forEach((p, i) => {
+    if (p.correct) right++;
+    // Only answerable questions can be right; precision counts every answered question.
+    if (right / (i + 1) >= precision && i >= 9) level = p.probability;
+  });
+  return Number.isFinite(level) ? Math.max(level, floor) : 1;
+}
+
+/** Out-of-fold predictions for `target`'s questions: k folds by question, each model fitted on the other folds plus every other data set. */
+export function crossValidate(questions: readonly LabelledQuestion[], target: string, folds: number, seed: number, settings: FitSettings) {
+  const own = questions.filter((q) => q.dataset === target);
+  const rest = questions.filter((q) => q.dataset !== target);
+  const order = permutation(own.length, seed);
+  const foldOf = new Int32Array(own.length);
+  order.forEach((questionIndex, position) => (foldOf[questionIndex] = position % folds));
+  const predictions: TopPrediction[] = new Array<TopPrediction>(own.length);
+  const thresholds: number[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const train = [...rest, ...own.filter((_, i) => foldOf[i] !== fold)];
+    const held = own.map((q, i) => ({ q, i })).filter(({ i }) => foldOf[i] === fold);
+    const model = fitModel(train, settings);
+    const threshold = calibrateThreshold(topPredictions(model, train), settings);
+    thresholds.push(threshold);
+    const top = topPredictions(model, held.map(({ q }) => q));
+    held.forEach(({ i }, j) => (predictions[i] = { ...top[j]!, probability: top[j]!.probability >= threshold ? top[j]!.probability : -1 }));
+  }
+  return { predictions, thresholds };
+}
+
+/** Fits on everything, calibrates, and returns the reader to commit. */
+export function fitReader(questions: readonly LabelledQuestion[], settings: FitSettings, provenance: Record<string, unknown>): ReaderModel {
+  const model = fitModel(questions, settings);
+  const predictions = topPredictions(model, questions);
+  const refusalThreshold = calibrateThreshold(predictions, settings);
+  const likely = precisionLevel(predictions, settings.strengthPrecision.likely, refusalThreshold);
+  const direct = precisionLevel(predictions, settings.strengthPrecision.direct, likely);
+  return { model, refusalThreshold: round(refusalThreshold), strength: { direct: round(direct), likely: round(likely) }, provenance };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item)) ?? [];
+    list.push(item);
+    groups.set(key(item), list);
+  }
+  return groups;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
