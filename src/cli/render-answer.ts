@@ -1,17 +1,76 @@
-/** An Answer as plain text for a terminal. */
-import type { Answer, SourceRef } from '../answer/types.js';
+/**
+ * An Answer as plain text for a terminal. An answer: its strength label, the spelling corrections
+ * if any, the quotes each followed by [n], the sources. A refusal: its message, then the passages
+ * that came closest (labelled as not answering, indented so they never read as quotes), then the
+ * sources (for a too-vague question, the articles the corpus covers).
+ */
+import {
+  CORPUS_COVERS_HEADING,
+  introducesList,
+  NEAREST_PASSAGES_HEADING,
+  NEAREST_SOURCES_HEADING,
+  searchedQuestion,
+  spellingList,
+  STRENGTH_LABELS,
+  withoutListLead,
+} from '../answer/strength-labels.js';
+import type { Answer, NearestPassage, SourceRef } from '../answer/types.js';
 
 export function renderAnswer(answer: Answer): string {
   const lines: string[] = [];
   if (answer.answered) {
+    if (answer.strength !== undefined) lines.push(STRENGTH_LABELS[answer.strength]);
+    const searched = correctionsLine(answer);
+    if (searched !== undefined) lines.push(searched);
+    if (lines.length > 0) lines.push('');
     for (const quote of answer.quotes) lines.push(`“${quote.text}” [${quote.source}]`, '');
     lines.push('Sources:');
+    for (const source of answer.sources) lines.push(formatSource(source));
   } else {
-    lines.push(answer.refusal?.message ?? 'The articles do not answer that.');
+    lines.push(...refusalLines(answer));
   }
-  for (const source of answer.sources) lines.push(formatSource(source));
   lines.push('', `(${answer.timings.totalMs} ms)`);
   return lines.join('\n') + '\n';
+}
+
+function refusalLines(answer: Answer): string[] {
+  const lines: string[] = [];
+  const message = answer.refusal?.message ?? 'The articles do not answer that.';
+  const nearest = answer.refusal?.nearest ?? [];
+  const searched = correctionsLine(answer);
+  const reason = answer.refusal?.reason ?? 'not-in-corpus';
+  const sourcesHeading = reason === 'too-vague' ? CORPUS_COVERS_HEADING : NEAREST_SOURCES_HEADING;
+  // A message that ends by introducing the sources ("These are the nearest sources:") is followed
+  // by them directly; when something comes in between, they get a heading of their own, as do the
+  // articles listed for a too-vague question; when there are none, the message does not promise them.
+  const direct = reason !== 'too-vague' && answer.sources.length > 0 && nearest.length === 0 && searched === undefined && introducesList(message);
+  lines.push(direct ? message : withoutListLead(message));
+  if (searched !== undefined) lines.push(searched);
+  if (nearest.length > 0) {
+    lines.push('', `${NEAREST_PASSAGES_HEADING}:`);
+    for (const passage of nearest) lines.push(...nearestLines(passage));
+  }
+  if (answer.sources.length > 0 && !direct) lines.push('', `${sourcesHeading}:`);
+  for (const source of answer.sources) lines.push(formatSource(source));
+  return lines;
+}
+
+/** A nearest passage, indented (every line) so that it cannot be taken for an answer's quote. */
+function nearestLines(passage: NearestPassage): string[] {
+  const text = passage.text
+    .split(/\n+/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+  const body = text.length > 0 ? text : ['…'];
+  return body.map((line, i) => `  ${i === 0 ? '“' : ' '}${line}${i === body.length - 1 ? `” [${passage.source}]` : ''}`);
+}
+
+/** "Searched for: How did Trump … (spelling: trum → trump)", when question words were corrected. */
+function correctionsLine(answer: Answer): string | undefined {
+  const corrections = answer.corrections ?? [];
+  if (corrections.length === 0) return undefined;
+  const searched = searchedQuestion(answer.question, corrections).replace(/\s+/g, ' ').trim();
+  return `Searched for: ${searched} (spelling: ${spellingList(corrections)})`;
 }
 
 export function formatSource(source: SourceRef): string {

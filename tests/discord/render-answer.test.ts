@@ -1,7 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NOT_IN_CORPUS_TITLE, renderAnswer } from '../../src/discord/render/answer.js';
+import { ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
+import { STRENGTH_LABELS } from '../../src/answer/strength-labels.js';
+import type { Answer, AnswerStrength, NearestPassage } from '../../src/answer/types.js';
+import { NOT_IN_CORPUS_TITLE, renderAnswer, TOO_VAGUE_TITLE } from '../../src/discord/render/answer.js';
+import { answerPayload } from '../../src/discord/render/reply.js';
 import { answered, embedViolations, quote, refused, source } from './helpers/answers.js';
+
+/** A nearest passage from source `n`. */
+function passage(text: string, n: number): NearestPassage {
+  return { text, source: n, articleId: `00${n}_article`, start: 0, end: text.length };
+}
+
+/** A "not in the corpus" refusal with nearest passages. */
+function refusedWithNearest(question: string, sources: Answer['sources'], nearest: NearestPassage[], overrides: Partial<Answer> = {}): Answer {
+  const base = refused(question, sources);
+  return { ...base, refusal: { reason: 'not-in-corpus', message: base.refusal?.message ?? '', nearest }, ...overrides };
+}
+
+const TOO_VAGUE_MESSAGE =
+  'That question does not say what to look for. Ask about something specific in the articles: a person, a place, an event or a claim, for example "Who said what about whom, and when?" These are some of the articles:';
+
+function tooVague(question: string, sources: Answer['sources']): Answer {
+  return { ...refused(question, sources), refusal: { reason: 'too-vague', message: TOO_VAGUE_MESSAGE } };
+}
 
 const KREMLIN = 'The Kremlin said the meeting was useful.';
 const ENVOY = 'The envoy met Putin in Moscow on Wednesday.';
@@ -110,6 +132,151 @@ describe('renderAnswer: a refusal', () => {
   });
 });
 
+describe('renderAnswer: strength and spelling', () => {
+  const quotes = [quote(KREMLIN, 1), quote(ENVOY, 2)];
+  const sources = [source(1), source(2)];
+
+  it.each(['direct', 'likely', 'partial'] as AnswerStrength[])('puts the %s label in bold on the first line, above the quotes', (strength) => {
+    const embed = renderAnswer(answered('What did the Kremlin say?', quotes, sources, { strength }));
+    expect(embed.description).toBe([`**${STRENGTH_LABELS[strength]}**`, `> ${KREMLIN} [1]`, `> ${ENVOY} [2]`].join('\n\n'));
+    expect(embedViolations(embed)).toEqual([]);
+  });
+
+  it('says the partial answer may not answer the question', () => {
+    const embed = renderAnswer(answered('q', quotes, sources, { strength: 'partial' }));
+    expect(embed.description?.split('\n')[0]).toBe('**Partial — may not answer the question**');
+  });
+
+  it('notes what was searched for when question words were corrected, escaped', () => {
+    const embed = renderAnswer(
+      answered('What did Trum say about **Putn**?', quotes, sources, {
+        strength: 'likely',
+        corrections: [
+          { from: 'trum', to: 'trump' },
+          { from: 'putn', to: 'putin' },
+        ],
+      }),
+    );
+    expect(embed.description).toBe(
+      [
+        '**Likely answer**\n*Searched for: What did Trump say about \\*\\*Putin\\*\\*? (spelling: trum → trump, putn → putin)*',
+        `> ${KREMLIN} [1]`,
+        `> ${ENVOY} [2]`,
+      ].join('\n\n'),
+    );
+  });
+
+  it('escapes and neutralises the words of a correction', () => {
+    const embed = renderAnswer(answered('q @everyone', quotes, sources, { corrections: [{ from: '@everyone', to: '*x*' }] }));
+    expect(embed.description).toContain('\\*x\\*');
+    expect(embed.description).not.toMatch(/@everyone/);
+  });
+
+  it('keeps an answer with a label and a very long correction within every limit, the label first', () => {
+    const long = `Sentence of a long quote about the summit and the talks. `.repeat(400);
+    const manySources = Array.from({ length: 12 }, (_, i) => source(i + 1, { title: `T ${'word '.repeat(60)}`, url: `https://example.com/${'y'.repeat(500)}` }));
+    const embed = renderAnswer(
+      answered(`Wat ${'wrd '.repeat(3000)}?`, [quote(long, 1), quote(long, 2)], manySources, {
+        strength: 'direct',
+        corrections: Array.from({ length: 200 }, (_, i) => ({ from: `wrd${i}`, to: `word${i}` })),
+      }),
+    );
+    expect(embedViolations(embed)).toEqual([]);
+    const description = embed.description ?? '';
+    expect(description.startsWith('**Direct answer**\n*Searched for: Wat ')).toBe(true);
+    expect(description).toMatch(/\n\n> Sentence of a long quote/);
+    expect(description).toMatch(/Trimmed to fit Discord’s limits\.\*$/);
+    // With one short source the description limit binds: the label and note count towards it too.
+    const one = renderAnswer(answered('Wat?', [quote(long, 1)], [source(1)], { strength: 'partial', corrections: [{ from: 'wat', to: 'what' }] }));
+    expect(embedViolations(one)).toEqual([]);
+    expect(one.description?.startsWith('**Partial — may not answer the question**\n*Searched for: What? (spelling: wat → what)*\n\n> ')).toBe(true);
+    expect(one.description).toMatch(/\. … \[1\]\n\n\*Trimmed to fit Discord’s limits\.\*$/);
+  });
+});
+
+describe('renderAnswer: a refusal with the nearest passages', () => {
+  const sources = [source(1), source(2)];
+  const nearest = [passage('The Louvre reopened on Monday.', 2), passage('Crowds queued outside.\n\nThe museum said it was full.', 1)];
+  const embed = renderAnswer(refusedWithNearest('Who painted the Mona Lisa?', sources, nearest));
+  const description = embed.description ?? '';
+
+  it('shows them as block quotes with their [n], under a heading saying they do not answer the question', () => {
+    expect(embed.title).toBe(NOT_IN_CORPUS_TITLE);
+    expect(description).toBe(
+      [
+        '**You asked:** Who painted the Mona Lisa?',
+        'The articles do not answer that.',
+        '**Closest passages (they do not answer your question):**\n> The Louvre reopened on Monday. [2]',
+        '> Crowds queued outside.\n> The museum said it was full. [1]',
+        '**Nearest sources:**',
+      ].join('\n\n'),
+    );
+    expect(embed.fields?.map((f) => f.name)).toEqual(['[1] Article number 1', '[2] Article number 2']);
+    expect(embedViolations(embed)).toEqual([]);
+  });
+
+  it('puts the heading before every passage, and no strength label', () => {
+    const heading = description.indexOf('do not answer your question');
+    expect(heading).toBeGreaterThan(0);
+    expect(description.indexOf('\n> ')).toBeGreaterThan(heading);
+    for (const label of Object.values(STRENGTH_LABELS)) expect(description).not.toContain(label);
+  });
+
+  it('escapes the passages', () => {
+    const e = renderAnswer(refusedWithNearest('q', sources, [passage('**Bold** @here <@123456789012345678>\n> not a quote', 1)]));
+    expect(e.description).toContain('> \\*\\*Bold\\*\\* @\u200bhere <\u200b@123456789012345678>\n> \\> not a quote [1]');
+  });
+
+  it('shows the spelling corrections in the refusal', () => {
+    const e = renderAnswer(refusedWithNearest('Who is Zelensky?', sources, nearest, { corrections: [{ from: 'Zelensky', to: 'zelenskyy' }] }));
+    expect(e.description).toContain('The articles do not answer that.\n*Searched for: Who is Zelenskyy? (spelling: Zelensky → zelenskyy)*\n\n**Closest passages');
+  });
+
+  it('cuts a very long passage like a quote, keeping the embed within every limit', () => {
+    const long = Array.from({ length: 600 }, (_, i) => `Passage sentence ${i} about the museum and its visitors goes on. `).join('');
+    const manySources = Array.from({ length: 15 }, (_, i) =>
+      source(i + 1, { title: `A long title ${'word '.repeat(100)}`, outlet: 'O'.repeat(500), url: `https://example.com/${'z'.repeat(580)}` }),
+    );
+    const e = renderAnswer(
+      refusedWithNearest(`Who ${'painted '.repeat(500)}?`, manySources, [passage(long, 1), passage(long, 2), passage(long, 3)], {
+        corrections: [{ from: 'paintd', to: 'painted' }],
+      }),
+    );
+    expect(embedViolations(e)).toEqual([]);
+    const d = e.description ?? '';
+    expect(d).toContain('**Closest passages (they do not answer your question):**\n> Passage sentence 0 ');
+    expect(d).toMatch(/\. … \[1\]\n\n\*Trimmed to fit Discord’s limits\.\*\n\n\*\*Nearest sources:\*\*$/);
+    expect(d).not.toContain('[2]');
+    expect(e.fields?.length ?? 0).toBeGreaterThan(0);
+    expect(e.footer?.text).toMatch(/more sources not listed/);
+  });
+});
+
+describe('renderAnswer: a too-vague question', () => {
+  const sources = [source(1), source(2), source(3)];
+  const embed = renderAnswer(tooVague('what happened?', sources));
+
+  it('asks for something specific and lists the articles under "The articles cover:"', () => {
+    expect(embed.title).toBe(TOO_VAGUE_TITLE);
+    expect(embed.title).toBe('Ask about something specific');
+    expect(embed.description).toBe(
+      [
+        '**You asked:** what happened?',
+        'That question does not say what to look for. Ask about something specific in the articles: a person, a place, an event or a claim, for example "Who said what about whom, and when?"',
+        '**The articles cover:**',
+      ].join('\n\n'),
+    );
+    expect(embed.fields?.map((f) => f.name)).toEqual(['[1] Article number 1', '[2] Article number 2', '[3] Article number 3']);
+    expect(embedViolations(embed)).toEqual([]);
+  });
+
+  it('gets no feedback buttons (there is no answer to vote on)', () => {
+    const row = (): APIActionRowComponent<APIButtonComponent> => ({ type: ComponentType.ActionRow, components: [] });
+    expect(answerPayload(tooVague('what happened?', sources), row).components).toEqual([]);
+    expect(answerPayload(refusedWithNearest('q', sources, [passage('A.', 1)]), row).components).toHaveLength(1);
+  });
+});
+
 describe('renderAnswer: Discord limits always hold', () => {
   const sentence = (i: number): string => `Sentence number ${i} of a very long quoted passage goes on and on about the summit. `;
   const longText = (n: number): string => Array.from({ length: n }, (_, i) => sentence(i)).join('');
@@ -187,6 +354,12 @@ describe('renderAnswer: Discord limits always hold', () => {
         const quotes = texts.map((t, i) => quote(t, (i % sources.length) + 1));
         expect(embedViolations(renderAnswer(answered(question, quotes, sources)))).toEqual([]);
         expect(embedViolations(renderAnswer(refused(question, sources)))).toEqual([]);
+        const corrections = texts.slice(0, 3).map((t) => ({ from: t, to: question.slice(0, 50) }));
+        const strength = (['direct', 'likely', 'partial'] as const)[texts.length % 3];
+        expect(embedViolations(renderAnswer(answered(question, quotes, sources, { strength, corrections })))).toEqual([]);
+        const nearest = texts.map((t, i) => passage(t, (i % sources.length) + 1));
+        expect(embedViolations(renderAnswer(refusedWithNearest(question, sources, nearest, { corrections })))).toEqual([]);
+        expect(embedViolations(renderAnswer({ ...tooVague(question, sources), corrections }))).toEqual([]);
       }),
       { numRuns: 150 },
     );

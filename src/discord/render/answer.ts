@@ -1,14 +1,28 @@
 /**
- * An Answer as a Discord embed: the question as the title, the verbatim quotes as block quotes each
- * followed by the [n] of its source, the numbered sources as fields, the timing in the footer. A
- * refusal is a "Not in the corpus" embed with the nearest sources.
+ * An Answer as a Discord embed: the question as the title, the strength label (and any spelling
+ * corrections) above the verbatim quotes, the quotes as block quotes each followed by the [n] of its
+ * source, the numbered sources as fields, the timing in the footer. A refusal is a "Not in the
+ * corpus" embed with the passages that came closest (under a heading saying they do not answer the
+ * question) and the nearest sources; a too-vague question gets "Ask about something specific" and a
+ * few of the articles the corpus covers.
  *
  * The text is budgeted so that the embed is always within Discord's limits: sources first (they are
- * short and each is capped), then the quotes get what is left of the 4096/6000 characters; a quote
- * that does not fit is cut at a sentence or line boundary with an ellipsis, and a note says so.
+ * short and each is capped), then the quotes (or nearest passages) get what is left of the
+ * 4096/6000 characters; a quote that does not fit is cut at a sentence or line boundary with an
+ * ellipsis, and a note says so.
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import type { Answer, Quote } from '../../answer/types.js';
+import {
+  CORPUS_COVERS_HEADING,
+  introducesList,
+  NEAREST_PASSAGES_HEADING,
+  NEAREST_SOURCES_HEADING,
+  searchedQuestion,
+  spellingList,
+  STRENGTH_LABELS,
+  withoutListLead,
+} from '../../answer/strength-labels.js';
+import type { Answer, Quote, RefusalReason } from '../../answer/types.js';
 import { enforceEmbedLimits, fitRendered, LIMITS } from './limits.js';
 import { safeText } from './sanitize.js';
 import { sourceField } from './source-field.js';
@@ -16,8 +30,11 @@ import { sourceField } from './source-field.js';
 /** Embed colours. */
 export const COLORS = { answer: 0x2f9e44, refusal: 0x868e96, info: 0x1c7ed6, warning: 0xf08c00, error: 0xe03131 } as const;
 
-/** The title of a refusal embed. */
+/** The title of a "not in the corpus" refusal embed. */
 export const NOT_IN_CORPUS_TITLE = 'Not in the corpus';
+
+/** The title of a refusal of a question that names nothing specific. */
+export const TOO_VAGUE_TITLE = 'Ask about something specific';
 
 /** At most this many sources are listed as fields; more are counted in the footer. */
 export const MAX_SOURCE_FIELDS = 10;
@@ -38,12 +55,16 @@ export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}):
   if (!answer.answered) return enforceEmbedLimits(renderRefusal(answer, sources, footer));
 
   const title = fitRendered(oneLine(answer.question) || 'Your question', LIMITS.embedTitle, safeText).text;
-  const fields = fitFields(sources, title.length + footer.length);
-  const used = title.length + footer.length + fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
-  const budget = Math.min(LIMITS.embedDescription, LIMITS.embedTotal - used);
+  const header = [answer.strength !== undefined ? `**${STRENGTH_LABELS[answer.strength]}**` : '', correctionsNote(answer)]
+    .filter((line) => line.length > 0)
+    .join('\n');
+  const lead = header.length > 0 ? `${header}\n\n` : '';
+  const fields = fitFields(sources, title.length + footer.length + lead.length);
+  const used = title.length + footer.length + lead.length + fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const budget = Math.min(LIMITS.embedDescription - lead.length, LIMITS.embedTotal - used);
   const embed: APIEmbed = {
     title,
-    description: renderQuotes(answer.quotes, budget),
+    description: `${lead}${renderQuotes(answer.quotes, budget)}`,
     color: COLORS.answer,
     footer: { text: footer },
   };
@@ -51,16 +72,34 @@ export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}):
   return enforceEmbedLimits(embed);
 }
 
+/** How long a refusal's message may be (the engine's are one or two sentences). */
+const MESSAGE_MAX = 1000;
+
 function renderRefusal(answer: Answer, sources: APIEmbedField[], footer: string): APIEmbed {
   const reason = answer.refusal?.reason ?? 'not-in-corpus';
-  let message = answer.refusal?.message ?? 'The articles do not answer that.';
-  if (sources.length === 0) message = message.replace(/\s*These are the nearest sources:\s*$/, '');
+  const nearest = answer.refusal?.nearest ?? [];
+  const rawMessage = answer.refusal?.message ?? 'The articles do not answer that.';
+  const corrections = correctionsNote(answer);
+  // A message that ends by introducing the sources ("These are the nearest sources:") is followed
+  // by them directly; when something comes in between, the sources get their own heading, as do the
+  // articles listed for a too-vague question; when there are none, it does not promise them.
+  const direct = reason !== 'too-vague' && sources.length > 0 && nearest.length === 0 && corrections.length === 0 && introducesList(rawMessage);
+  const message = fitRendered(direct ? rawMessage : withoutListLead(rawMessage), MESSAGE_MAX, safeText).text;
   const asked = oneLine(answer.question);
   const lead = asked.length > 0 ? `**You asked:** ${fitRendered(asked, 600, safeText).text}\n\n` : '';
-  const fields = fitFields(sources, NOT_IN_CORPUS_TITLE.length + footer.length + lead.length + message.length);
+  const head = `${lead}${message}${corrections.length > 0 ? `\n${corrections}` : ''}`;
+  const nearestHeading = nearest.length > 0 ? `\n\n**${NEAREST_PASSAGES_HEADING}:**\n` : '';
+  const sourcesHeading =
+    sources.length > 0 && !direct ? `\n\n**${reason === 'too-vague' ? CORPUS_COVERS_HEADING : NEAREST_SOURCES_HEADING}:**` : '';
+  const title = refusalTitle(reason);
+  const fixed = head.length + nearestHeading.length + sourcesHeading.length;
+  const fields = fitFields(sources, title.length + footer.length + fixed);
+  const used = title.length + footer.length + fixed + fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const budget = Math.max(0, Math.min(LIMITS.embedDescription - fixed, LIMITS.embedTotal - used));
+  const passages = nearest.length > 0 ? renderQuotes(nearest, budget) : '';
   const embed: APIEmbed = {
-    title: reason === 'not-in-corpus' ? NOT_IN_CORPUS_TITLE : 'Ask a question about the articles',
-    description: `${lead}${safeText(message)}`,
+    title,
+    description: `${head}${nearestHeading}${passages}${fields.length > 0 ? sourcesHeading : ''}`,
     color: COLORS.refusal,
     footer: { text: footer },
   };
@@ -68,20 +107,42 @@ function renderRefusal(answer: Answer, sources: APIEmbedField[], footer: string)
   return embed;
 }
 
-/** The quotes as block quotes, each followed by its [n], within `budget` characters. */
-export function renderQuotes(quotes: readonly Quote[], budget: number): string {
-  const blocks = quotes.map((quote) => quoteBlock(quote.text, quote.source));
-  const whole = blocks.join('\n\n');
-  if (whole.length <= budget) return whole.length > 0 ? whole : '*No quotes.*';
+function refusalTitle(reason: RefusalReason): string {
+  if (reason === 'not-in-corpus') return NOT_IN_CORPUS_TITLE;
+  if (reason === 'too-vague') return TOO_VAGUE_TITLE;
+  return 'Ask a question about the articles';
+}
+
+/** How long the question may be in the "Searched for" note. */
+const SEARCHED_MAX = 300;
+
+/** "*Searched for: How did Trump … (spelling: trum → trump)*", or '' when nothing was corrected. */
+function correctionsNote(answer: Answer): string {
+  const corrections = answer.corrections ?? [];
+  if (corrections.length === 0) return '';
+  const searched = fitRendered(oneLine(searchedQuestion(answer.question, corrections)), SEARCHED_MAX, safeText).text;
+  const spelling = fitRendered(oneLine(spellingList(corrections)), SEARCHED_MAX, safeText).text;
+  return `*Searched for: ${searched} (spelling: ${spelling})*`;
+}
+
+/** The quotes (or nearest passages) as block quotes, each followed by its [n], within `budget` characters. */
+export function renderQuotes(quotes: readonly Pick<Quote, 'text' | 'source'>[], budget: number): string {
+  // Escaping never makes text shorter, so a quote whose lines alone are over the budget cannot fit
+  // whole: it is not escaped whole (escaping a long text is slow, worse than linear).
+  const blocks = quotes.map((quote) => (quoteLines(quote.text).length <= budget ? quoteBlock(quote.text, quote.source) : undefined));
+  if (blocks.every((block) => block !== undefined)) {
+    const whole = blocks.join('\n\n');
+    if (whole.length <= budget) return whole.length > 0 ? whole : '*No quotes.*';
+  }
 
   const note = `\n\n${TRIMMED_NOTE}`;
   const room = budget - note.length;
   const kept: string[] = [];
   let used = 0;
   for (const [i, quote] of quotes.entries()) {
-    const block = blocks[i] as string;
+    const block = blocks[i];
     const separator = kept.length > 0 ? 2 : 0;
-    if (used + separator + block.length <= room) {
+    if (block !== undefined && used + separator + block.length <= room) {
       kept.push(block);
       used += separator + block.length;
       continue;
