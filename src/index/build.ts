@@ -23,6 +23,7 @@ import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-ind
 import { FORMAT_VERSION, modelMismatch, PIPELINE_VERSION, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { ARTICLES_FILE, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
 import { writeVectors } from './vectors-file.js';
+import { Vocabulary, VOCABULARY_FILE } from './vocabulary.js';
 
 export type BuildProgress =
   | { phase: 'scan'; corpusDir: string }
@@ -240,6 +241,9 @@ async function writeGeneration(
     prepared.flatMap(({ article, chunks }) => chunks.map((chunk) => ({ title: article.title, heading: chunk.heading ?? '', text: chunk.text }))),
   );
   await lexical.save(path.join(dir, LEXICAL_FILE), path.join(dir, LEXICAL_POSTINGS_FILE));
+  // Counted over the articles (each title once), not the chunks, which repeat titles and overlap.
+  const vocabulary = Vocabulary.build(prepared.flatMap(({ article }) => [article.title, article.text]));
+  await vocabulary.save(path.join(dir, VOCABULARY_FILE));
   await writeVectors(path.join(dir, SENTENCE_VECTORS_FILE), embedded.sentenceVectors, dimensions);
   await writeFile(path.join(dir, ARTICLES_FILE), JSON.stringify(prepared.map((p) => p.article)));
 
@@ -249,7 +253,7 @@ async function writeGeneration(
     sentences: embedded.sentenceVectors.length,
   };
   const files: Record<string, number> = {};
-  for (const name of [HNSW_FILE, DOCSTORE_FILE, LEXICAL_FILE, LEXICAL_POSTINGS_FILE, SENTENCE_VECTORS_FILE, ARTICLES_FILE]) {
+  for (const name of [HNSW_FILE, DOCSTORE_FILE, LEXICAL_FILE, LEXICAL_POSTINGS_FILE, VOCABULARY_FILE, SENTENCE_VECTORS_FILE, ARTICLES_FILE]) {
     files[name] = (await stat(path.join(dir, name))).size;
   }
   await writeManifest(dir, {

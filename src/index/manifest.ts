@@ -9,7 +9,7 @@ import { IndexError } from '../core/errors.js';
 import type { HnswParams } from './hnsw-store.js';
 
 /** Bump when the files' layout or meaning changes; an index of another version is rebuilt, never misread. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export const MANIFEST_FILE = 'manifest.json';
 /**
  * Bump when cleaning, sentence splitting or chunking changes what an article becomes: the next

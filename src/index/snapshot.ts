@@ -1,7 +1,7 @@
 /**
  * A loaded index generation: articles with their sentences, chunks in an HNSW vector store,
- * sentence vectors (read from disk as needed), and the lexical index. Immutable once open; a
- * rebuild produces a new one.
+ * sentence vectors (read from disk as needed), the lexical index, and the vocabulary of the
+ * indexed words (for spelling correction). Immutable once open; a rebuild produces a new one.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { currentGeneration } from './layout.js';
 import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
 import { readManifest, REBUILD_HINT, type Manifest } from './manifest.js';
 import { VectorFileReader } from './vectors-file.js';
+import { Vocabulary, VOCABULARY_FILE } from './vocabulary.js';
 
 export const ARTICLES_FILE = 'articles.json';
 export const SENTENCE_VECTORS_FILE = 'sentence-vectors.f32';
@@ -44,6 +45,8 @@ export class IndexSnapshot {
     readonly chunks: readonly Chunk[],
     readonly store: HnswVectorStore,
     readonly lexical: LexicalIndex,
+    /** The distinct words of the indexed text with their counts. */
+    readonly vocabulary: Vocabulary,
     private readonly sentenceVectors: VectorFileReader,
   ) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
@@ -132,12 +135,13 @@ export class IndexSnapshot {
       shareStrings(articles, store);
       const chunks = Array.from({ length: store.size }, (_, label) => chunkOf(store, label));
       const lexical = await LexicalIndex.load(path.join(dir, LEXICAL_FILE), path.join(dir, LEXICAL_POSTINGS_FILE));
+      const vocabulary = await Vocabulary.load(path.join(dir, VOCABULARY_FILE));
       const sentenceVectors = await VectorFileReader.open(
         path.join(dir, SENTENCE_VECTORS_FILE),
         manifest.counts.sentences,
         manifest.model.dimensions,
       );
-      return new IndexSnapshot(dir, manifest, articles, chunks, store, lexical, sentenceVectors);
+      return new IndexSnapshot(dir, manifest, articles, chunks, store, lexical, vocabulary, sentenceVectors);
     } catch (error) {
       if (error instanceof IndexError && error.hint === undefined) {
         throw new IndexError(error.message, { path: error.path ?? dir, cause: error, hint: REBUILD_HINT });

@@ -24,6 +24,14 @@ export function words(text: string): string[] {
   return out;
 }
 
+/**
+ * The words of a text as written (case kept, a possessive "'s" still on), with where each starts:
+ * the same matches `words()` lower-cases.
+ */
+export function writtenWords(text: string): { text: string; index: number }[] {
+  return Array.from(text.matchAll(WORD), (match) => ({ text: match[0], index: match.index }));
+}
+
 /** One word as an index term, or null if it is a stop word. */
 export function toTerm(word: string): string | null {
   const lower = word.toLowerCase().replace(/['’]s$/u, '');

@@ -5,8 +5,9 @@ import { CorpusError, IndexError } from '../../src/core/errors.js';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { buildIndex, type BuildProgress } from '../../src/index/build.js';
 import { currentGeneration } from '../../src/index/layout.js';
-import { MANIFEST_FILE } from '../../src/index/manifest.js';
+import { FORMAT_VERSION, MANIFEST_FILE } from '../../src/index/manifest.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
+import { VOCABULARY_FILE } from '../../src/index/vocabulary.js';
 import { loadEmbeddings, MODEL_OPTIONS, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 import { LocalEmbeddings as Embeddings } from '../../src/embedding/embedder.js';
 
@@ -49,6 +50,10 @@ describe('building the index of the seed corpus', () => {
     expect(best.metadata.articleId).toBe(LEVADA);
     expect(best.pageContent).toContain('Levada Center');
     expect(score).toBeGreaterThan(0.4);
+    // The words of the indexed text, for spelling correction.
+    expect(snapshot.manifest.files).toHaveProperty([VOCABULARY_FILE]);
+    expect(snapshot.vocabulary.count('trump')).toBeGreaterThan(40);
+    expect(snapshot.vocabulary.nearest('levda', 1)?.word).toBe('levada');
     // Every chunk is within the model's limit and its text is the article text at its offsets.
     for (const chunk of snapshot.chunks) {
       expect(chunk.tokenCount).toBeLessThanOrEqual(256);
@@ -191,6 +196,28 @@ describe('bad input', () => {
     const rebuilt = await build();
     expect(rebuilt.fullReason).toBeDefined();
     await IndexSnapshot.open(workspace.indexDir, embeddings);
+  });
+
+  it('rebuilds an index of the format before the vocabulary, and names a missing vocabulary file', async () => {
+    workspace = await seedWorkspace();
+    await build();
+    let dir = (await currentGeneration(workspace.indexDir))!;
+    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as { files: Record<string, number> };
+    const { [VOCABULARY_FILE]: _vocabulary, ...files } = manifest.files;
+    await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, files, formatVersion: 2 }));
+    await unlink(path.join(dir, VOCABULARY_FILE));
+    await expect(IndexSnapshot.open(workspace.indexDir, embeddings)).rejects.toThrow(`format version 2; this version of Verbatim reads ${FORMAT_VERSION}`);
+    const rebuilt = await build();
+    expect(rebuilt.fullReason).toMatch(/could not be read \(.*format version 2/);
+    expect(rebuilt.embedded.chunks).toBe(rebuilt.counts.chunks);
+    expect((await IndexSnapshot.open(workspace.indexDir, embeddings)).vocabulary.has('kremlin')).toBe(true);
+
+    dir = (await currentGeneration(workspace.indexDir))!;
+    await unlink(path.join(dir, VOCABULARY_FILE));
+    const error = await IndexSnapshot.open(workspace.indexDir, embeddings).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndexError);
+    expect((error as IndexError).message).toBe(`The index file ${path.join(dir, VOCABULARY_FILE)} is missing.`);
+    expect((error as IndexError).describe()).toContain('npm run index -- --full');
   });
 
   it('corrupted chunk store → clear error naming it', async () => {

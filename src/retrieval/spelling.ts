@@ -1,0 +1,103 @@
+/**
+ * Spelling-tolerant questions: a word of the question the corpus never uses is replaced by the
+ * nearest word it does use, so "Were is the Putin Trum meeting planed to happen in Septembr?"
+ * searches as "… Putin Trump meeting planned to happen in September?".
+ *
+ * Which words are looked at: those of 4 or more letters that are not stop words and hold no digit
+ * (short words have too many neighbours to guess from; numbers and codes are not misspellings).
+ * How far a replacement may be (Levenshtein edits, as Elasticsearch's `fuzziness: AUTO`):
+ * 1 for words of 4–5 letters, 2 for longer ones. Of the known words that near, the nearest wins,
+ * then the more frequent in the corpus, then the first alphabetically (see `Vocabulary.nearest`,
+ * which also says which misspellings are out of reach: both of the first two letters wrong).
+ * The replacement takes the original's casing: "Trum" → "Trump", "SEPTEMBR" → "SEPTEMBER",
+ * "septembr" → "september".
+ *
+ * A correctly spelt word the corpus happens not to hold is "corrected" too, when a known word is
+ * that near; the caller keeps the original question for showing and may search with both.
+ */
+import { toTerm, words, writtenWords } from '../index/terms.js';
+import type { Vocabulary } from '../index/vocabulary.js';
+
+/** What spelling correction needs of a vocabulary (the snapshot's `vocabulary` is one). */
+export type SpellingVocabulary = Pick<Vocabulary, 'size' | 'has' | 'nearest'>;
+
+export interface SpellingCorrection {
+  /** The word as the question wrote it. */
+  from: string;
+  /** What it became, in the same casing. */
+  to: string;
+}
+
+export interface CorrectedQuestion {
+  /** The question with its corrections made (the same string when there are none). */
+  text: string;
+  /** Each corrected word once (as first written, whatever case it has later), in the order they first appear. */
+  corrections: SpellingCorrection[];
+}
+
+/** Words with fewer letters are never corrected. */
+export const MIN_CORRECTED_LETTERS = 4;
+
+/** How many edits a correction of a word with this many letters may make (0: not corrected). */
+export function maxEditsFor(letters: number): number {
+  if (letters < MIN_CORRECTED_LETTERS) return 0;
+  return letters <= 5 ? 1 : 2;
+}
+
+const LETTER = /\p{L}/gu;
+const DIGIT = /\p{N}/u;
+
+/** Replaces the words of `text` that `vocabulary` does not know by the nearest ones it does. */
+export function correctQuestion(text: string, vocabulary: SpellingVocabulary): CorrectedQuestion {
+  if (vocabulary.size === 0) return { text, corrections: [] };
+  const corrections: SpellingCorrection[] = [];
+  /** Lower-case words already listed in `corrections`. */
+  const seen = new Set<string>();
+  /** Corrected forms by lower-case word (null: leave it), so a repeated word is looked up once. */
+  const replacements = new Map<string, string | null>();
+  let out = '';
+  let copied = 0;
+  for (const written of writtenWords(text)) {
+    const [word, ...more] = words(written.text);
+    // Only where the written word maps onto its lower-case form character for character.
+    const lower = written.text.toLowerCase();
+    if (word === undefined || more.length > 0 || lower.length !== written.text.length || !lower.startsWith(word)) continue;
+    let replacement = replacements.get(word);
+    if (replacement === undefined) {
+      replacement = replacementFor(word, vocabulary);
+      replacements.set(word, replacement);
+    }
+    if (replacement === null) continue;
+    const from = written.text.slice(0, word.length);
+    const to = matchCase(from, replacement);
+    out += text.slice(copied, written.index) + to;
+    copied = written.index + word.length;
+    if (!seen.has(word)) {
+      seen.add(word);
+      corrections.push({ from, to });
+    }
+  }
+  return corrections.length === 0 ? { text, corrections } : { text: out + text.slice(copied), corrections };
+}
+
+/** The known word to put in place of `word` (lower-case), or null to leave it as it is. */
+function replacementFor(word: string, vocabulary: SpellingVocabulary): string | null {
+  if (DIGIT.test(word) || toTerm(word) === null || vocabulary.has(word)) return null;
+  const edits = maxEditsFor(word.match(LETTER)?.length ?? 0);
+  if (edits === 0) return null;
+  const nearest = vocabulary.nearest(word, edits);
+  return nearest === undefined || nearest.word === word ? null : nearest.word;
+}
+
+/** `replacement` (lower-case) in the casing of `original`: ALL CAPS, Capitalised, or lower case. */
+export function matchCase(original: string, replacement: string): string {
+  const upper = original.toUpperCase();
+  const hasCase = upper !== original.toLowerCase();
+  if (hasCase && original === upper && (original.match(LETTER)?.length ?? 0) > 1) return replacement.toUpperCase();
+  const [first = ''] = original;
+  if (first !== first.toLowerCase()) {
+    const [head = ''] = replacement;
+    return head.toUpperCase() + replacement.slice(head.length);
+  }
+  return replacement;
+}
