@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { AnswerConfig } from '../core/config.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
+import { correctQuestion } from '../retrieval/spelling.js';
 import { DEFAULT_PASSAGE_SEARCH, searchPassages, type PassageHit, type PassageSearchOptions } from '../retrieval/passage-search.js';
 import { isVague, normalizeQuestion } from './question.js';
-import { LogisticReader, type AnswerReader } from './reader/reader.js';
+import { FittedReader, type AnswerReader } from './reader/reader.js';
 import { DEFAULT_READER_MODEL } from './reader/reader-model.js';
 import { REFUSAL_MESSAGES } from './refusal.js';
 import { DEFAULT_SELECTION, selectQuotes, type SelectionOptions } from './select-quotes.js';
@@ -38,7 +39,7 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  reader: new LogisticReader(DEFAULT_READER_MODEL.model),
+  reader: new FittedReader(DEFAULT_READER_MODEL),
   refusalThreshold: DEFAULT_READER_MODEL.refusalThreshold,
   strength: DEFAULT_READER_MODEL.strength,
   search: { ...DEFAULT_PASSAGE_SEARCH, k: 30, depth: 60 },
@@ -91,17 +92,18 @@ export class AnswerEngine {
     if (!question.hasWords) return finish(refusal('no-words', [], 0));
     if (isVague(question.text)) return finish(refusal('too-vague', this.overview(), 0));
 
-    const queryVector = await this.embeddings.embedOne(question.text);
+    // A word the articles never use is searched as the nearest word they do ("Septembr" → "September").
+    const { text, corrections } = correctQuestion(question.text, this.snapshot.vocabulary);
+    const queryVector = await this.embeddings.embedOne(text);
     timings.embedMs = round(performance.now() - started);
 
     const searchStart = performance.now();
-    const hits = searchPassages(this.snapshot, question.text, queryVector, this.options.search);
+    const hits = searchPassages(this.snapshot, text, queryVector, this.options.search);
     timings.searchMs = round(performance.now() - searchStart);
     trace.onPassages?.(hits);
 
     const selectStart = performance.now();
-    const ranked = scoreSentences(this.snapshot, hits, question.text, queryVector, this.options.reader, trace.onJudged);
-    const confidence = ranked[0]?.score ?? 0;
+    const { ranked, confidence } = scoreSentences(this.snapshot, hits, text, queryVector, this.options.reader, trace.onJudged);
     let body: AnswerBody;
     if (ranked.length === 0 || confidence < this.options.refusalThreshold) {
       body = this.decline(hits, ranked, confidence);
@@ -117,6 +119,7 @@ export class AnswerEngine {
       body = { answered: true, quotes, sources: sources.list, confidence: round(confidence, 4), strength: this.strength(confidence) };
     }
     timings.selectMs = round(performance.now() - selectStart);
+    if (corrections.length > 0) body.corrections = corrections;
     return finish(body);
   }
 

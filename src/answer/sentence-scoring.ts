@@ -16,7 +16,7 @@ export interface ScoredSentence {
   text: string;
   /** Cosine of question and sentence. */
   similarity: number;
-  /** The reader's probability that the sentence answers the question. */
+  /** The sentence's share of the reader's ranking (0–1; the shares of a question's candidates sum to 1). */
   score: number;
   vector: Float32Array;
 }
@@ -25,7 +25,14 @@ export interface ScoredSentence {
 export interface JudgedCandidate {
   candidate: Candidate;
   features: Float64Array;
-  probability: number;
+  score: number;
+}
+
+export interface ScoredSentences {
+  /** Best first. */
+  ranked: ScoredSentence[];
+  /** The reader's probability that the best one answers the question (0 with no candidate). */
+  confidence: number;
 }
 
 export function scoreSentences(
@@ -35,20 +42,21 @@ export function scoreSentences(
   queryVector: Float32Array,
   reader: AnswerReader,
   onJudged?: (judged: readonly JudgedCandidate[]) => void,
-): ScoredSentence[] {
+): ScoredSentences {
   const candidates = gatherCandidates(snapshot, hits, queryVector);
   const profile = questionProfile(snapshot, question);
   const features = featureRows(profile, candidates);
-  const probabilities = reader.judge(profile, candidates, features);
-  onJudged?.(candidates.map((candidate, i) => ({ candidate, features: features[i]!, probability: probabilities[i]! })));
-  return candidates
+  const { scores, confidence } = reader.judge(profile, candidates, features);
+  onJudged?.(candidates.map((candidate, i) => ({ candidate, features: features[i]!, score: scores[i]! })));
+  const ranked = candidates
     .map((c, i): ScoredSentence => ({
       article: c.article,
       sentence: c.sentence,
       text: c.text,
       similarity: c.similarity,
-      score: probabilities[i]!,
+      score: scores[i]!,
       vector: c.vector,
     }))
     .sort((a, b) => b.score - a.score);
+  return { ranked, confidence: candidates.length === 0 ? 0 : confidence };
 }

@@ -3,9 +3,10 @@
  * candidates answer it), cross-validate, fit the logistic model, and calibrate the refusal
  * threshold and the strength levels. Pure functions; `reader-fit-command.ts` does the I/O.
  */
+import { fitConditionalLogit } from '../answer/reader/conditional-logit.js';
 import { FEATURES } from '../answer/reader/features.js';
-import { fitLogistic, predictProbability, type FitOptions, type LogisticModel } from '../answer/reader/logistic-regression.js';
-import type { ReaderModel } from '../answer/reader/reader.js';
+import { fitLogistic, linearScore, predictProbability, type FitOptions } from '../answer/reader/logistic-regression.js';
+import { TRIGGER_FEATURES, triggerRow, type ReaderModel } from '../answer/reader/reader.js';
 import { permutation } from './squad-sample.js';
 
 /** One question as the fitting sees it. */
@@ -59,43 +60,57 @@ export interface TriggeringScores {
   f1: number;
 }
 
-/** The rows, labels and weights of a set of questions. */
-export function trainingSet(questions: readonly LabelledQuestion[], datasetWeights: Record<string, number>) {
+/** Each question's weight: the same within a data set, each data set's total as asked (mean weight 1). */
+function questionWeights(questions: readonly LabelledQuestion[], datasetWeights: Record<string, number>): number[] {
   const counts = new Map<string, number>();
   for (const q of questions) counts.set(q.dataset, (counts.get(q.dataset) ?? 0) + 1);
+  const raw = questions.map((q) => (datasetWeights[q.dataset] ?? 1) / counts.get(q.dataset)!);
+  const total = raw.reduce((a, b) => a + b, 0);
+  return raw.map((w) => (w * questions.length) / total);
+}
+
+/** The two stages of a reader, fitted on a set of questions (the ranker first, then the trigger on the ranker's best candidates). */
+export function fitModels(questions: readonly LabelledQuestion[], settings: FitSettings): Pick<ReaderModel, 'ranker' | 'trigger'> {
+  const weights = questionWeights(questions, settings.datasetWeights);
+  const ranker = fitConditionalLogit(
+    FEATURES,
+    questions.map((q, i) => ({ rows: q.rows, labels: q.labels, weight: weights[i]! })),
+    settings.fit,
+  );
   const rows: Float64Array[] = [];
   const labels: number[] = [];
-  const weights: number[] = [];
-  for (const q of questions) {
-    // Each question weighs the same (spread over its candidates), each data set as asked.
-    const perQuestion = (datasetWeights[q.dataset] ?? 1) / counts.get(q.dataset)!;
-    const perRow = (perQuestion * questions.length) / Math.max(1, q.rows.length);
-    q.rows.forEach((row, i) => {
-      rows.push(row);
-      labels.push(q.labels[i]!);
-      weights.push(perRow);
-    });
-  }
-  return { features: [...FEATURES], rows, labels, weights };
+  const rowWeights: number[] = [];
+  questions.forEach((q, i) => {
+    const top = rankTop(ranker, q);
+    if (!top) return;
+    rows.push(top.row);
+    labels.push(q.labels[top.best] === 1 ? 1 : 0);
+    rowWeights.push(weights[i]!);
+  });
+  const trigger = fitLogistic({ features: [...TRIGGER_FEATURES], rows, labels, weights: rowWeights }, settings.fit);
+  return { ranker, trigger };
 }
 
-export function fitModel(questions: readonly LabelledQuestion[], settings: FitSettings): LogisticModel {
-  return fitLogistic(trainingSet(questions, settings.datasetWeights), settings.fit);
+/** The ranker's best candidate of a question and the trigger's row for it. */
+function rankTop(ranker: ReaderModel['ranker'], q: LabelledQuestion): { best: number; row: Float64Array } | undefined {
+  const scores = q.rows.map((row) => linearScore(ranker, row));
+  const row = triggerRow(scores, q.rows);
+  if (!row) return undefined;
+  let best = 0;
+  scores.forEach((s, i) => (s > scores[best]! ? (best = i) : undefined));
+  return { best, row };
 }
 
-/** Each question's best candidate under a model. */
-export function topPredictions(model: LogisticModel, questions: readonly LabelledQuestion[]): TopPrediction[] {
+/** Each question's best candidate, and the confidence in it, under fitted models. */
+export function topPredictions(models: Pick<ReaderModel, 'ranker' | 'trigger'>, questions: readonly LabelledQuestion[]): TopPrediction[] {
   return questions.map((q) => {
-    let best = -1;
-    let probability = 0;
-    q.rows.forEach((row, i) => {
-      const p = predictProbability(model, row);
-      if (best < 0 || p > probability) {
-        best = i;
-        probability = p;
-      }
-    });
-    return { dataset: q.dataset, answerable: q.answerable, probability, correct: best >= 0 && q.labels[best] === 1 };
+    const top = rankTop(models.ranker, q);
+    return {
+      dataset: q.dataset,
+      answerable: q.answerable,
+      probability: top ? predictProbability(models.trigger, top.row) : 0,
+      correct: top !== undefined && q.labels[top.best] === 1,
+    };
   });
 }
 
@@ -164,10 +179,10 @@ export function crossValidate(questions: readonly LabelledQuestion[], target: st
   for (let fold = 0; fold < folds; fold++) {
     const train = [...rest, ...own.filter((_, i) => foldOf[i] !== fold)];
     const held = own.map((q, i) => ({ q, i })).filter(({ i }) => foldOf[i] === fold);
-    const model = fitModel(train, settings);
-    const threshold = calibrateThreshold(topPredictions(model, train), settings);
+    const models = fitModels(train, settings);
+    const threshold = calibrateThreshold(topPredictions(models, train), settings);
     thresholds.push(threshold);
-    const top = topPredictions(model, held.map(({ q }) => q));
+    const top = topPredictions(models, held.map(({ q }) => q));
     held.forEach(({ i }, j) => (predictions[i] = { ...top[j]!, probability: top[j]!.probability >= threshold ? top[j]!.probability : -1 }));
   }
   return { predictions, thresholds };
@@ -175,12 +190,12 @@ export function crossValidate(questions: readonly LabelledQuestion[], target: st
 
 /** Fits on everything, calibrates, and returns the reader to commit. */
 export function fitReader(questions: readonly LabelledQuestion[], settings: FitSettings, provenance: Record<string, unknown>): ReaderModel {
-  const model = fitModel(questions, settings);
-  const predictions = topPredictions(model, questions);
+  const models = fitModels(questions, settings);
+  const predictions = topPredictions(models, questions);
   const refusalThreshold = calibrateThreshold(predictions, settings);
   const likely = precisionLevel(predictions, settings.strengthPrecision.likely, refusalThreshold);
   const direct = precisionLevel(predictions, settings.strengthPrecision.direct, likely);
-  return { model, refusalThreshold: round(refusalThreshold), strength: { direct: round(direct), likely: round(likely) }, provenance };
+  return { ...models, refusalThreshold: round(refusalThreshold), strength: { direct: round(direct), likely: round(likely) }, provenance };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

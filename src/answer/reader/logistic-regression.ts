@@ -109,7 +109,7 @@ export function fitLogistic(set: TrainingSet, options: FitOptions = DEFAULT_FIT)
 }
 
 /** Column means and standard deviations (1 for a constant column, so it standardises to 0). */
-function standardisation(rows: readonly ArrayLike<number>[], d: number): { mean: number[]; scale: number[] } {
+export function standardisation(rows: readonly ArrayLike<number>[], d: number): { mean: number[]; scale: number[] } {
   const mean = new Array<number>(d).fill(0);
   const scale = new Array<number>(d).fill(0);
   for (const row of rows) for (let j = 0; j < d; j++) mean[j]! += row[j]! / rows.length;
@@ -118,7 +118,7 @@ function standardisation(rows: readonly ArrayLike<number>[], d: number): { mean:
 }
 
 /** Solves A x = b for a symmetric positive-definite A (Cholesky); A and b are left unchanged. */
-function solve(a: readonly Float64Array[], b: Float64Array): Float64Array {
+export function solve(a: readonly Float64Array[], b: Float64Array): Float64Array {
   const n = b.length;
   const l = Array.from({ length: n }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
