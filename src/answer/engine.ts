@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { AnswerConfig } from '../core/config.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
+import type { IndexSnapshot, StoredArticle } from '../index/snapshot.js';
 import { correctQuestion } from '../retrieval/spelling.js';
 import { DEFAULT_PASSAGE_SEARCH, searchPassages, type PassageHit, type PassageSearchOptions } from '../retrieval/passage-search.js';
 import { isVague, normalizeQuestion } from './question.js';
@@ -38,8 +38,7 @@ export interface EngineOptions {
   overviewSources: number;
 }
 
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  reader: new FittedReader(DEFAULT_READER_MODEL),
+export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'reader'> = {
   refusalThreshold: DEFAULT_READER_MODEL.refusalThreshold,
   strength: DEFAULT_READER_MODEL.strength,
   search: { ...DEFAULT_PASSAGE_SEARCH, k: 30, depth: 60 },
@@ -72,7 +71,7 @@ export class AnswerEngine {
     private readonly embeddings: QueryEmbedder,
     options: Partial<EngineOptions> = {},
   ) {
-    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, reader: options.reader ?? defaultReader() };
   }
 
   async ask(rawQuestion: string, trace: AskTrace = {}): Promise<Answer> {
@@ -109,11 +108,9 @@ export class AnswerEngine {
       body = this.decline(hits, ranked, confidence);
     } else {
       const sources = new SourceList();
-      const quotes: Quote[] = selectQuotes(ranked, this.options.selection).map(({ sentences, score }) => {
-        const first = sentences[0]!;
-        const last = sentences[sentences.length - 1]!;
-        const quote: Quote = { ...span(first, last), source: sources.number(first.article), score: round(score, 4) };
-        if (first.sentence.heading !== undefined) quote.heading = first.sentence.heading;
+      const quotes: Quote[] = selectQuotes(ranked, this.options.selection).map(({ article, first, last, score, heading }) => {
+        const quote: Quote = { ...span(article, first, last), source: sources.number(article), score: round(score, 4) };
+        if (heading !== undefined) quote.heading = heading;
         return quote;
       });
       body = { answered: true, quotes, sources: sources.list, confidence: round(confidence, 4), strength: this.strength(confidence) };
@@ -135,7 +132,7 @@ export class AnswerEngine {
     for (const sentence of ranked) {
       if (nearest.length >= this.options.nearestPassages) break;
       if (nearest.some((n) => n.articleId === sentence.article.id)) continue;
-      nearest.push({ ...span(sentence, sentence), source: sources.number(sentence.article) });
+      nearest.push({ ...span(sentence.article, sentence.sentence.index, sentence.sentence.index), source: sources.number(sentence.article) });
     }
     for (const hit of hits) {
       if (sources.list.length >= Math.max(this.options.nearestSources, nearest.length)) break;
@@ -156,10 +153,18 @@ export class AnswerEngine {
   }
 }
 
-/** The verbatim text and offsets of a run of sentences of one article, from `first` to `last`. */
-function span(first: ScoredSentence, last: ScoredSentence): Pick<Quote, 'text' | 'articleId' | 'start' | 'end'> {
-  const { article } = first;
-  return { text: article.text.slice(first.sentence.start, last.sentence.end), articleId: article.id, start: first.sentence.start, end: last.sentence.end };
+let shipped: AnswerReader | undefined;
+
+/** The fitted reader committed with the code (made on first use). */
+function defaultReader(): AnswerReader {
+  return (shipped ??= new FittedReader(DEFAULT_READER_MODEL));
+}
+
+/** The verbatim text and offsets of sentences `first`..`last` of an article. */
+function span(article: StoredArticle, first: number, last: number): Pick<Quote, 'text' | 'articleId' | 'start' | 'end'> {
+  const start = article.sentences[first]!.start;
+  const end = article.sentences[last]!.end;
+  return { text: article.text.slice(start, end), articleId: article.id, start, end };
 }
 
 function refusal(reason: RefusalReason, sources: Answer['sources'], confidence: number): AnswerBody {

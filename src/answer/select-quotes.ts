@@ -1,54 +1,84 @@
 /**
- * Picks the quotes: the best-scoring sentence, then, in score order, more whose score (the
- * reader's probability that they answer the question) comes near the best one's and that do
- * not repeat one already taken, until there are `maxQuotes` quotes. A pick that is the neighbour of
- * a taken sentence in the same paragraph joins it, so one quote may be a run of up to
- * `maxRunSentences` adjacent sentences, read in article order (a sentence and the one that
- * finishes its thought are quoted together rather than as two quotes).
+ * Picks the quotes. The first is the reader's best sentence; further ones follow in the reader's
+ * order while their share of its ranking is at least `relativeScore` of the best one's and they
+ * do not repeat a sentence already quoted. A quote grows into a run of adjacent sentences of the
+ * same paragraph (at most `maxRunSentences`) in two cases:
+ * - discourse: a lead-in ("There were several reasons:") takes the sentence after it, and a
+ *   sentence that opens by pointing back ("He was…") takes the one before it when that one is
+ *   itself a strong candidate;
+ * - evidence: a neighbour whose own share is at least `joinScore` of the quote's sentence's joins
+ *   it, so that an answer split over two sentences is quoted whole rather than as two quotes.
  */
+import type { StoredArticle } from '../index/snapshot.js';
 import { dot } from '../retrieval/vector-math.js';
 import { sameBlock } from './candidates.js';
+import { isLeadIn, refersBack } from './discourse.js';
 import type { ScoredSentence } from './sentence-scoring.js';
 
 export interface SelectionOptions {
   maxQuotes: number;
-  /** A further pick's score must be at least this share of the first pick's. */
+  /** A further quote's sentence must have at least this share of the first one's score. */
   relativeScore: number;
-  /** Sentences at least this similar to a taken one are repeats. */
+  /** A neighbour with at least this share of a quote sentence's score joins the quote. */
+  joinScore: number;
+  /** Sentences at least this similar to a quoted one are repeats. */
   duplicateSimilarity: number;
   /** The most adjacent sentences one quote may join. */
   maxRunSentences: number;
 }
 
-export const DEFAULT_SELECTION: SelectionOptions = { maxQuotes: 3, relativeScore: 0.5, duplicateSimilarity: 0.9, maxRunSentences: 2 };
+export const DEFAULT_SELECTION: SelectionOptions = { maxQuotes: 3, relativeScore: 0.1, joinScore: 0.1, duplicateSimilarity: 0.9, maxRunSentences: 2 };
 
-/** One quote: a sentence or a run of adjacent sentences of one article. */
+/** One quote: sentences `first`..`last` (inclusive) of an article, scored by its best sentence. */
 export interface Selected {
-  sentences: ScoredSentence[];
+  article: StoredArticle;
+  first: number;
+  last: number;
   score: number;
+  /** The heading above its first sentence, if any. */
+  heading?: string;
 }
 
 export function selectQuotes(ranked: readonly ScoredSentence[], options: SelectionOptions = DEFAULT_SELECTION): Selected[] {
   const best = ranked[0];
   if (!best) return [];
-  const runs: Selected[] = [];
-  const taken: ScoredSentence[] = [];
+  const byKey = new Map(ranked.map((s) => [key(s.article, s.sentence.index), s]));
+  const quotes: Selected[] = [];
+  const quoted: ScoredSentence[] = [];
+  const covered = (article: StoredArticle, index: number) => quotes.some((q) => q.article === article && index >= q.first && index <= q.last);
   for (const candidate of ranked) {
-    if (candidate.score < best.score * options.relativeScore) continue;
-    if (taken.some((t) => t.text === candidate.text || dot(t.vector, candidate.vector) >= options.duplicateSimilarity)) continue;
-    const run = runs.find((r) => r.sentences.length < options.maxRunSentences && r.sentences.some((s) => adjacent(s, candidate)));
-    if (run) {
-      run.sentences.push(candidate);
-      run.sentences.sort((a, b) => a.sentence.index - b.sentence.index);
-    } else if (runs.length < options.maxQuotes) {
-      runs.push({ sentences: [candidate], score: candidate.score });
-    } else continue;
-    taken.push(candidate);
-    if (runs.length >= options.maxQuotes && runs.every((r) => r.sentences.length >= options.maxRunSentences)) break;
+    if (quotes.length >= options.maxQuotes || candidate.score < best.score * options.relativeScore) break;
+    const { article } = candidate;
+    const index = candidate.sentence.index;
+    if (covered(article, index)) continue;
+    if (quoted.some((t) => t.text === candidate.text || dot(t.vector, candidate.vector) >= options.duplicateSimilarity)) continue;
+    const quote: Selected = { article, first: index, last: index, score: candidate.score };
+    const neighbour = (at: number) => (at >= 0 && at < article.sentences.length && sameBlock(article, index, at) && !covered(article, at) ? at : undefined);
+    const next = neighbour(index + 1);
+    const previous = neighbour(index - 1);
+    const strength = (at: number | undefined) => (at === undefined ? 0 : (byKey.get(key(article, at))?.score ?? 0));
+    const joins: number[] = [];
+    if (next !== undefined && isLeadIn(candidate.text)) joins.push(next);
+    else if (previous !== undefined && refersBack(candidate.text) && strength(previous) >= candidate.score * options.joinScore) joins.push(previous);
+    else {
+      const side = strength(next) >= strength(previous) ? next : previous;
+      if (side !== undefined && strength(side) >= candidate.score * options.joinScore) joins.push(side);
+    }
+    for (const at of joins.slice(0, options.maxRunSentences - 1)) {
+      quote.first = Math.min(quote.first, at);
+      quote.last = Math.max(quote.last, at);
+    }
+    for (let i = quote.first; i <= quote.last; i++) {
+      const s = byKey.get(key(article, i));
+      if (s) quoted.push(s);
+    }
+    const heading = article.sentences[quote.first]!.heading;
+    if (heading !== undefined) quote.heading = heading;
+    quotes.push(quote);
   }
-  return runs;
+  return quotes;
 }
 
-function adjacent(a: ScoredSentence, b: ScoredSentence): boolean {
-  return a.article.id === b.article.id && Math.abs(a.sentence.index - b.sentence.index) === 1 && sameBlock(a.article, a.sentence.index, b.sentence.index);
+function key(article: StoredArticle, index: number): string {
+  return `${article.id}\u0000${index}`;
 }

@@ -1,45 +1,28 @@
 /**
  * `npm run fit:reader`: fits the reader on labelled questions and writes it to
  * src/answer/reader/reader-model.ts. The questions are WikiQA dev (real questions, 170 of them with
- * no answer in their document) and the tuning half of the eval:squad sample; each is asked through
- * the normal engine, and the features of every candidate sentence it judged are labelled (a WikiQA
- * candidate answers when it holds a gold sentence of the question's document, a SQuAD one when it
- * is in the question's article and holds a gold answer string). It reports k-fold
+ * no answer in their document) and the tuning half of the eval:squad sample (see
+ * reader-examples.ts for how their candidates are labelled). It reports k-fold
  * cross-validation on WikiQA (each fold's model fitted on the other folds and all of SQuAD's
  * tuning half, its threshold calibrated on those), then fits on everything and calibrates the
  * refusal threshold (best WikiQA answer-triggering F1 with false refusals within their limits)
  * and the strength levels. The same command with the same data writes the same file.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { z } from 'zod';
-import { AnswerEngine } from '../answer/engine.js';
 import { FEATURES } from '../answer/reader/features.js';
-import { DEFAULT_FIT, type LogisticModel } from '../answer/reader/logistic-regression.js';
+import type { LogisticModel } from '../answer/reader/logistic-regression.js';
 import type { ReaderModel } from '../answer/reader/reader.js';
-import type { JudgedCandidate } from '../answer/sentence-scoring.js';
-import { loadBaseConfig, loadDotenv } from '../core/config.js';
+import { loadDotenv } from '../core/config.js';
 import { InputError } from '../core/errors.js';
-import { LocalEmbeddings } from '../embedding/embedder.js';
-import { buildProgressReporter } from './progress.js';
-import { crossValidate, fitReader, triggering, type FitSettings, type LabelledQuestion, type TriggeringScores } from './reader-fit.js';
-import { prepareSquad, SQUAD_DEFAULTS } from './squad-command.js';
-import { containsAnswer } from './squad-metrics.js';
-import { DEFAULT_SEED, sample, splitHalves } from './squad-sample.js';
-import { readWikiQA } from './wikiqa-dataset.js';
-import { holdsAny } from './wikiqa-metrics.js';
-import { prepareWikiQA } from './wikiqa-run.js';
+import { CANDIDATES_FILE, labelledQuestions } from './reader-examples.js';
+import { crossValidate, DEFAULT_FIT_SETTINGS, fitReader, triggering, type FitSettings, type TriggeringScores } from './reader-fit.js';
+import { SQUAD_DEFAULTS } from './squad-command.js';
+import { DEFAULT_SEED } from './squad-sample.js';
 
 export const MODEL_FILE = 'src/answer/reader/reader-model.ts';
 
-export const DEFAULT_FIT_SETTINGS: FitSettings = {
-  fit: { ...DEFAULT_FIT, l2: 1 },
-  datasetWeights: { wikiqa: 1, squad: 1 },
-  calibrateOn: 'wikiqa',
-  maxFalseRefusals: { wikiqa: 0.1, squad: 0.03 },
-  strengthPrecision: { direct: 0.8, likely: 0.6 },
-};
 
 interface FitFlags {
   wikiqa: string;
@@ -50,9 +33,6 @@ interface FitFlags {
   write: boolean;
   reuse?: boolean;
 }
-
-/** Where the labelled candidates are kept between runs (`--reuse` reads them instead of asking again). */
-const CANDIDATES_FILE = 'data/reader/candidates.json';
 
 export async function fitReaderCommand(argv: readonly string[]): Promise<number> {
   const program = new Command('fit:reader')
@@ -75,8 +55,7 @@ export async function fitReaderCommand(argv: readonly string[]): Promise<number>
   };
 
   await loadDotenv();
-  const questions = flags.reuse ? await readCandidates() : [...(await wikiqaQuestions(flags.wikiqa)), ...(await squadQuestions(flags.squad))];
-  if (!flags.reuse) await writeCandidates(questions);
+  const questions = await labelledQuestions({ wikiqa: flags.wikiqa, squad: flags.squad, reuse: flags.reuse ?? false });
   const count = (name: string) => questions.filter((q) => q.dataset === name).length;
   process.stderr.write(`Labelled ${count('wikiqa')} WikiQA and ${count('squad')} SQuAD questions (${questions.reduce((n, q) => n + q.rows.length, 0)} candidates)\n`);
 
@@ -102,77 +81,6 @@ export async function fitReaderCommand(argv: readonly string[]): Promise<number>
     process.stdout.write(`Wrote ${MODEL_FILE}\n`);
   }
   return 0;
-}
-
-async function writeCandidates(questions: readonly LabelledQuestion[]): Promise<void> {
-  await mkdir(path.dirname(path.resolve(CANDIDATES_FILE)), { recursive: true });
-  const plain = questions.map((q) => ({ ...q, rows: q.rows.map((r) => Array.from(r)), labels: Array.from(q.labels) }));
-  await writeFile(path.resolve(CANDIDATES_FILE), JSON.stringify({ features: FEATURES, questions: plain }));
-}
-
-const candidatesSchema = z.object({
-  features: z.array(z.string()),
-  questions: z.array(
-    z.object({ dataset: z.string(), question: z.string(), answerable: z.boolean(), rows: z.array(z.array(z.number())), labels: z.array(z.number()) }),
-  ),
-});
-
-async function readCandidates(): Promise<LabelledQuestion[]> {
-  const file = path.resolve(CANDIDATES_FILE);
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new InputError(`No labelled candidates to reuse at ${file}.`, { hint: 'Run npm run fit:reader once without --reuse.' });
-  });
-  const parsed = candidatesSchema.parse(JSON.parse(text));
-  if (parsed.features.join(',') !== FEATURES.join(',')) {
-    throw new InputError(`${file} was written for other features.`, { hint: 'Run npm run fit:reader without --reuse to ask the questions again.' });
-  }
-  return parsed.questions.map((q) => ({ ...q, rows: q.rows.map((r) => Float64Array.from(r)), labels: Uint8Array.from(q.labels) }));
-}
-
-async function wikiqaQuestions(file: string): Promise<LabelledQuestion[]> {
-  const config = loadBaseConfig();
-  const dataset = await readWikiQA(path.resolve(file));
-  const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
-  const progress = buildProgressReporter();
-  const { corpus, snapshot } = await prepareWikiQA({
-    dataset,
-    corpusDir: path.resolve('data/wikiqa/corpus'),
-    indexDir: path.resolve('data/wikiqa/index'),
-    embeddings,
-    onProgress: progress.onProgress,
-  }).finally(() => progress.stop());
-  const engine = new AnswerEngine(snapshot, embeddings);
-  const out: LabelledQuestion[] = [];
-  for (const q of dataset.questions) {
-    const judged = await judgedCandidates(engine, q.question);
-    const articleId = corpus.ids[q.document]!;
-    out.push(labelled('wikiqa', q.question, q.gold.length > 0, judged, (c) => c.candidate.article.id === articleId && holdsAny(c.candidate.text, q.gold)));
-  }
-  return out;
-}
-
-async function squadQuestions(file: string): Promise<LabelledQuestion[]> {
-  const { dataset, ids, snapshot, embeddings } = await prepareSquad({ ...SQUAD_DEFAULTS, squad: file });
-  const engine = new AnswerEngine(snapshot, embeddings);
-  const { tune } = splitHalves(sample(dataset.questions, SQUAD_DEFAULTS.sample, SQUAD_DEFAULTS.seed), SQUAD_DEFAULTS.seed);
-  const out: LabelledQuestion[] = [];
-  for (const q of tune) {
-    const judged = await judgedCandidates(engine, q.question);
-    const articleId = ids[q.article]!;
-    out.push(labelled('squad', q.question, true, judged, (c) => c.candidate.article.id === articleId && containsAnswer(c.candidate.text, q.answers)));
-  }
-  return out;
-}
-
-/** The candidates the engine judged for a question. */
-async function judgedCandidates(engine: AnswerEngine, question: string): Promise<readonly JudgedCandidate[]> {
-  let judged: readonly JudgedCandidate[] = [];
-  await engine.ask(question, { onJudged: (list) => (judged = list) });
-  return judged;
-}
-
-function labelled(dataset: string, question: string, answerable: boolean, judged: readonly JudgedCandidate[], answers: (c: JudgedCandidate) => boolean): LabelledQuestion {
-  return { dataset, question, answerable, rows: judged.map((c) => c.features), labels: Uint8Array.from(judged, (c) => (answers(c) ? 1 : 0)) };
 }
 
 function formatScores(s: TriggeringScores): string {

@@ -5,9 +5,18 @@
  */
 import { fitConditionalLogit } from '../answer/reader/conditional-logit.js';
 import { FEATURES } from '../answer/reader/features.js';
-import { fitLogistic, linearScore, predictProbability, type FitOptions } from '../answer/reader/logistic-regression.js';
+import { DEFAULT_FIT, fitLogistic, linearScore, predictProbability, type FitOptions } from '../answer/reader/logistic-regression.js';
 import { TRIGGER_FEATURES, triggerRow, type ReaderModel } from '../answer/reader/reader.js';
 import { permutation } from './squad-sample.js';
+
+/** The settings `npm run fit:reader` fits with (its flags change l2 and SQuAD's weight). */
+export const DEFAULT_FIT_SETTINGS: FitSettings = {
+  fit: { ...DEFAULT_FIT, l2: 1 },
+  datasetWeights: { wikiqa: 1, squad: 1 },
+  calibrateOn: 'wikiqa',
+  maxFalseRefusals: { wikiqa: 0.1, squad: 0.03 },
+  strengthPrecision: { direct: 0.8, likely: 0.6 },
+};
 
 /** One question as the fitting sees it. */
 export interface LabelledQuestion {
@@ -42,6 +51,8 @@ export interface TopPrediction {
   probability: number;
   /** Whether the best candidate answers the question. */
   correct: boolean;
+  /** Whether the question was answered, when a threshold of its own decided it (cross-validation). */
+  answered?: boolean;
 }
 
 export interface TriggeringScores {
@@ -116,9 +127,10 @@ export function topPredictions(models: Pick<ReaderModel, 'ranker' | 'trigger'>, 
 
 /** Answer-triggering scores of predictions when questions below `threshold` are declined. */
 export function triggering(predictions: readonly TopPrediction[], threshold: number): TriggeringScores {
+  const isAnswered = (p: TopPrediction) => p.answered ?? p.probability >= threshold;
   const answerable = predictions.filter((p) => p.answerable);
   const unanswerable = predictions.filter((p) => !p.answerable);
-  const answered = predictions.filter((p) => p.probability >= threshold);
+  const answered = predictions.filter(isAnswered);
   const right = answered.filter((p) => p.correct).length;
   const precision = answered.length === 0 ? 0 : right / answered.length;
   const recall = answerable.length === 0 ? 0 : right / answerable.length;
@@ -128,8 +140,8 @@ export function triggering(predictions: readonly TopPrediction[], threshold: num
     precisionAt1: recall,
     rankingPrecisionAt1: answerable.length === 0 ? 0 : answerable.filter((p) => p.correct).length / answerable.length,
     answered: answered.length,
-    falseRefusals: answerable.length === 0 ? 0 : answerable.filter((p) => p.probability < threshold).length / answerable.length,
-    declined: unanswerable.length === 0 ? 0 : unanswerable.filter((p) => p.probability < threshold).length / unanswerable.length,
+    falseRefusals: answerable.length === 0 ? 0 : answerable.filter((p) => !isAnswered(p)).length / answerable.length,
+    declined: unanswerable.length === 0 ? 0 : unanswerable.filter((p) => !isAnswered(p)).length / unanswerable.length,
     precision,
     recall,
     f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
@@ -167,23 +179,29 @@ export function precisionLevel(predictions: readonly TopPrediction[], precision:
   return Number.isFinite(level) ? Math.max(level, floor) : 1;
 }
 
-/** Out-of-fold predictions for `target`'s questions: k folds by question, each model fitted on the other folds plus every other data set. */
+/** The fold (0 … folds − 1) of each of `n` questions: a seeded shuffle dealt round-robin. */
+export function foldAssignment(n: number, folds: number, seed: number): Int32Array {
+  const fold = new Int32Array(n);
+  permutation(n, seed).forEach((question, position) => (fold[question] = position % folds));
+  return fold;
+}
+
+/**
+ * Out-of-fold predictions for `target`'s questions: k folds by question, each fold's reader fitted
+ * and calibrated on the other folds plus every other data set.
+ */
 export function crossValidate(questions: readonly LabelledQuestion[], target: string, folds: number, seed: number, settings: FitSettings) {
   const own = questions.filter((q) => q.dataset === target);
   const rest = questions.filter((q) => q.dataset !== target);
-  const order = permutation(own.length, seed);
-  const foldOf = new Int32Array(own.length);
-  order.forEach((questionIndex, position) => (foldOf[questionIndex] = position % folds));
+  const foldOf = foldAssignment(own.length, folds, seed);
   const predictions: TopPrediction[] = new Array<TopPrediction>(own.length);
   const thresholds: number[] = [];
   for (let fold = 0; fold < folds; fold++) {
-    const train = [...rest, ...own.filter((_, i) => foldOf[i] !== fold)];
+    const reader = fitReader([...rest, ...own.filter((_, i) => foldOf[i] !== fold)], settings, {});
+    thresholds.push(reader.refusalThreshold);
     const held = own.map((q, i) => ({ q, i })).filter(({ i }) => foldOf[i] === fold);
-    const models = fitModels(train, settings);
-    const threshold = calibrateThreshold(topPredictions(models, train), settings);
-    thresholds.push(threshold);
-    const top = topPredictions(models, held.map(({ q }) => q));
-    held.forEach(({ i }, j) => (predictions[i] = { ...top[j]!, probability: top[j]!.probability >= threshold ? top[j]!.probability : -1 }));
+    const top = topPredictions(reader, held.map(({ q }) => q));
+    held.forEach(({ i }, j) => (predictions[i] = { ...top[j]!, answered: top[j]!.probability >= reader.refusalThreshold }));
   }
   return { predictions, thresholds };
 }

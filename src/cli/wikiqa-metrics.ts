@@ -24,6 +24,8 @@ export interface WikiQAOutcome {
   inQuotes: boolean;
   /** Answered, with the question's document cited first. */
   firstSource: boolean;
+  /** Words in the first quote (0 for a refusal). */
+  firstQuoteWords: number;
   ms: number;
 }
 
@@ -40,6 +42,8 @@ export interface WikiQAScores {
   declined: number;
   /** Answer triggering: precision = right first quotes / questions answered; recall = right first quotes / answerable. */
   answerTriggering: { precision: number; recall: number; f1: number };
+  /** Mean words in the first quote of the answered questions (how long a quote it takes). */
+  firstQuoteWords: number;
   latencyMs: { p50: number; p95: number };
 }
 
@@ -84,6 +88,7 @@ export function scoreWikiQA(answer: QuotedAnswer, question: WikiQAQuestion, arti
     firstRight: answered && holdsAny(quotes[0]!, question.gold),
     inQuotes: quotes.some((quote) => holdsAny(quote, question.gold)),
     firstSource: answered && answer.firstArticle === articleId,
+    firstQuoteWords: answered ? quotes[0]!.split(/\s+/u).filter((w) => w.length > 0).length : 0,
     ms: answer.ms,
   };
 }
@@ -109,6 +114,7 @@ export function summarizeWikiQA(outcomes: readonly WikiQAOutcome[]): WikiQAScore
     falseRefusals: share(answerable, (o) => !o.answered),
     declined: share(unanswerable, (o) => !o.answered),
     answerTriggering: { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) },
+    firstQuoteWords: answered === 0 ? 0 : round(outcomes.reduce((n, o) => n + o.firstQuoteWords, 0) / answered),
     latencyMs: { p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)) },
   };
 }

@@ -14,6 +14,8 @@ export interface WikiQAReport {
   scores: Record<string, WikiQAScores>;
   /** Verbatim with refusals disabled, asked the answerable questions only (its p@1 is the "p@1 ranking"). */
   verbatimRanking: WikiQAScores;
+  /** Which reader answered: the shipped one (fitted on these questions), or k-fold cross-validation. */
+  reader: string;
 }
 
 const ANSWERER_LABELS: Record<string, string> = { verbatim: 'Verbatim', bm25: 'BM25 top-3', dense: 'dense top-3', rrf: 'RRF top-3' };
@@ -40,6 +42,7 @@ const ROWS: Row[] = [
   scoreRow('answer triggering precision', (s) => s.answerTriggering.precision),
   scoreRow('answer triggering recall', (s) => s.answerTriggering.recall),
   scoreRow('answer triggering F1', (s) => s.answerTriggering.f1),
+  scoreRow('first quote, mean words', (s) => s.firstQuoteWords, ms),
   scoreRow('latency p50 (ms)', (s) => s.latencyMs.p50, ms),
   scoreRow('latency p95 (ms)', (s) => s.latencyMs.p95, ms),
 ];
@@ -55,6 +58,7 @@ export function formatWikiQAReport(report: WikiQAReport): string {
   return [
     `WikiQA dev: ${dataset.documents} documents, ${dataset.sentences} sentences (indexed: ${index.articles} articles, ${index.sentences} sentences); ` +
       `${dataset.questions} questions, ${dataset.answerable} answerable, ${dataset.unanswerable} not`,
+    `Reader: ${report.reader}`,
     `Gold sentences held by exactly one indexed sentence of their article: ${pct(alignment.heldByOne)} of ${alignment.goldSentences} ` +
       `(identical to one: ${pct(alignment.identical)}; held by none: ${pct(alignment.unheld)})`,
     '',

@@ -11,7 +11,13 @@
  *   answered by an article that never mentions it);
  * - where the sentence stands (an article's first sentence defines its subject: `lead`,
  *   `definitionLead` for "what is X?" questions) and whether it leans on the one before it
- *   (`backReference`) or announces the next (`leadIn`).
+ *   (`backReference`) or announces the next (`leadIn`);
+ * - and how far to trust word overlap: when some candidate holds most of the question's words (a
+ *   question written with the text in view), overlap decides (`coverageSharp`); when none does (a
+ *   question asked in other words), position, meaning and answer type count for more (the
+ *   `…Loose` features: each signal times 1 − the best candidate's coverage);
+ * - and which article the question is about: the candidate's article's rank and gap by its best
+ *   passage, and how much of the question its title holds.
  * Every feature is on a scale that does not depend on the corpus's size (IDF is normalised by its
  * largest possible value) so that a model fitted on one corpus reads another.
  */
@@ -19,6 +25,7 @@ import type { IndexSnapshot, StoredArticle } from '../../index/snapshot.js';
 import { terms } from '../../index/terms.js';
 import { answerType, answerTypeMatch, type AnswerType } from '../answer-type.js';
 import { sameBlock, wordCount, type Candidate } from '../candidates.js';
+import { isLeadIn, refersBack } from '../discourse.js';
 
 /** The feature names, in the order of a feature row. */
 export const FEATURES = [
@@ -45,6 +52,17 @@ export const FEATURES = [
   'leadIn',
   'titleInQuestion',
   'articleGap',
+  'coverageSharp',
+  'leadLoose',
+  'firstLoose',
+  'similarityLoose',
+  'windowLoose',
+  'passageLoose',
+  'typeMatchLoose',
+  'definitionLoose',
+  'articleRank',
+  'articlePassageGap',
+  'titleCoverage',
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];
@@ -65,8 +83,6 @@ const WINDOW = 2;
 const ARTICLE_TOP = 3;
 
 const DEFINITIONAL = /^\s*(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:an?\s+|the\s+)?[^,;]{1,60}\??\s*$/iu;
-const BACK_REFERENCE = /^(?:["“']?\s*)(?:he|she|it|they|this|these|that|those|his|her|its|their|such|the latter|the former)\b/iu;
-const LEAD_IN = /:\s*$|\b(?:the following|as follows|several|a number of|(?:two|three|four|five) (?:main |major |key )?(?:reasons|ways|factors|causes|steps|types|kinds))\b/iu;
 
 export function questionProfile(snapshot: IndexSnapshot, question: string): QuestionProfile {
   const maxIdf = snapshot.lexical.idf('\u0000never-a-term');
@@ -155,6 +171,10 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
   const maxCoverage = Math.max(...sentenceCoverage);
   const articleEvidence = articleScores(candidates);
   const bestArticle = Math.max(...articleEvidence.values());
+  const articlePassage = new Map<string, number>();
+  for (const c of candidates) articlePassage.set(c.article.id, Math.max(articlePassage.get(c.article.id) ?? -1, c.passage));
+  const articleOrder = [...articlePassage.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  const bestPassage = Math.max(...articlePassage.values());
   return candidates.map((c, i) => {
     const { article, sentence } = c;
     const own = sentenceTerms(article, sentence.index);
@@ -173,6 +193,7 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
     const first = ordinal === 0 ? 1 : 0;
     let titleShared = 0;
     for (const t of context.titleTerms) if (profile.terms.has(t)) titleShared++;
+    const loose = 1 - maxCoverage;
     const row: Record<FeatureName, number> = {
       similarity: c.similarity,
       similarityGap: c.similarity - maxSimilarity,
@@ -193,11 +214,23 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
       firstSentence: first,
       definitionLead: profile.definitional ? first : 0,
       length: Math.min(wordCount(c.text), 60) / 60,
-      backReference: BACK_REFERENCE.test(c.text) ? 1 : 0,
-      leadIn: LEAD_IN.test(c.text) ? 1 : 0,
+      backReference: refersBack(c.text) ? 1 : 0,
+      leadIn: isLeadIn(c.text) ? 1 : 0,
       titleInQuestion: context.titleTerms.size === 0 ? 0 : titleShared / context.titleTerms.size,
       articleGap: articleEvidence.get(article.id)! - bestArticle,
+      coverageSharp: sentenceCoverage[i]! * maxCoverage,
+      leadLoose: (ordinal < 0 ? 0 : 1 / (1 + ordinal)) * loose,
+      firstLoose: first * loose,
+      similarityLoose: c.similarity * loose,
+      windowLoose: 0,
+      passageLoose: c.passage * loose,
+      typeMatchLoose: typeMatch * loose,
+      definitionLoose: (profile.definitional ? first : 0) * loose,
+      articleRank: 1 / (1 + articleOrder.indexOf(article.id)),
+      articlePassageGap: articlePassage.get(article.id)! - bestPassage,
+      titleCoverage: coverage(profile, (t) => context.titleTerms.has(t)),
     };
+    row.windowLoose = row.windowCoverage * loose;
     return Float64Array.from(FEATURES, (name) => row[name]);
   });
 }

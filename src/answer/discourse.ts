@@ -1,0 +1,19 @@
+/**
+ * Discourse cues between adjacent sentences: a sentence that announces what follows ("There were
+ * several reasons:", "The talks covered the following points:") is a lead-in whose answer is the
+ * next sentence; a sentence that opens by pointing back ("He…", "This…", "These measures…") leans
+ * on the one before it.
+ */
+
+const LEAD_IN = /:\s*$|\b(?:the following|as follows|(?:several|many|various|a number of|(?:two|three|four|five)(?: main| major| key)?) (?:reasons|ways|factors|causes|steps|types|kinds|points|measures|issues|areas|options|approaches|changes))\b/iu;
+const BACK_REFERENCE = /^["“'‘(\s]*(?:he|she|it|they|this|these|that|those|his|her|its|their|such|the latter|the former)\b/iu;
+
+/** Whether a sentence announces that the next one(s) carry what it is about. */
+export function isLeadIn(sentence: string): boolean {
+  return LEAD_IN.test(sentence.trimEnd());
+}
+
+/** Whether a sentence opens by referring to something said before it. */
+export function refersBack(sentence: string): boolean {
+  return BACK_REFERENCE.test(sentence);
+}
