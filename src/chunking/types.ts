@@ -20,6 +20,11 @@ export interface Sentence extends Span {
   index: number;
   /** The nearest heading above it, if any. */
   heading?: string;
+  /**
+   * The kinds of answer it holds, a bit set of `AnswerKind` (answer-kinds.ts): set on every
+   * sentence of the index (0 for none), absent on sentences that were never tagged.
+   */
+  kinds?: number;
 }
 
 /** A run of consecutive sentences embedded together. */

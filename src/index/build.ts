@@ -9,6 +9,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from '@langchain/core/documents';
+import { tagSentences } from '../chunking/answer-kinds.js';
 import { chunkArticle } from '../chunking/chunk.js';
 import { splitSentences } from '../chunking/sentences.js';
 import { DEFAULT_CHUNKING, embeddingInput, type Chunk, type ChunkingOptions } from '../chunking/types.js';
@@ -186,7 +187,8 @@ function prepareArticle(
   if (stored && unchanged.has(article.id)) {
     return { article: stored, chunks: [...previous!.chunksOf(article.id)] };
   }
-  const sentences = splitSentences(article);
+  // The one place the index's sentences are made: split, then tagged with their answer kinds.
+  const sentences = tagSentences(article.text, splitSentences(article));
   return { article: { ...article, sentences }, chunks: chunkArticle(article, sentences, counter, chunking) };
 }
 

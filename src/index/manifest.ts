@@ -8,14 +8,18 @@ import type { ChunkingOptions } from '../chunking/types.js';
 import { IndexError } from '../core/errors.js';
 import type { HnswParams } from './hnsw-store.js';
 
-/** Bump when the files' layout or meaning changes; an index of another version is rebuilt, never misread. */
-export const FORMAT_VERSION = 3;
+/**
+ * Bump when the files' layout or meaning changes; an index of another version is rebuilt, never misread.
+ * 4: every sentence in the articles file has its answer kinds (`Sentence.kinds`).
+ */
+export const FORMAT_VERSION = 4;
 export const MANIFEST_FILE = 'manifest.json';
 /**
- * Bump when cleaning, sentence splitting or chunking changes what an article becomes: the next
- * build then re-reads every article (vectors are still reused wherever the text is the same).
+ * Bump when cleaning, sentence splitting, chunking or answer-kind tagging (chunking/answer-kinds.ts)
+ * changes what an article becomes: the next build then re-reads every article (vectors are still
+ * reused wherever the text is the same). 2: sentences tagged with their answer kinds.
  */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 export interface ManifestArticle {
   path: string;

@@ -22,7 +22,7 @@ export const SENTENCE_VECTORS_FILE = 'sentence-vectors.f32';
 /** How many chunk vectors a snapshot keeps in memory (for near-duplicate checks between passages). */
 const CHUNK_VECTOR_CACHE = 8192;
 
-/** An article as the index keeps it: its cleaned text, blocks and sentences. */
+/** An article as the index keeps it: its cleaned text, blocks and sentences (each with its answer `kinds`). */
 export interface StoredArticle extends Article {
   sentences: Sentence[];
 }
@@ -223,5 +223,10 @@ async function readArticles(file: string, manifest: Manifest): Promise<StoredArt
   if (!Array.isArray(articles) || articles.length !== manifest.counts.articles) {
     throw new IndexError(`The article store ${file} does not match the manifest.`, { path: file });
   }
-  return articles as StoredArticle[];
+  const stored = articles as StoredArticle[];
+  // Every sentence carries its answer kinds (one small integer, kept on the sentence as parsed).
+  if (!stored.every((article) => article.sentences.every((sentence) => Number.isInteger(sentence.kinds)))) {
+    throw new IndexError(`The article store ${file} lacks the sentences' answer kinds.`, { path: file });
+  }
+  return stored;
 }
