@@ -27,7 +27,7 @@ export interface SelectionOptions {
   maxRunSentences: number;
 }
 
-export const DEFAULT_SELECTION: SelectionOptions = { maxQuotes: 3, relativeScore: 0.1, joinScore: 0.1, duplicateSimilarity: 0.9, maxRunSentences: 2 };
+export const DEFAULT_SELECTION: SelectionOptions = { maxQuotes: 3, relativeScore: 0.01, joinScore: 0.1, duplicateSimilarity: 0.9, maxRunSentences: 2 };
 
 /** One quote: sentences `first`..`last` (inclusive) of an article, scored by its best sentence. */
 export interface Selected {

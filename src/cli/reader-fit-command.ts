@@ -30,6 +30,7 @@ interface FitFlags {
   folds: string;
   l2: string;
   squadWeight: string;
+  contrastWeight: string;
   write: boolean;
   reuse?: boolean;
 }
@@ -42,6 +43,7 @@ export async function fitReaderCommand(argv: readonly string[]): Promise<number>
     .option('--folds <n>', 'cross-validation folds on WikiQA', '5')
     .option('--l2 <x>', 'L2 penalty', String(DEFAULT_FIT_SETTINGS.fit.l2))
     .option('--squad-weight <x>', "SQuAD's total weight relative to WikiQA's", String(DEFAULT_FIT_SETTINGS.datasetWeights.squad))
+    .option('--contrast-weight <x>', 'weight of the answer-removed copies of answerable questions in fitting the trigger', String(DEFAULT_FIT_SETTINGS.contrastWeight))
     .option('--no-write', 'report only; do not write the model file')
     .option('--reuse', `reuse the labelled candidates of the last run (${CANDIDATES_FILE}) instead of asking the questions again`)
     .exitOverride();
@@ -51,7 +53,8 @@ export async function fitReaderCommand(argv: readonly string[]): Promise<number>
   const settings: FitSettings = {
     ...DEFAULT_FIT_SETTINGS,
     fit: { ...DEFAULT_FIT_SETTINGS.fit, l2: nonNegative('--l2', flags.l2) },
-    datasetWeights: { wikiqa: 1, squad: nonNegative('--squad-weight', flags.squadWeight) },
+    datasetWeights: { ...DEFAULT_FIT_SETTINGS.datasetWeights, squad: nonNegative('--squad-weight', flags.squadWeight) },
+    contrastWeight: nonNegative('--contrast-weight', flags.contrastWeight),
   };
 
   await loadDotenv();

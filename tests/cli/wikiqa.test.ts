@@ -190,10 +190,10 @@ describe('matching quotes to gold sentences', () => {
     const q3 = questions[2]!;
     const right = 'Passenger services ended in 1961, when the line closed.';
     const answer = (quotes: string[], firstArticle: string | undefined) => scoreWikiQA({ quotes, firstArticle, ms: 7 }, q3, 'rail');
-    expect(answer([right, 'x'], 'rail')).toEqual({ id: 'Q3', answerable: true, answered: true, firstRight: true, inQuotes: true, firstSource: true, ms: 7 });
+    expect(answer([right, 'x'], 'rail')).toEqual({ id: 'Q3', answerable: true, answered: true, firstRight: true, inQuotes: true, firstSource: true, firstQuoteWords: 9, ms: 7 });
     expect(answer(['x', right], 'lake')).toMatchObject({ firstRight: false, inQuotes: true, firstSource: false });
     expect(answer(['x', 'y', 'z', right], 'rail')).toMatchObject({ answered: true, firstRight: false, inQuotes: false, firstSource: true });
-    expect(answer([], undefined)).toEqual({ id: 'Q3', answerable: true, answered: false, firstRight: false, inQuotes: false, firstSource: false, ms: 7 });
+    expect(answer([], undefined)).toEqual({ id: 'Q3', answerable: true, answered: false, firstRight: false, inQuotes: false, firstSource: false, firstQuoteWords: 0, ms: 7 });
     expect(scoreWikiQA({ quotes: [right], firstArticle: 'rail', ms: 1 }, questions[3]!, 'rail')).toMatchObject({
       answerable: false,
       answered: true,
@@ -223,6 +223,8 @@ describe('the measures', () => {
     firstRight,
     inQuotes,
     firstSource,
+    // Answered questions' first quotes are 10 words long (0 for a refusal).
+    firstQuoteWords: answered ? 10 : 0,
     ms,
   });
 
@@ -249,6 +251,7 @@ describe('the measures', () => {
       falseRefusals: 0.2,
       declined: 0.5,
       answerTriggering: { precision: 2 / 6, recall: 0.4, f1: expect.closeTo(4 / 11, 12) as number },
+      firstQuoteWords: 10,
       latencyMs: { p50: 50, p95: 90 },
     });
   });
@@ -265,6 +268,7 @@ describe('the measures', () => {
       falseRefusals: 0,
       declined: 0,
       answerTriggering: { precision: 0, recall: 0, f1: 0 },
+      firstQuoteWords: 0,
       latencyMs: { p50: 0, p95: 0 },
     });
     const refusedAll = summarizeWikiQA([outcome('a', true, false, false, false, false, 1), outcome('u', false, false, false, false, false, 2)]);
@@ -283,6 +287,7 @@ describe('the report', () => {
     falseRefusals: 0,
     declined,
     answerTriggering: { precision: 0.5, recall: pAt1, f1: 0.5 },
+    firstQuoteWords: 24,
     latencyMs: { p50, p95: p50 * 2 },
   });
   const report: WikiQAReport = {
@@ -291,18 +296,20 @@ describe('the report', () => {
     alignment: { goldSentences: 4, heldByOne: 0.75, identical: 0.5, unheld: 0.25 },
     scores: { verbatim: scores(0.5, 0.5, 9), bm25: scores(0.25, 0, 1.25) },
     verbatimRanking: { ...scores(0.75, 0, 9), questions: 4, unanswerable: 0 },
+    reader: 'the shipped reader',
   };
 
   it('prints the counts, the alignment and one row per measure, Verbatim beside the baselines', () => {
     const lines = formatWikiQAReport(report).split('\n');
     expect(lines[0]).toBe('WikiQA dev: 3 documents, 9 sentences (indexed: 3 articles, 9 sentences); 6 questions, 4 answerable, 2 not');
-    expect(lines[1]).toBe('Gold sentences held by exactly one indexed sentence of their article: 75.0% of 4 (identical to one: 50.0%; held by none: 25.0%)');
+    expect(lines[1]).toBe('Reader: the shipped reader');
+    expect(lines[2]).toBe('Gold sentences held by exactly one indexed sentence of their article: 75.0% of 4 (identical to one: 50.0%; held by none: 25.0%)');
     const cells = (label: string) =>
       lines
         .find((l) => l.startsWith(label))
         ?.split('|')
         .map((c) => c.trim());
-    expect(lines[3]!.split('|').map((c) => c.trim())).toEqual(['', 'Verbatim', 'BM25 top-3']);
+    expect(lines[4]!.split('|').map((c) => c.trim())).toEqual(['', 'Verbatim', 'BM25 top-3']);
     expect(cells('p@1 (answerable)')).toEqual(['p@1 (answerable)', '50.0%', '25.0%']);
     // Verbatim's ranking figure comes from the run without refusals; a baseline's is its p@1.
     expect(cells('p@1 ranking (no refusals)')).toEqual(['p@1 ranking (no refusals)', '75.0%', '25.0%']);
@@ -310,9 +317,10 @@ describe('the report', () => {
     expect(cells('answer triggering F1')).toEqual(['answer triggering F1', '50.0%', '50.0%']);
     expect(cells('latency p50 (ms)')).toEqual(['latency p50 (ms)', '9.0', '1.3']);
     expect(cells('latency p95 (ms)')).toEqual(['latency p95 (ms)', '18.0', '2.5']);
-    expect(lines.filter((l) => l.includes(' | '))).toHaveLength(12);
+    expect(cells('first quote, mean words')).toEqual(['first quote, mean words', '24.0', '24.0']);
+    expect(lines.filter((l) => l.includes(' | '))).toHaveLength(13);
     // Columns line up.
-    expect(new Set(lines.slice(3, -1).map((l) => l.length)).size).toBe(1);
+    expect(new Set(lines.slice(4, -1).map((l) => l.length)).size).toBe(1);
   });
 });
 

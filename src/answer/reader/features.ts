@@ -3,12 +3,14 @@
  * not only whether it is about it. Beside closeness to the question (the embedding similarities,
  * the share of the question's rarer words it holds), the signals of answerhood:
  * - the kind of answer the question asks for (a time, number, person, place, reason) present in
- *   the sentence and not already in the question (`typeMatch`, `typeMissing`);
+ *   the sentence and not already in the question: by patterns (`typeMatch`, `typeMissing`) and by
+ *   the kinds tagged in each sentence when it was indexed (`kindMatch`, `kindMissing`);
  * - what the sentence adds beyond the question's own words (`novelty`; a sentence that only
  *   restates the question scores high on `restates`);
  * - whether the question's specific, rare words are supported by the sentence, its paragraph or
- *   its article at all (`missingRare`, `articleMissingRare`: a question about Helsinki is not
- *   answered by an article that never mentions it);
+ *   its article at all (`missingRare`, `articleMissingRare`, and for the names the question
+ *   mentions, `nameMissing`: a question about Helsinki is not answered by an article that never
+ *   mentions it);
  * - where the sentence stands (an article's first sentence defines its subject: `lead`,
  *   `definitionLead` for "what is X?" questions) and whether it leans on the one before it
  *   (`backReference`) or announces the next (`leadIn`);
@@ -17,10 +19,13 @@
  *   question asked in other words), position, meaning and answer type count for more (the
  *   `…Loose` features: each signal times 1 − the best candidate's coverage);
  * - and which article the question is about: the candidate's article's rank and gap by its best
- *   passage, and how much of the question its title holds.
+ *   passage, and how much of the question its title holds; and whether what the question asks
+ *   about that subject (its words beyond the title's) is in the sentence's context or anywhere in
+ *   the article (`relationWindow`, `relationArticle`).
  * Every feature is on a scale that does not depend on the corpus's size (IDF is normalised by its
  * largest possible value) so that a model fitted on one corpus reads another.
  */
+import { AnswerKind, hasKind, kindsOf } from '../../chunking/answer-kinds.js';
 import type { IndexSnapshot, StoredArticle } from '../../index/snapshot.js';
 import { terms } from '../../index/terms.js';
 import { answerType, answerTypeMatch, type AnswerType } from '../answer-type.js';
@@ -63,6 +68,12 @@ export const FEATURES = [
   'articleRank',
   'articlePassageGap',
   'titleCoverage',
+  'relationWindow',
+  'relationArticle',
+  'kindMatch',
+  'kindMissing',
+  'kindLoose',
+  'nameMissing',
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];
@@ -74,8 +85,24 @@ export interface QuestionProfile {
   type: AnswerType;
   /** "What is X?", "Who was X?": the answer is likely a definition, often an article's first sentence. */
   definitional: boolean;
+  /** The answer kinds (src/chunking/answer-kinds.ts) that would answer it, as a bit mask (0: any). */
+  wantedKinds: number;
+  /** The names the question mentions ("Helsinki", "Sergey Lavrov"), each as its index terms. */
+  names: string[][];
   text: string;
 }
+
+const NAMES = AnswerKind.NAME | AnswerKind.PERSON | AnswerKind.PLACE;
+
+/** The answer kinds that answer each type of question. */
+const WANTED_KINDS: Record<AnswerType, number> = {
+  time: AnswerKind.DATE,
+  number: AnswerKind.NUMBER | AnswerKind.QUANTITY | AnswerKind.MONEY | AnswerKind.PERCENT | AnswerKind.ORDINAL,
+  person: AnswerKind.PERSON | AnswerKind.NAME,
+  place: AnswerKind.PLACE | AnswerKind.NAME,
+  reason: AnswerKind.REASON,
+  other: 0,
+};
 
 /** How many sentences either side (in the same paragraph) count as a sentence's context. */
 const WINDOW = 2;
@@ -89,7 +116,15 @@ export function questionProfile(snapshot: IndexSnapshot, question: string): Ques
   const weights = new Map<string, number>();
   for (const term of new Set(terms(question))) weights.set(term, maxIdf > 0 ? snapshot.lexical.idf(term) / maxIdf : 0);
   const content = [...weights.keys()].length;
-  return { terms: weights, type: answerType(question), definitional: DEFINITIONAL.test(question) && content <= 4, text: question };
+  const type = answerType(question);
+  const found = kindsOf(question);
+  // A kind the question itself already holds is no sign of an answer ("When did X happen in 2014?").
+  const wantedKinds = WANTED_KINDS[type] & ~(type === 'other' ? 0 : found.kinds & WANTED_KINDS[type] & ~NAMES);
+  const names = [AnswerKind.NAME, AnswerKind.PERSON, AnswerKind.PLACE]
+    .flatMap((kind) => found.values.get(kind) ?? [])
+    .map((name) => terms(name))
+    .filter((list) => list.length > 0);
+  return { terms: weights, type, definitional: DEFINITIONAL.test(question) && content <= 4, wantedKinds, names, text: question };
 }
 
 /** What is worked out once per article and reused across questions. */
@@ -160,6 +195,22 @@ function missingRare(profile: QuestionProfile, present: (term: string) => boolea
   return largest;
 }
 
+/**
+ * IDF-weighted share of the question's terms that are not in the article's title (what the
+ * question asks *about* its subject: "how did X die", "when was X founded") that `present` holds;
+ * 1 when the title holds them all.
+ */
+function relation(profile: QuestionProfile, title: ReadonlySet<string>, present: (term: string) => boolean): number {
+  let total = 0;
+  let found = 0;
+  for (const [term, w] of profile.terms) {
+    if (title.has(term)) continue;
+    total += w;
+    if (present(term)) found += w;
+  }
+  return total === 0 ? 1 : found / total;
+}
+
 /** One feature row per candidate, in FEATURES order. */
 export function featureRows(profile: QuestionProfile, candidates: readonly Candidate[]): Float64Array[] {
   if (candidates.length === 0) return [];
@@ -194,6 +245,7 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
     let titleShared = 0;
     for (const t of context.titleTerms) if (profile.terms.has(t)) titleShared++;
     const loose = 1 - maxCoverage;
+    const kindMatch = profile.wantedKinds !== 0 && hasKind(sentence.kinds ?? 0, profile.wantedKinds) ? 1 : 0;
     const row: Record<FeatureName, number> = {
       similarity: c.similarity,
       similarityGap: c.similarity - maxSimilarity,
@@ -229,6 +281,12 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
       articleRank: 1 / (1 + articleOrder.indexOf(article.id)),
       articlePassageGap: articlePassage.get(article.id)! - bestPassage,
       titleCoverage: coverage(profile, (t) => context.titleTerms.has(t)),
+      relationWindow: relation(profile, context.titleTerms, (t) => window.has(t)),
+      relationArticle: relation(profile, context.titleTerms, (t) => whole.has(t)),
+      kindMatch,
+      kindMissing: profile.wantedKinds !== 0 ? 1 - kindMatch : 0,
+      kindLoose: kindMatch * loose,
+      nameMissing: profile.names.some((name) => !name.some((t) => whole.has(t))) ? 1 : 0,
     };
     row.windowLoose = row.windowCoverage * loose;
     return Float64Array.from(FEATURES, (name) => row[name]);

@@ -1,6 +1,6 @@
 /**
  * The fitted reader, written by `npm run fit:reader` (src/cli/reader-fit-command.ts): do not edit by hand.
- * Features: 34 (src/answer/reader/features.ts). See `provenance` for the data and the cross-validation.
+ * Features: 40 (src/answer/reader/features.ts). See `provenance` for the data and the cross-validation.
  */
 import type { ReaderModel } from './reader.js';
 
@@ -40,7 +40,13 @@ export const DEFAULT_READER_MODEL: ReaderModel = {
       "definitionLoose",
       "articleRank",
       "articlePassageGap",
-      "titleCoverage"
+      "titleCoverage",
+      "relationWindow",
+      "relationArticle",
+      "kindMatch",
+      "kindMissing",
+      "kindLoose",
+      "nameMissing"
     ],
     "mean": [
       0.23834,
@@ -76,7 +82,13 @@ export const DEFAULT_READER_MODEL: ReaderModel = {
       0.001161,
       0.632047,
       -0.162129,
-      0.073193
+      0.073193,
+      0.136383,
+      0.654585,
+      0.244203,
+      0.199206,
+      0.058126,
+      0.143278
     ],
     "scale": [
       0.155486,
@@ -112,43 +124,55 @@ export const DEFAULT_READER_MODEL: ReaderModel = {
       0.02078,
       0.393412,
       0.220906,
-      0.128987
+      0.128987,
+      0.184943,
+      0.344999,
+      0.429614,
+      0.399403,
+      0.139683,
+      0.350357
     ],
     "weights": [
-      0.489449,
-      0.434717,
-      0.660784,
-      0.069542,
-      0.394123,
-      0.205067,
-      0.121473,
-      1.471217,
-      0.250251,
-      -0.901863,
-      0.105578,
-      0.156781,
+      0.523762,
+      0.465194,
+      0.729351,
+      0.081361,
+      0.400679,
+      0.148285,
+      0.087838,
+      1.879031,
+      0.149556,
+      -0.765004,
+      0.142198,
+      0.141431,
       0,
-      0.577504,
-      -0.507036,
-      0.062331,
-      0.11361,
-      0.08261,
-      0.264077,
-      0.111209,
-      0.043552,
-      0.260585,
-      0.298534,
-      -0.012773,
-      0.453266,
-      -0.417067,
-      0.291152,
-      0.237686,
-      1.166352,
-      -0.271477,
-      0.087895,
-      -0.242632,
-      0.076481,
-      -0.133301
+      0.592491,
+      -0.520194,
+      0.063929,
+      0.132313,
+      0.076201,
+      0.258609,
+      0.100302,
+      0.03213,
+      0.213679,
+      0.20957,
+      0.001555,
+      0.505909,
+      -0.436277,
+      0.099898,
+      0.206009,
+      1.148104,
+      -0.438561,
+      0.08836,
+      -0.159222,
+      0.191157,
+      -0.283257,
+      -0.326395,
+      0.01497,
+      -0.0555,
+      0.059698,
+      0.445434,
+      -0.325241
     ],
     "bias": 0
   },
@@ -158,75 +182,55 @@ export const DEFAULT_READER_MODEL: ReaderModel = {
       "topShare",
       "margin",
       "similarity",
-      "passage",
       "coverage",
       "windowCoverage",
-      "missingRare",
       "articleMissingRare",
-      "novelty",
-      "typeWanted",
-      "typeMissing",
-      "firstSentence",
-      "definitionLead",
-      "titleInQuestion"
+      "relationArticle",
+      "kindMissing",
+      "nameMissing"
     ],
     "mean": [
-      12.850691,
-      0.676544,
-      2.076056,
-      0.636942,
-      0.553344,
-      0.684743,
-      0.756296,
-      0.378374,
-      0.267113,
-      0.775773,
-      0.462312,
-      0.115578,
-      0.190955,
-      0.08794,
-      0.432424
+      12.781387,
+      0.645116,
+      1.832201,
+      0.635002,
+      0.672847,
+      0.753957,
+      0.26722,
+      0.7499,
+      0.079146,
+      0.013819
     ],
     "scale": [
-      2.543871,
-      0.249384,
-      1.793909,
-      0.138385,
-      0.149836,
-      0.243353,
-      0.220831,
-      0.294053,
-      0.325318,
-      0.150985,
-      0.498578,
-      0.319718,
-      0.393053,
-      0.283207,
-      0.427422
+      2.539359,
+      0.250156,
+      1.675966,
+      0.139947,
+      0.256117,
+      0.221722,
+      0.325396,
+      0.358661,
+      0.269966,
+      0.11674
     ],
     "weights": [
-      0.010206,
-      0.939637,
-      0.117504,
-      0.599787,
-      -0.509202,
-      0.477939,
-      0.111867,
-      0.598834,
-      -0.644793,
-      0.106393,
-      -0.21158,
-      -0.137105,
-      -0.384716,
-      -0.035144,
-      -0.284442
+      -0.237467,
+      0.733117,
+      0.04731,
+      0.464147,
+      0.305596,
+      -0.312467,
+      -0.059699,
+      0.498007,
+      -0.225272,
+      -0.083706
     ],
-    "bias": 0.322074
+    "bias": -0.137509
   },
-  "refusalThreshold": 0.0835,
+  "refusalThreshold": 0.0885,
   "strength": {
-    "direct": 0.4578,
-    "likely": 0.0835
+    "direct": 0.8555,
+    "likely": 0.6619
   },
   "provenance": {
     "command": "npm run fit:reader",
@@ -242,13 +246,15 @@ export const DEFAULT_READER_MODEL: ReaderModel = {
       },
       "datasetWeights": {
         "wikiqa": 1,
-        "squad": 1
+        "squad": 0.5
       },
       "calibrateOn": "wikiqa",
       "maxFalseRefusals": {
         "wikiqa": 0.1,
-        "squad": 0.03
+        "squad": 0.02
       },
+      "f1Tolerance": 0.005,
+      "contrastWeight": 0,
       "strengthPrecision": {
         "direct": 0.8,
         "likely": 0.6
@@ -259,26 +265,26 @@ export const DEFAULT_READER_MODEL: ReaderModel = {
       "wikiqa": {
         "questions": 296,
         "answerable": 126,
-        "precisionAt1": 0.5397,
-        "rankingPrecisionAt1": 0.5556,
-        "answered": 251,
-        "falseRefusals": 0.0873,
-        "declined": 0.2,
-        "precision": 0.2709,
-        "recall": 0.5397,
-        "f1": 0.3607
+        "precisionAt1": 0.5635,
+        "rankingPrecisionAt1": 0.5714,
+        "answered": 261,
+        "falseRefusals": 0.0238,
+        "declined": 0.1882,
+        "precision": 0.272,
+        "recall": 0.5635,
+        "f1": 0.3669
       },
       "squad": {
         "questions": 500,
         "answerable": 500,
-        "precisionAt1": 0.748,
+        "precisionAt1": 0.754,
         "rankingPrecisionAt1": 0.76,
-        "answered": 484,
-        "falseRefusals": 0.032,
+        "answered": 490,
+        "falseRefusals": 0.02,
         "declined": 0,
-        "precision": 0.7727,
-        "recall": 0.748,
-        "f1": 0.7602
+        "precision": 0.7694,
+        "recall": 0.754,
+        "f1": 0.7616
       }
     }
   }

@@ -43,17 +43,12 @@ export interface ReaderModel {
 /** The candidate features the trigger reads of the best candidate, after its ranking signals. */
 const TRIGGER_CANDIDATE_FEATURES = [
   'similarity',
-  'passage',
   'coverage',
   'windowCoverage',
-  'missingRare',
   'articleMissingRare',
-  'novelty',
-  'typeWanted',
-  'typeMissing',
-  'firstSentence',
-  'definitionLead',
-  'titleInQuestion',
+  'relationArticle',
+  'kindMissing',
+  'nameMissing',
 ] as const;
 
 export const TRIGGER_FEATURES = ['topScore', 'topShare', 'margin', ...TRIGGER_CANDIDATE_FEATURES] as const;
