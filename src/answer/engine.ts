@@ -92,7 +92,7 @@ export class AnswerEngine {
     if (isVague(question.text)) return finish(refusal('too-vague', this.overview(), 0));
 
     // A word the articles never use is searched as the nearest word they do ("Septembr" → "September").
-    const { text, corrections } = correctQuestion(question.text, this.snapshot.vocabulary);
+    const { text, corrections } = correctQuestion(question.text, this.snapshot.vocabulary, { hasTerm: (term) => this.snapshot.lexical.has(term) });
     const queryVector = await this.embeddings.embedOne(text);
     timings.embedMs = round(performance.now() - started);
 

@@ -123,6 +123,16 @@ export class LexicalIndex {
     return topK(touched, scores, k);
   }
 
+  /** Whether any indexed chunk holds the term. */
+  has(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
+  /** The largest IDF a term can have (that of a term no chunk holds). */
+  get maxIdf(): number {
+    return this.idfOf(0);
+  }
+
   /** Inverse document frequency of a term (smoothed, ≥ 0). Unknown terms count as rare. */
   idf(term: string): number {
     const id = this.termIds.get(term);

@@ -12,11 +12,15 @@
  * The replacement takes the original's casing: "Trum" → "Trump", "SEPTEMBR" → "SEPTEMBER",
  * "septembr" → "september".
  *
- * A correctly spelt word the corpus happens not to hold is "corrected" too, when a known word is
- * that near; the caller keeps the original question for showing and may search with both.
+ * A word is left as it is when the corpus holds it, when the index holds its term (another form of
+ * it: "year" where the articles say "years"), or when it is an English word (english-words.ts):
+ * "post" or "become" are not misspellings just because a small corpus never uses them, and
+ * changing them would change the question. So only words that are no words at all are corrected
+ * ("Trum", "Septembr"); a misspelling that happens to be another English word ("planed") is not.
  */
 import { toTerm, words, writtenWords } from '../index/terms.js';
 import type { Vocabulary } from '../index/vocabulary.js';
+import { isEnglishWord } from './english-words.js';
 
 /** What spelling correction needs of a vocabulary (the snapshot's `vocabulary` is one). */
 export type SpellingVocabulary = Pick<Vocabulary, 'size' | 'has' | 'nearest'>;
@@ -47,8 +51,15 @@ export function maxEditsFor(letters: number): number {
 const LETTER = /\p{L}/gu;
 const DIGIT = /\p{N}/u;
 
-/** Replaces the words of `text` that `vocabulary` does not know by the nearest ones it does. */
-export function correctQuestion(text: string, vocabulary: SpellingVocabulary): CorrectedQuestion {
+export interface CorrectionOptions {
+  /** Whether the index holds a term (a word's stemmed form); such words are never corrected. */
+  hasTerm?: (term: string) => boolean;
+  /** Whether a word is a word of the language; such words are never corrected (default: English). */
+  isWord?: (word: string) => boolean;
+}
+
+/** Replaces the words of `text` that `vocabulary` does not know (and that are no words) by the nearest ones it does. */
+export function correctQuestion(text: string, vocabulary: SpellingVocabulary, options: CorrectionOptions = {}): CorrectedQuestion {
   if (vocabulary.size === 0) return { text, corrections: [] };
   const corrections: SpellingCorrection[] = [];
   /** Lower-case words already listed in `corrections`. */
@@ -64,7 +75,7 @@ export function correctQuestion(text: string, vocabulary: SpellingVocabulary): C
     if (word === undefined || more.length > 0 || lower.length !== written.text.length || !lower.startsWith(word)) continue;
     let replacement = replacements.get(word);
     if (replacement === undefined) {
-      replacement = replacementFor(word, vocabulary);
+      replacement = replacementFor(word, vocabulary, options);
       replacements.set(word, replacement);
     }
     if (replacement === null) continue;
@@ -81,8 +92,10 @@ export function correctQuestion(text: string, vocabulary: SpellingVocabulary): C
 }
 
 /** The known word to put in place of `word` (lower-case), or null to leave it as it is. */
-function replacementFor(word: string, vocabulary: SpellingVocabulary): string | null {
-  if (DIGIT.test(word) || toTerm(word) === null || vocabulary.has(word)) return null;
+function replacementFor(word: string, vocabulary: SpellingVocabulary, options: CorrectionOptions): string | null {
+  const term = toTerm(word);
+  if (DIGIT.test(word) || term === null || vocabulary.has(word)) return null;
+  if (options.hasTerm?.(term) || (options.isWord ?? isEnglishWord)(word)) return null;
   const edits = maxEditsFor(word.match(LETTER)?.length ?? 0);
   if (edits === 0) return null;
   const nearest = vocabulary.nearest(word, edits);

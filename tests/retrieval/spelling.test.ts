@@ -20,12 +20,14 @@ beforeAll(async () => {
 describe('correctQuestion on the seed corpus', () => {
   it('corrects a misspelt question to the words the corpus uses', () => {
     const result = correctQuestion('Were is the Putin Trum meeting planed to happen in Septembr?', seed);
-    expect(result.text).toBe('Were is the Putin Trump meeting planned to happen in September?');
+    // "planed" is an English word (of "to plane"): a misspelling that is a word is not guessed at.
+    expect(result.text).toBe('Were is the Putin Trump meeting planed to happen in September?');
     expect(result.corrections).toEqual([
       { from: 'Trum', to: 'Trump' },
-      { from: 'planed', to: 'planned' },
       { from: 'Septembr', to: 'September' },
     ]);
+    const withoutDictionary = correctQuestion('Were is the Putin Trum meeting planed to happen in Septembr?', seed, { isWord: () => false });
+    expect(withoutDictionary.text).toBe('Were is the Putin Trump meeting planned to happen in September?');
   });
 
   it('then finds what the correctly spelt question finds', () => {
@@ -75,12 +77,21 @@ describe('correctQuestion on the seed corpus', () => {
     expect(correctQuestion('Xylophones at Zanzibar', seed)).toEqual({ text: 'Xylophones at Zanzibar', corrections: [] });
   });
 
-  it('also replaces a correctly spelt word the corpus does not use, when a known one is near', () => {
+  it('leaves English words the corpus does not use alone, and words whose index term it holds', () => {
     expect(seed.has('comments')).toBe(false);
-    expect(correctQuestion('Kremlin comments on the pole', seed).corrections).toEqual([
+    expect(seed.has('pole')).toBe(false);
+    // Both are English words: changing them would change the question.
+    expect(correctQuestion('Kremlin comments on the pole', seed).corrections).toEqual([]);
+    for (const question of ['What did he post?', 'What did Trump promise?', 'When did he become minister?']) {
+      expect(correctQuestion(question, seed), question).toEqual({ text: question, corrections: [] });
+    }
+    // Without the dictionary, a word whose stemmed term the index holds is still left alone.
+    const noDictionary = { isWord: () => false };
+    expect(correctQuestion('Kremlin comments on the pole', seed, noDictionary).corrections).toEqual([
       { from: 'comments', to: 'comment' },
       { from: 'pole', to: 'poll' },
     ]);
+    expect(correctQuestion('Kremlin comments', seed, { ...noDictionary, hasTerm: (term) => term === 'comment' }).corrections).toEqual([]);
   });
 });
 
@@ -95,12 +106,14 @@ describe('correctQuestion rules', () => {
   ]);
 
   it('allows 1 edit in words of 4–5 letters and 2 in longer ones', () => {
+    // (These made-up words are checked against this vocabulary alone, not against English.)
     expect([0, 3, 4, 5, 6, 7, 12].map(maxEditsFor)).toEqual([0, 0, 1, 1, 2, 2, 2]);
     expect(correctQuestion('kremln', vocabulary).text).toBe('kremlin'); // 6 letters, 1 edit
     expect(correctQuestion('septmbr', vocabulary).text).toBe('september'); // 7 letters, 2 edits
     expect(correctQuestion('sptmbr', vocabulary).text).toBe('sptmbr'); // 3 edits
     expect(correctQuestion('kreml', vocabulary).text).toBe('kreml'); // 5 letters, 2 edits
-    expect(correctQuestion('cars', vocabulary).text).toBe('care'); // 4 letters, 1 edit
+    expect(correctQuestion('cars', vocabulary, { isWord: () => false }).text).toBe('care'); // 4 letters, 1 edit
+    expect(correctQuestion('cars', vocabulary).text).toBe('cars'); // …but "cars" is an English word
     expect(correctQuestion('caxxts', vocabulary).text).toBe('carts'); // 6 letters, 2 edits
   });
 

@@ -112,7 +112,7 @@ const ARTICLE_TOP = 3;
 const DEFINITIONAL = /^\s*(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:an?\s+|the\s+)?[^,;]{1,60}\??\s*$/iu;
 
 export function questionProfile(snapshot: IndexSnapshot, question: string): QuestionProfile {
-  const maxIdf = snapshot.lexical.idf('\u0000never-a-term');
+  const maxIdf = snapshot.lexical.maxIdf;
   const weights = new Map<string, number>();
   for (const term of new Set(terms(question))) weights.set(term, maxIdf > 0 ? snapshot.lexical.idf(term) / maxIdf : 0);
   const content = [...weights.keys()].length;
