@@ -91,13 +91,15 @@ export class AnswerEngine {
     if (!question.hasWords) return finish(refusal('no-words', [], 0));
     if (isVague(question.text)) return finish(refusal('too-vague', this.overview(), 0));
 
-    // A word the articles never use is searched as the nearest word they do ("Septembr" → "September").
-    const { text, corrections } = correctQuestion(question.text, this.snapshot.vocabulary, { hasTerm: (term) => this.snapshot.lexical.has(term) });
+    // A word the articles never use is searched as the nearest word they do ("Septembr" → "September");
+    // an English word they never use also brings its nearest known word to the lexical search ("planed": "planned").
+    const { text, corrections, expansions } = correctQuestion(question.text, this.snapshot.vocabulary, { hasTerm: (term) => this.snapshot.lexical.has(term) });
     const queryVector = await this.embeddings.embedOne(text);
     timings.embedMs = round(performance.now() - started);
 
     const searchStart = performance.now();
-    const hits = searchPassages(this.snapshot, text, queryVector, this.options.search);
+    const lexicalText = [text, ...expansions.map((e) => e.to)].join(' ');
+    const hits = searchPassages(this.snapshot, lexicalText, queryVector, this.options.search);
     timings.searchMs = round(performance.now() - searchStart);
     trace.onPassages?.(hits);
 

@@ -9,6 +9,7 @@ import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
 import { buildIndexInChild } from '../index/build-in-child.js';
 import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
+import { isEnglishWord } from '../retrieval/english-words.js';
 import { AnswerEngine, type EngineOptions } from './engine.js';
 import type { Answer } from './types.js';
 
@@ -65,6 +66,8 @@ export class Library {
       await buildIndex(buildOptions(options, embeddings, false));
       snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
     }
+    // Spelling correction's word list, read now rather than while someone waits for an answer.
+    isEnglishWord('warm');
     return new Library(options, embeddings, snapshot);
   }
 

@@ -12,11 +12,12 @@
  * The replacement takes the original's casing: "Trum" → "Trump", "SEPTEMBR" → "SEPTEMBER",
  * "septembr" → "september".
  *
- * A word is left as it is when the corpus holds it, when the index holds its term (another form of
- * it: "year" where the articles say "years"), or when it is an English word (english-words.ts):
- * "post" or "become" are not misspellings just because a small corpus never uses them, and
- * changing them would change the question. So only words that are no words at all are corrected
- * ("Trum", "Septembr"); a misspelling that happens to be another English word ("planed") is not.
+ * A word is left as it is when the corpus holds it or the index holds its term (another form of
+ * it: "year" where the articles say "years"). An English word the corpus does not use
+ * (english-words.ts) is not replaced either — "post" or "become" are not misspellings just
+ * because a small corpus never uses them, and changing them would change the question — but its
+ * nearest known word is offered as an expansion for the lexical search, which is how a misspelling
+ * that happens to be a word ("planed" for "planned") still finds what it meant.
  */
 import { toTerm, words, writtenWords } from '../index/terms.js';
 import type { Vocabulary } from '../index/vocabulary.js';
@@ -37,6 +38,8 @@ export interface CorrectedQuestion {
   text: string;
   /** Each corrected word once (as first written, whatever case it has later), in the order they first appear. */
   corrections: SpellingCorrection[];
+  /** English words the corpus does not use, each with the nearest word it does (for the lexical search only). */
+  expansions: SpellingCorrection[];
 }
 
 /** Words with fewer letters are never corrected. */
@@ -60,12 +63,13 @@ export interface CorrectionOptions {
 
 /** Replaces the words of `text` that `vocabulary` does not know (and that are no words) by the nearest ones it does. */
 export function correctQuestion(text: string, vocabulary: SpellingVocabulary, options: CorrectionOptions = {}): CorrectedQuestion {
-  if (vocabulary.size === 0) return { text, corrections: [] };
+  if (vocabulary.size === 0) return { text, corrections: [], expansions: [] };
   const corrections: SpellingCorrection[] = [];
+  const expansions: SpellingCorrection[] = [];
   /** Lower-case words already listed in `corrections`. */
   const seen = new Set<string>();
   /** Corrected forms by lower-case word (null: leave it), so a repeated word is looked up once. */
-  const replacements = new Map<string, string | null>();
+  const replacements = new Map<string, Replacement | null>();
   let out = '';
   let copied = 0;
   for (const written of writtenWords(text)) {
@@ -80,7 +84,12 @@ export function correctQuestion(text: string, vocabulary: SpellingVocabulary, op
     }
     if (replacement === null) continue;
     const from = written.text.slice(0, word.length);
-    const to = matchCase(from, replacement);
+    const to = matchCase(from, replacement.word);
+    if (replacement.expandOnly) {
+      if (!seen.has(word)) expansions.push({ from, to });
+      seen.add(word);
+      continue;
+    }
     out += text.slice(copied, written.index) + to;
     copied = written.index + word.length;
     if (!seen.has(word)) {
@@ -88,18 +97,24 @@ export function correctQuestion(text: string, vocabulary: SpellingVocabulary, op
       corrections.push({ from, to });
     }
   }
-  return corrections.length === 0 ? { text, corrections } : { text: out + text.slice(copied), corrections };
+  return { text: corrections.length === 0 ? text : out + text.slice(copied), corrections, expansions };
+}
+
+interface Replacement {
+  word: string;
+  /** The word is a word of the language: offer the replacement for the lexical search only. */
+  expandOnly: boolean;
 }
 
 /** The known word to put in place of `word` (lower-case), or null to leave it as it is. */
-function replacementFor(word: string, vocabulary: SpellingVocabulary, options: CorrectionOptions): string | null {
+function replacementFor(word: string, vocabulary: SpellingVocabulary, options: CorrectionOptions): Replacement | null {
   const term = toTerm(word);
-  if (DIGIT.test(word) || term === null || vocabulary.has(word)) return null;
-  if (options.hasTerm?.(term) || (options.isWord ?? isEnglishWord)(word)) return null;
+  if (DIGIT.test(word) || term === null || vocabulary.has(word) || options.hasTerm?.(term)) return null;
   const edits = maxEditsFor(word.match(LETTER)?.length ?? 0);
   if (edits === 0) return null;
   const nearest = vocabulary.nearest(word, edits);
-  return nearest === undefined || nearest.word === word ? null : nearest.word;
+  if (nearest === undefined || nearest.word === word) return null;
+  return { word: nearest.word, expandOnly: (options.isWord ?? isEnglishWord)(word) };
 }
 
 /** `replacement` (lower-case) in the casing of `original`: ALL CAPS, Capitalised, or lower case. */

@@ -26,16 +26,30 @@ afterAll(async () => {
 describe('answering the dev questions', () => {
   const answerable = DEV.filter((q) => q.source !== null);
   const outside = DEV.filter((q) => q.source === null);
+  const holdsExpected = (question: DevQuestion, texts: readonly string[]) =>
+    question.expect.some((phrase) => texts.join('\n').toLowerCase().includes(phrase.toLowerCase()));
 
+  // The reader's refusal threshold is calibrated on held-out real questions (npm run fit:reader),
+  // not on these: a weakly supported answer may be declined, but then its answer is the closest passage.
   it.each(answerable.map((q) => [q.q, q] as const))('%s', async (_, question) => {
     const answer = await seed.library.ask(question.q);
-    expect(answer.answered).toBe(true);
+    assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+    expect(answer.sources[0]!.id.startsWith(question.source!)).toBe(true);
+    if (!answer.answered) {
+      expect(answer.refusal?.reason).toBe('not-in-corpus');
+      expect(holdsExpected(question, (answer.refusal?.nearest ?? []).slice(0, 1).map((n) => n.text))).toBe(true);
+      return;
+    }
     expect(answer.quotes.length).toBeGreaterThanOrEqual(1);
     expect(answer.quotes.length).toBeLessThanOrEqual(3);
-    expect(answer.sources[0]!.id.startsWith(question.source!)).toBe(true);
-    const quoted = answer.quotes.map((q) => q.text.toLowerCase()).join('\n');
-    expect(question.expect.some((phrase) => quoted.includes(phrase.toLowerCase()))).toBe(true);
-    assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+    expect(answer.strength).toMatch(/^(direct|likely|partial)$/);
+    expect(holdsExpected(question, answer.quotes.map((q) => q.text))).toBe(true);
+  });
+
+  it('declines at most two of the fourteen', async () => {
+    const answers = await Promise.all(answerable.map((q) => seed.library.ask(q.q)));
+    const declined = answers.filter((a) => !a.answered).map((a) => a.question);
+    expect(declined.length, declined.join('\n')).toBeLessThanOrEqual(2);
   });
 
   it.each(outside.map((q) => [q.q] as const))('declines "%s" and lists the nearest sources', async (q) => {

@@ -26,6 +26,8 @@ describe('correctQuestion on the seed corpus', () => {
       { from: 'Trum', to: 'Trump' },
       { from: 'Septembr', to: 'September' },
     ]);
+    // …but its nearest known word is offered to the lexical search.
+    expect(result.expansions).toEqual([{ from: 'planed', to: 'planned' }]);
     const withoutDictionary = correctQuestion('Were is the Putin Trum meeting planed to happen in Septembr?', seed, { isWord: () => false });
     expect(withoutDictionary.text).toBe('Were is the Putin Trump meeting planned to happen in September?');
   });
@@ -55,6 +57,7 @@ describe('correctQuestion on the seed corpus', () => {
     expect(correctQuestion('Tru Trum2 G20x 20255 Septembr', seed)).toEqual({
       text: 'Tru Trum2 G20x 20255 September',
       corrections: [{ from: 'Septembr', to: 'September' }],
+      expansions: [],
     });
   });
 
@@ -66,15 +69,17 @@ describe('correctQuestion on the seed corpus', () => {
         { from: 'septembr', to: 'september' },
         { from: 'Trum', to: 'Trump' },
       ],
+      expansions: [],
     });
     expect(correctQuestion('Trum and trum and Trum', seed)).toEqual({
       text: 'Trump and trump and Trump',
       corrections: [{ from: 'Trum', to: 'Trump' }],
+      expansions: [],
     });
   });
 
   it('leaves a word with no known word near enough as it is', () => {
-    expect(correctQuestion('Xylophones at Zanzibar', seed)).toEqual({ text: 'Xylophones at Zanzibar', corrections: [] });
+    expect(correctQuestion('Xylophones at Zanzibar', seed)).toEqual({ text: 'Xylophones at Zanzibar', corrections: [], expansions: [] });
   });
 
   it('leaves English words the corpus does not use alone, and words whose index term it holds', () => {
@@ -83,7 +88,9 @@ describe('correctQuestion on the seed corpus', () => {
     // Both are English words: changing them would change the question.
     expect(correctQuestion('Kremlin comments on the pole', seed).corrections).toEqual([]);
     for (const question of ['What did he post?', 'What did Trump promise?', 'When did he become minister?']) {
-      expect(correctQuestion(question, seed), question).toEqual({ text: question, corrections: [] });
+      const result = correctQuestion(question, seed);
+      expect(result.text, question).toBe(question);
+      expect(result.corrections, question).toEqual([]);
     }
     // Without the dictionary, a word whose stemmed term the index holds is still left alone.
     const noDictionary = { isWord: () => false };
@@ -127,7 +134,7 @@ describe('correctQuestion rules', () => {
   it('changes nothing with an empty vocabulary', () => {
     const question = 'Were is the Putin Trum meeting planed?';
     const result = correctQuestion(question, Vocabulary.build([]));
-    expect(result).toEqual({ text: question, corrections: [] });
+    expect(result).toEqual({ text: question, corrections: [], expansions: [] });
     expect(result.text).toBe(question);
   });
 

@@ -6,9 +6,12 @@ import type { IndexSnapshot } from '../../src/index/snapshot.js';
 
 const collapse = (text: string) => text.replace(/\s+/gu, ' ').trim();
 
-/** Throws unless every quote is the article text at its offsets and, whitespace collapsed, a substring of the source file. */
+/**
+ * Throws unless every quote (and every nearest passage of a refusal) is the article text at its
+ * offsets and, whitespace collapsed, a substring of the source file, numbered to its article.
+ */
 export function assertVerbatim(answer: Answer, snapshot: IndexSnapshot, corpusDir: string): void {
-  for (const quote of answer.quotes) {
+  for (const quote of [...answer.quotes, ...(answer.refusal?.nearest ?? [])]) {
     const article = snapshot.article(quote.articleId);
     if (!article) throw new Error(`quote cites unknown article ${quote.articleId}`);
     if (article.text.slice(quote.start, quote.end) !== quote.text) {
