@@ -15,7 +15,6 @@ export const DEFAULT_FIT_SETTINGS: FitSettings = {
   datasetWeights: { wikiqa: 1, squad: 0.5 },
   calibrateOn: 'wikiqa',
   maxFalseRefusals: { wikiqa: 0.1, squad: 0.02 },
-  f1Tolerance: 0.005,
   contrastWeight: 0,
   strengthPrecision: { direct: 0.8, likely: 0.6 },
 };
@@ -41,8 +40,6 @@ export interface FitSettings {
   calibrateOn: string;
   /** ...keeping false refusals at most these shares of each data set's answerable questions. */
   maxFalseRefusals: Record<string, number>;
-  /** How far below the best F1 a lower refusal threshold may be and still be chosen. */
-  f1Tolerance: number;
   /** Weight of each answerable question's contrast (the question without its answering candidates) in fitting the trigger; 0 for none. */
   contrastWeight: number;
   /** Precision (share of answered questions whose first quote answers) at which an answer is `direct` and `likely`. */
@@ -165,22 +162,21 @@ export function triggering(predictions: readonly TopPrediction[], threshold: num
 }
 
 /**
- * The refusal threshold: among the thresholds that keep every data set's false refusals within
- * its limit, the lowest whose answer-triggering F1 on `calibrateOn`'s questions is within
- * `f1Tolerance` of the best (F1 is flat near its peak; where it is, answering wins over declining).
+ * The refusal threshold: the one that maximises answer-triggering F1 on `calibrateOn`'s questions
+ * while every data set's false refusals stay within its limit (the lowest such, on a tie).
  */
 export function calibrateThreshold(predictions: readonly TopPrediction[], settings: FitSettings): number {
   const byDataset = groupBy(predictions, (p) => p.dataset);
   const target = byDataset.get(settings.calibrateOn) ?? [...predictions];
   const candidates = [0, ...new Set(predictions.map((p) => p.probability))].sort((a, b) => a - b);
-  const allowed: { threshold: number; f1: number }[] = [];
+  let best = { threshold: 0, f1: -1 };
   for (const threshold of candidates) {
     const within = [...byDataset].every(([name, list]) => triggering(list, threshold).falseRefusals <= (settings.maxFalseRefusals[name] ?? 1));
     if (!within) break; // false refusals only grow with the threshold
-    allowed.push({ threshold, f1: triggering(target, threshold).f1 });
+    const f1 = triggering(target, threshold).f1;
+    if (f1 > best.f1) best = { threshold, f1 };
   }
-  const best = Math.max(...allowed.map((a) => a.f1));
-  return allowed.find((a) => a.f1 >= best - settings.f1Tolerance)!.threshold;
+  return best.threshold;
 }
 
 /** The lowest probability above which answered questions reach a precision (the threshold if none does). */

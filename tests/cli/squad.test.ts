@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleFileText, articleSlug, readableTitle, writeSquadCorpus } from '../../src/cli/squad-corpus.js';
 import { parseSquad } from '../../src/cli/squad-dataset.js';
-import { containsAnswer, scoreAnswer, summarize, type QuestionOutcome, type SquadScores } from '../../src/cli/squad-metrics.js';
+import { containsAnswer, scoreAnswer, summarize, type QuestionOutcome } from '../../src/cli/squad-metrics.js';
 import type { SquadReport } from '../../src/cli/squad-report.js';
 import { mulberry32, permutation, sample, splitHalves } from '../../src/cli/squad-sample.js';
 import { MODEL_DIR, PROJECT_ROOT } from '../support/env.js';
