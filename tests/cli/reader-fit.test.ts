@@ -113,7 +113,6 @@ const SETTINGS: FitSettings = {
   ...DEFAULT_FIT_SETTINGS,
   calibrateOn: 'wikiqa',
   maxFalseRefusals: { wikiqa: 1, squad: 1 },
-  f1Tolerance: 0,
 };
 
 /**
@@ -136,13 +135,19 @@ describe('calibrateThreshold', () => {
     expect(calibrateThreshold(WIKIQA, SETTINGS)).toBe(0.8);
   });
 
-  it('picks the lowest of equally good thresholds, and the lowest within f1Tolerance of the best', () => {
+  it('picks the lowest of equally good thresholds', () => {
     // With SQuAD's 0.6 as a candidate, 0.6 and 0.8 both give WikiQA an F1 of 0.8.
     expect(calibrateThreshold([...WIKIQA, ...SQUAD], SETTINGS)).toBe(0.6);
-    // 0.5 (F1 2/3) is within 0.2 of 0.8, 0.3 (4/7) is not.
-    expect(calibrateThreshold(WIKIQA, { ...SETTINGS, f1Tolerance: 0.2 })).toBe(0.5);
-    expect(calibrateThreshold(WIKIQA, { ...SETTINGS, f1Tolerance: 0.24 })).toBe(0.3);
-    expect(calibrateThreshold(WIKIQA, { ...SETTINGS, f1Tolerance: 1 })).toBe(0);
+    // Every question answerable and ranked right: answering everything (0) is as good as any.
+    expect(calibrateThreshold([prediction(0.3, true, true), prediction(0.7, true, true)], SETTINGS)).toBe(0);
+    // No answer right anywhere: F1 is 0 at every threshold, and the lowest is taken.
+    expect(calibrateThreshold([prediction(0.3, true, false), prediction(0.7, false, false)], SETTINGS)).toBe(0);
+  });
+
+  it('only considers 0 and the predictions’ own probabilities', () => {
+    const threshold = calibrateThreshold(WIKIQA, SETTINGS);
+    expect([0, ...WIKIQA.map((p) => p.probability)]).toContain(threshold);
+    expect(calibrateThreshold([prediction(0.123, true, true), prediction(0.05, false, false)], SETTINGS)).toBe(0.123);
   });
 
   it('never lets a data set’s false refusals exceed its limit', () => {
@@ -264,7 +269,7 @@ function syntheticSet(seed: number, counts: Record<string, number>): (LabelledQu
 const FAST: FitSettings = { ...DEFAULT_FIT_SETTINGS, fit: { ...DEFAULT_FIT_SETTINGS.fit, maxIterations: 25 } };
 
 describe('topPredictions', () => {
-  /** A ranker that scores by similarity alone and a trigger that reads the top score. */
+  /** A ranker that scores by similarity alone and a trigger that reads the best candidate's lead. */
   const hand = (features: readonly string[], weights: Record<string, number>, bias: number): LogisticModel => ({
     features: [...features],
     mean: features.map(() => 0),
@@ -272,7 +277,7 @@ describe('topPredictions', () => {
     weights: features.map((f) => weights[f] ?? 0),
     bias,
   });
-  const models = { ranker: hand(FEATURES, { similarity: 1 }, 0), trigger: hand(TRIGGER_FEATURES, { topScore: 2 }, -1) };
+  const models = { ranker: hand(FEATURES, { similarity: 1 }, 0), trigger: hand(TRIGGER_FEATURES, { margin: 2 }, -1) };
   const row = (similarity: number) => {
     const r = new Float64Array(FEATURES.length);
     r[column('similarity')] = similarity;
@@ -288,10 +293,11 @@ describe('topPredictions', () => {
 
   it('is right only when the best-ranked candidate answers, with the trigger’s probability for it', () => {
     const [right, wrong, none] = topPredictions(models, [question([0.2, 0.9, 0.4], 1), question([0.2, 0.9, 0.4], 2), question([0.3, 0.1], -1, false)]);
-    expect(right).toEqual({ dataset: 'squad', answerable: true, probability: expect.closeTo(sigmoid(2 * 0.9 - 1), 12), correct: true });
+    // The best leads by 0.9 − 0.4.
+    expect(right).toEqual({ dataset: 'squad', answerable: true, probability: expect.closeTo(sigmoid(2 * 0.5 - 1), 12), correct: true });
     expect(wrong).toMatchObject({ answerable: true, correct: false });
     expect(wrong!.probability).toBeCloseTo(right!.probability, 12);
-    expect(none).toEqual({ dataset: 'squad', answerable: false, probability: expect.closeTo(sigmoid(2 * 0.3 - 1), 12), correct: false });
+    expect(none).toEqual({ dataset: 'squad', answerable: false, probability: expect.closeTo(sigmoid(2 * 0.2 - 1), 12), correct: false });
   });
 });
 
@@ -309,8 +315,9 @@ describe('fitting on labelled questions', () => {
     expect(models.ranker.weights[column('typeWanted')]).toBeCloseTo(0, 10);
     const noise = models.ranker.weights.filter((_, j) => j !== column('similarity') && j !== column('coverage'));
     expect(Math.max(...noise.map(Math.abs))).toBeLessThan(Math.min(models.ranker.weights[column('similarity')]!, models.ranker.weights[column('coverage')]!));
-    // The trigger trusts a high top score.
-    expect(models.trigger.weights[TRIGGER_FEATURES.indexOf('topScore')]! + models.trigger.weights[TRIGGER_FEATURES.indexOf('similarity')]!).toBeGreaterThan(0);
+    // The trigger trusts a best candidate close to the question.
+    const trigger = (name: string) => models.trigger.weights[(TRIGGER_FEATURES as readonly string[]).indexOf(name)]!;
+    expect(trigger('similarity') + trigger('coverage')).toBeGreaterThan(0);
   });
 
   it('ranks the answer first in most held-out questions and is more confident in answerable ones', () => {
@@ -421,8 +428,6 @@ describe('DEFAULT_FIT_SETTINGS', () => {
       expect(limit).toBeLessThan(0.5);
     }
     for (const weight of Object.values(s.datasetWeights)) expect(weight).toBeGreaterThan(0);
-    expect(s.f1Tolerance).toBeGreaterThanOrEqual(0);
-    expect(s.f1Tolerance).toBeLessThan(0.05);
     expect(s.contrastWeight).toBeGreaterThanOrEqual(0);
     expect(s.strengthPrecision.direct).toBeGreaterThan(s.strengthPrecision.likely);
     expect(s.strengthPrecision.likely).toBeGreaterThan(0);
