@@ -5,7 +5,13 @@
  * on the one before it.
  */
 
-const LEAD_IN = /:\s*$|\b(?:the following|as follows|(?:several|many|various|a number of|(?:two|three|four|five)(?: main| major| key)?) (?:reasons|ways|factors|causes|steps|types|kinds|points|measures|issues|areas|options|approaches|changes))\b/iu;
+const COUNT = '(?:several|many|various|a number of|a few|two|three|four|five)(?: main| major| key)?';
+const KINDS = '(?:reasons|ways|factors|causes|steps|types|kinds|points|measures|issues|areas|options|approaches|changes)';
+/** Ends with a colon, says "as follows" or ends on "the following", opens with "There were several …", or ends soon after "three reasons". */
+const LEAD_IN = new RegExp(
+  `:\\s*$|\\bas follows\\b|\\bthe following(?: \\w+)?\\W*$|^(?:there (?:are|were|is|was|have been)|here are) ${COUNT}\\b|\\b${COUNT} ${KINDS}(?:\\W+\\w+){0,4}\\W*$`,
+  'iu',
+);
 const BACK_REFERENCE = /^["“'‘(\s]*(?:he|she|it|they|this|these|that|those|his|her|its|their|such|the latter|the former)\b/iu;
 
 /** Whether a sentence announces that the next one(s) carry what it is about. */

@@ -127,13 +127,17 @@ export class AnswerEngine {
     return confidence >= direct ? 'direct' : confidence >= likely ? 'likely' : 'partial';
   }
 
-  /** A refusal for a question the articles do not answer: the closest passages, labelled as such, and the nearest sources. */
+  /**
+   * A refusal for a question the articles do not answer: the nearest sources, and the closest
+   * passages, labelled as such — passages that share a word with the question, so that a question
+   * off the articles' topic gets no passages that have nothing to do with it.
+   */
   private decline(hits: readonly PassageHit[], ranked: readonly ScoredSentence[], confidence: number): AnswerBody {
     const sources = new SourceList();
     const nearest: NearestPassage[] = [];
     for (const sentence of ranked) {
       if (nearest.length >= this.options.nearestPassages) break;
-      if (nearest.some((n) => n.articleId === sentence.article.id)) continue;
+      if (sentence.coverage === 0 || nearest.some((n) => n.articleId === sentence.article.id)) continue;
       nearest.push({ ...span(sentence.article, sentence.sentence.index, sentence.sentence.index), source: sources.number(sentence.article) });
     }
     for (const hit of hits) {

@@ -3,11 +3,12 @@
  * order while their share of its ranking is at least `relativeScore` of the best one's and they
  * do not repeat a sentence already quoted. A quote grows into a run of adjacent sentences of the
  * same paragraph (at most `maxRunSentences`) in two cases:
- * - discourse: a lead-in ("There were several reasons:") takes the sentence after it, and a
- *   sentence that opens by pointing back ("He was…") takes the one before it when that one is
- *   itself a strong candidate;
+ * - discourse: a lead-in ("There were several reasons:") takes the sentences after it (up to the
+ *   run's length), and a sentence that opens by pointing back ("He was…") takes the one before it
+ *   when that one is itself a strong candidate;
  * - evidence: a neighbour whose own share is at least `joinScore` of the quote's sentence's joins
  *   it, so that an answer split over two sentences is quoted whole rather than as two quotes.
+ * A sentence joins no quote when it is already quoted or repeats a quoted one.
  */
 import type { StoredArticle } from '../index/snapshot.js';
 import { dot } from '../retrieval/vector-math.js';
@@ -53,20 +54,27 @@ export function selectQuotes(ranked: readonly ScoredSentence[], options: Selecti
     if (covered(article, index)) continue;
     if (quoted.some((t) => t.text === candidate.text || dot(t.vector, candidate.vector) >= options.duplicateSimilarity)) continue;
     const quote: Selected = { article, first: index, last: index, score: candidate.score };
-    const neighbour = (at: number) => (at >= 0 && at < article.sentences.length && sameBlock(article, index, at) && !covered(article, at) ? at : undefined);
+    const repeats = (text: string, vector?: Float32Array) => quoted.some((t) => t.text === text || (vector !== undefined && dot(t.vector, vector) >= options.duplicateSimilarity));
+    // A neighbour that may join: same paragraph, not quoted already, not a repeat of a quoted sentence.
+    const neighbour = (at: number) => {
+      if (at < 0 || at >= article.sentences.length || !sameBlock(article, index, at) || covered(article, at)) return undefined;
+      const s = article.sentences[at]!;
+      return repeats(article.text.slice(s.start, s.end), byKey.get(key(article, at))?.vector) ? undefined : at;
+    };
     const next = neighbour(index + 1);
     const previous = neighbour(index - 1);
     const strength = (at: number | undefined) => (at === undefined ? 0 : (byKey.get(key(article, at))?.score ?? 0));
-    const joins: number[] = [];
-    if (next !== undefined && isLeadIn(candidate.text)) joins.push(next);
-    else if (previous !== undefined && refersBack(candidate.text) && strength(previous) >= candidate.score * options.joinScore) joins.push(previous);
-    else {
+    if (isLeadIn(candidate.text)) {
+      // What a lead-in announces follows it: as many sentences as the run may hold.
+      for (let at = index + 1; at < index + options.maxRunSentences && neighbour(at) !== undefined; at++) quote.last = at;
+    } else if (previous !== undefined && options.maxRunSentences > 1 && refersBack(candidate.text) && strength(previous) >= candidate.score * options.joinScore) {
+      quote.first = previous;
+    } else {
       const side = strength(next) >= strength(previous) ? next : previous;
-      if (side !== undefined && strength(side) >= candidate.score * options.joinScore) joins.push(side);
-    }
-    for (const at of joins.slice(0, options.maxRunSentences - 1)) {
-      quote.first = Math.min(quote.first, at);
-      quote.last = Math.max(quote.last, at);
+      if (side !== undefined && options.maxRunSentences > 1 && strength(side) >= candidate.score * options.joinScore) {
+        quote.first = Math.min(quote.first, side);
+        quote.last = Math.max(quote.last, side);
+      }
     }
     for (let i = quote.first; i <= quote.last; i++) {
       const s = byKey.get(key(article, i));

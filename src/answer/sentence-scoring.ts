@@ -21,6 +21,8 @@ export interface ScoredSentence {
   similarity: number;
   /** The sentence's share of the reader's ranking (0–1; the shares of a question's candidates sum to 1). */
   score: number;
+  /** IDF-weighted share of the question's terms the sentence holds (0–1). */
+  coverage: number;
   vector: Float32Array;
 }
 
@@ -51,6 +53,7 @@ export function scoreSentences(
   const features = featureRows(profile, candidates);
   const { scores, confidence } = reader.judge(profile, candidates, features);
   const nameMissing = FEATURES.indexOf('nameMissing');
+  const coverageColumn = FEATURES.indexOf('coverage');
   const unsupported = features.length > 0 && features.every((row) => row[nameMissing] === 1);
   onJudged?.(candidates.map((candidate, i) => ({ candidate, features: features[i]!, score: scores[i]! })));
   const ranked = candidates
@@ -60,6 +63,7 @@ export function scoreSentences(
       text: c.text,
       similarity: c.similarity,
       score: scores[i]!,
+      coverage: features[i]![coverageColumn]!,
       vector: c.vector,
     }))
     .sort((a, b) => b.score - a.score);

@@ -179,15 +179,19 @@ export function calibrateThreshold(predictions: readonly TopPrediction[], settin
   return best.threshold;
 }
 
-/** The lowest probability above which answered questions reach a precision (the threshold if none does). */
+/**
+ * The lowest probability such that the questions answered at or above it reach `precision`
+ * (counting ties whole, and only once at least ten are answered), but never below `floor`; 1 when
+ * no level reaches it.
+ */
 export function precisionLevel(predictions: readonly TopPrediction[], precision: number, floor: number): number {
   const sorted = [...predictions].filter((p) => p.probability >= floor).sort((a, b) => b.probability - a.probability);
   let right = 0;
   let level = Number.POSITIVE_INFINITY;
   sorted.forEach((p, i) => {
     if (p.correct) right++;
-    // Only answerable questions can be right; precision counts every answered question.
-    if (right / (i + 1) >= precision && i >= 9) level = p.probability;
+    const endOfTie = i + 1 === sorted.length || sorted[i + 1]!.probability < p.probability;
+    if (endOfTie && i >= 9 && right / (i + 1) >= precision) level = p.probability;
   });
   return Number.isFinite(level) ? Math.max(level, floor) : 1;
 }

@@ -81,10 +81,14 @@ describe('a refusal on the articles’ topic', () => {
     assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
   });
 
-  it('lists no passage for a question off the topic', async () => {
-    const answer = await seed.library.ask('Who painted the Mona Lisa?');
-    expect(answer.answered).toBe(false);
-    expect(answer.refusal?.reason).toBe('not-in-corpus');
+  it('shows no passage that shares no word with the question', async () => {
+    for (const q of ['Who painted the Mona Lisa?', 'How do I reset my home Wi-Fi router?']) {
+      const answer = await seed.library.ask(q);
+      expect(answer.answered).toBe(false);
+      expect(answer.refusal?.reason).toBe('not-in-corpus');
+      expect(answer.refusal?.nearest, q).toBeUndefined();
+      expect(answer.sources.length).toBeGreaterThan(0);
+    }
   });
 });
 

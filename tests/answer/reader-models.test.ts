@@ -509,6 +509,8 @@ describe('discourse cues', () => {
       'The meeting began at 10:30 local time.',
       'Three people were injured in the blast.',
       'He gave no reason for the decision.',
+      'The following day, he resigned.',
+      'In many ways the summit was a success.',
     ]) {
       expect(isLeadIn(s), s).toBe(false);
     }

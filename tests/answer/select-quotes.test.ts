@@ -98,6 +98,7 @@ function scored(article: StoredArticle, index: number, score: number, vector?: F
     text: article.text.slice(sentence.start, sentence.end),
     similarity: 0.4 + score / 10,
     score,
+    coverage: 0.5,
     vector: vector ?? axis((article === OTHER ? 16 : 0) + index),
   };
 }

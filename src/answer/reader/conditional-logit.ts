@@ -99,18 +99,18 @@ export function fitConditionalLogit(features: readonly string[], groups: readonl
     }
     const step = solve(hessian, gradient);
     let size = 1;
-    let next = beta;
-    let nextLoss = current;
-    for (let tries = 0; tries < 30; tries++) {
-      next = beta.map((b, j) => b - size * step[j]!);
-      nextLoss = loss(next);
-      if (nextLoss <= current) break;
-      size /= 2;
+    let improved = false;
+    for (let tries = 0; tries < 30 && !improved; tries++) {
+      const next = beta.map((b, j) => b - size * step[j]!);
+      const nextLoss = loss(next);
+      if (nextLoss <= current) {
+        beta = next;
+        current = nextLoss;
+        improved = true;
+      } else size /= 2;
     }
-    const moved = Math.max(...step.map((s) => Math.abs(size * s)));
-    beta = next;
-    current = nextLoss;
-    if (moved < options.tolerance) break;
+    // No step lowers the loss any more: this is the optimum (up to rounding).
+    if (!improved || Math.max(...step.map((s) => Math.abs(size * s))) < options.tolerance) break;
   }
   return { features: [...features], mean, scale, weights: Array.from(beta), bias: 0 };
 }

@@ -8,9 +8,10 @@
  * The one shipped has two fitted stages (`npm run fit:reader`):
  * - a ranker, a conditional logit over the features of features.ts: the share of each candidate in
  *   a softmax over the question's candidates;
- * - a trigger, a logistic regression over what the ranker's best candidate looks like (its score,
- *   its share, its lead over the second, and its own answerhood features): the probability that
- *   this candidate answers the question — the answer's confidence.
+ * - a trigger, a logistic regression over what the ranker's best candidate looks like (its lead over
+ *   the second and its own answerhood features): the probability that this candidate answers the
+ *   question — the answer's confidence. (Its score and its softmax share were tried as inputs too:
+ *   they depend on how many candidates a question has, so a tiny corpus looked sure of anything.)
  */
 import type { Candidate } from '../candidates.js';
 import { softmax } from './conditional-logit.js';
@@ -51,19 +52,18 @@ const TRIGGER_CANDIDATE_FEATURES = [
   'nameMissing',
 ] as const;
 
-export const TRIGGER_FEATURES = ['topScore', 'topShare', 'margin', ...TRIGGER_CANDIDATE_FEATURES] as const;
+export const TRIGGER_FEATURES = ['margin', ...TRIGGER_CANDIDATE_FEATURES] as const;
 
 /** The trigger's row for a question, from its candidates' ranker scores and features (undefined with no candidate). */
 export function triggerRow(scores: ArrayLike<number>, features: readonly Float64Array[]): Float64Array | undefined {
   if (scores.length === 0) return undefined;
-  const shares = softmax(scores);
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
   let second = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < scores.length; i++) if (i !== best) second = Math.max(second, scores[i]!);
   const top = features[best]!;
   const margin = Number.isFinite(second) ? scores[best]! - second : 10;
-  return Float64Array.from([scores[best]!, shares[best]!, Math.min(margin, 10), ...TRIGGER_CANDIDATE_FEATURES.map((name) => top[FEATURES.indexOf(name)]!)]);
+  return Float64Array.from([Math.min(margin, 10), ...TRIGGER_CANDIDATE_FEATURES.map((name) => top[FEATURES.indexOf(name)]!)]);
 }
 
 export class FittedReader implements AnswerReader {
