@@ -1,6 +1,6 @@
 /**
  * Fitting the reader: from labelled questions (each with its candidates' feature rows and which
- * candidates answer it), cross-validate, fit the logistic model, and calibrate the refusal
+ * candidates answer it), cross-validate, fit the ranker and the trigger, and calibrate the refusal
  * threshold and the strength levels. Pure functions; `reader-fit-command.ts` does the I/O.
  */
 import { fitConditionalLogit } from '../answer/reader/conditional-logit.js';
