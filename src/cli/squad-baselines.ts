@@ -7,6 +7,8 @@ import MiniSearch from 'minisearch';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { toTerm } from '../index/terms.js';
 import { reciprocalRankFusion } from '../retrieval/rrf.js';
+import type { QueryEmbedder } from '../answer/engine.js';
+import { COUNTED_QUOTES, type QuotedAnswer } from './squad-metrics.js';
 
 export type BaselineName = 'bm25' | 'dense' | 'rrf';
 
@@ -83,4 +85,30 @@ export class SentenceBaselines {
     }
     return best.map((b) => b.id);
   }
+}
+
+/**
+ * Asks every question of each baseline and scores its top COUNTED_QUOTES sentences with `score`;
+ * a baseline's latency is the query embedding plus its ranking.
+ */
+export async function askEachBaseline<Q, O>(
+  baselines: SentenceBaselines,
+  embeddings: QueryEmbedder,
+  questions: readonly Q[],
+  text: (question: Q) => string,
+  score: (answer: QuotedAnswer, question: Q) => O,
+): Promise<Record<BaselineName, O[]>> {
+  const outcomes: Record<BaselineName, O[]> = { bm25: [], dense: [], rrf: [] };
+  for (const question of questions) {
+    const started = performance.now();
+    const vector = await embeddings.embedOne(text(question));
+    const embedMs = performance.now() - started;
+    for (const name of BASELINES) {
+      const rankStarted = performance.now();
+      const hits = baselines.answer(name, text(question), vector, COUNTED_QUOTES);
+      const ms = embedMs + performance.now() - rankStarted;
+      outcomes[name].push(score({ quotes: hits.map((h) => h.text), firstArticle: hits[0]?.articleId, ms }, question));
+    }
+  }
+  return outcomes;
 }

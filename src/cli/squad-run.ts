@@ -3,9 +3,9 @@
  * each answer against the question's gold answers and article.
  */
 import type { AnswerEngine, QueryEmbedder } from '../answer/engine.js';
-import { BASELINES, type BaselineName, type SentenceBaselines } from './squad-baselines.js';
+import { askEachBaseline, type BaselineName, type SentenceBaselines } from './squad-baselines.js';
 import type { SquadQuestion } from './squad-dataset.js';
-import { COUNTED_QUOTES, scoreAnswer, type QuestionOutcome } from './squad-metrics.js';
+import { scoreAnswer, type QuestionOutcome } from './squad-metrics.js';
 
 /** Asks every question of the engine (after one warm-up question); `articleIds` maps dataset articles to corpus ids. */
 export async function askVerbatim(engine: AnswerEngine, questions: readonly SquadQuestion[], articleIds: readonly string[]): Promise<QuestionOutcome[]> {
@@ -20,24 +20,11 @@ export async function askVerbatim(engine: AnswerEngine, questions: readonly Squa
 }
 
 /** Asks every question of each baseline; a baseline's latency is the query embedding plus its ranking. */
-export async function askBaselines(
+export function askBaselines(
   baselines: SentenceBaselines,
   embeddings: QueryEmbedder,
   questions: readonly SquadQuestion[],
   articleIds: readonly string[],
 ): Promise<Record<BaselineName, QuestionOutcome[]>> {
-  const outcomes: Record<BaselineName, QuestionOutcome[]> = { bm25: [], dense: [], rrf: [] };
-  for (const question of questions) {
-    const started = performance.now();
-    const vector = await embeddings.embedOne(question.question);
-    const embedMs = performance.now() - started;
-    for (const name of BASELINES) {
-      const rankStarted = performance.now();
-      const hits = baselines.answer(name, question.question, vector, COUNTED_QUOTES);
-      const ms = embedMs + performance.now() - rankStarted;
-      const quoted = { quotes: hits.map((h) => h.text), firstArticle: hits[0]?.articleId, ms };
-      outcomes[name].push(scoreAnswer(quoted, question.answers, articleIds[question.article]!));
-    }
-  }
-  return outcomes;
+  return askEachBaseline(baselines, embeddings, questions, (q) => q.question, (quoted, q) => scoreAnswer(quoted, q.answers, articleIds[q.article]!));
 }

@@ -7,9 +7,8 @@ import { AnswerEngine, type QueryEmbedder } from '../answer/engine.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildProgress, type BuildSummary } from '../index/build.js';
 import { IndexSnapshot } from '../index/snapshot.js';
-import { BASELINES, type BaselineName, type SentenceBaselines } from './squad-baselines.js';
+import { askEachBaseline, type BaselineName, type SentenceBaselines } from './squad-baselines.js';
 import type { WrittenCorpus } from './squad-corpus.js';
-import { COUNTED_QUOTES } from './squad-metrics.js';
 import { writeWikiQACorpus } from './wikiqa-corpus.js';
 import type { WikiQADataset, WikiQAQuestion } from './wikiqa-dataset.js';
 import { alignment, scoreWikiQA, type WikiQAAlignment, type WikiQAOutcome } from './wikiqa-metrics.js';
@@ -60,26 +59,13 @@ export async function askWikiQA(engine: AnswerEngine, questions: readonly WikiQA
 }
 
 /** Asks every question of each baseline (they never refuse); latency is the query embedding plus the ranking. */
-export async function askWikiQABaselines(
+export function askWikiQABaselines(
   baselines: SentenceBaselines,
   embeddings: QueryEmbedder,
   questions: readonly WikiQAQuestion[],
   articleIds: readonly string[],
 ): Promise<Record<BaselineName, WikiQAOutcome[]>> {
-  const outcomes: Record<BaselineName, WikiQAOutcome[]> = { bm25: [], dense: [], rrf: [] };
-  for (const question of questions) {
-    const started = performance.now();
-    const vector = await embeddings.embedOne(question.question);
-    const embedMs = performance.now() - started;
-    for (const name of BASELINES) {
-      const rankStarted = performance.now();
-      const hits = baselines.answer(name, question.question, vector, COUNTED_QUOTES);
-      const ms = embedMs + performance.now() - rankStarted;
-      const quoted = { quotes: hits.map((h) => h.text), firstArticle: hits[0]?.articleId, ms };
-      outcomes[name].push(scoreWikiQA(quoted, question, articleIds[question.document]!));
-    }
-  }
-  return outcomes;
+  return askEachBaseline(baselines, embeddings, questions, (q) => q.question, (quoted, q) => scoreWikiQA(quoted, q, articleIds[q.document]!));
 }
 
 /** The indexed sentence texts of each dataset document (none when its file was not indexed). */
