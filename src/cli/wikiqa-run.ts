@@ -8,7 +8,7 @@ import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildProgress, type BuildSummary } from '../index/build.js';
 import { IndexSnapshot } from '../index/snapshot.js';
 import { askEachBaseline, type BaselineName, type SentenceBaselines } from './squad-baselines.js';
-import type { WrittenCorpus } from './squad-corpus.js';
+import type { WrittenCorpus } from './corpus-files.js';
 import { writeWikiQACorpus } from './wikiqa-corpus.js';
 import type { WikiQADataset, WikiQAQuestion } from './wikiqa-dataset.js';
 import { alignment, scoreWikiQA, type WikiQAAlignment, type WikiQAOutcome } from './wikiqa-metrics.js';
