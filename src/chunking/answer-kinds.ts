@@ -81,14 +81,6 @@ export function kindsOf(text: string): KindsFound {
   return { kinds: scan(text, values), values };
 }
 
-/**
- * The answer kinds a question already holds, with their strings, for "not already in the
- * question" checks: call once per question. The same as `kindsOf`.
- */
-export function answerKindValues(question: string): KindsFound {
-  return kindsOf(question);
-}
-
 /** Whether the bit set `kinds` has any of the kinds in `wanted` (one kind or a mask of several). */
 export function hasKind(kinds: number, wanted: number): boolean {
   return (kinds & wanted) !== 0;

@@ -9,6 +9,7 @@ import { buildIndex, type BuildProgress, type BuildSummary } from '../index/buil
 import { IndexSnapshot } from '../index/snapshot.js';
 import { askEachBaseline, type BaselineName, type SentenceBaselines } from './squad-baselines.js';
 import type { WrittenCorpus } from './corpus-files.js';
+import { askEachQuestion } from './squad-run.js';
 import { writeWikiQACorpus } from './wikiqa-corpus.js';
 import type { WikiQADataset, WikiQAQuestion } from './wikiqa-dataset.js';
 import { alignment, scoreWikiQA, type WikiQAAlignment, type WikiQAOutcome } from './wikiqa-metrics.js';
@@ -46,16 +47,9 @@ export function withoutRefusals(engine: AnswerEngine, embeddings: QueryEmbedder)
   return new AnswerEngine(engine.snapshot, embeddings, { ...engine.options, refusalThreshold: -Infinity });
 }
 
-/** Asks every question of the engine (after one warm-up question); `articleIds` maps dataset documents to corpus ids. */
-export async function askWikiQA(engine: AnswerEngine, questions: readonly WikiQAQuestion[], articleIds: readonly string[]): Promise<WikiQAOutcome[]> {
-  await engine.ask(questions[0]?.question ?? 'warm up');
-  const outcomes: WikiQAOutcome[] = [];
-  for (const question of questions) {
-    const answer = await engine.ask(question.question);
-    const quoted = { quotes: answer.quotes.map((q) => q.text), firstArticle: answer.sources[0]?.id, ms: answer.timings.totalMs };
-    outcomes.push(scoreWikiQA(quoted, question, articleIds[question.document]!));
-  }
-  return outcomes;
+/** Asks every question of the engine; `articleIds` maps dataset documents to corpus ids. */
+export function askWikiQA(engine: AnswerEngine, questions: readonly WikiQAQuestion[], articleIds: readonly string[]): Promise<WikiQAOutcome[]> {
+  return askEachQuestion(engine, questions, (q) => q.question, (quoted, q) => scoreWikiQA(quoted, q, articleIds[q.document]!));
 }
 
 /** Asks every question of each baseline (they never refuse); latency is the query embedding plus the ranking. */

@@ -4,7 +4,6 @@ import {
   ANSWER_KIND_NAMES,
   AnswerKind,
   answerKinds,
-  answerKindValues,
   hasKind,
   kindNames,
   kindsOf,
@@ -157,15 +156,15 @@ describe('answerKinds on other text', () => {
   });
 });
 
-describe('answerKindValues (a question)', () => {
+describe('kindsOf a question', () => {
   it('gives the names a question already holds', () => {
-    const question = answerKindValues('When did Putin meet Witkoff?');
+    const question = kindsOf('When did Putin meet Witkoff?');
     expect(question.kinds).toBe(AnswerKind.NAME);
     expect(question.values.get(AnswerKind.NAME)).toEqual(['Putin', 'Witkoff']);
   });
 
   it('gives the numbers and dates a question already holds', () => {
-    const question = answerKindValues('How many people died in Oklahoma City in 1995?');
+    const question = kindsOf('How many people died in Oklahoma City in 1995?');
     expect(question.values.get(AnswerKind.DATE)).toEqual(['1995']);
     expect(question.values.get(AnswerKind.NAME)).toEqual(['Oklahoma City']);
     expect(question.values.has(AnswerKind.NUMBER)).toBe(false);
