@@ -25,6 +25,9 @@ import { QuestionQueue } from './question-queue.js';
 /** The question used to warm the model up before login. */
 const WARM_UP_QUESTION = 'What did the Kremlin say about the meeting?';
 
+/** How often expired cooldowns are forgotten (they are also dropped as questions come in). */
+const COOLDOWN_PRUNE_MS = 60_000;
+
 export interface BotOptions {
   config: DiscordConfig;
   library: AnswerLibrary;
@@ -41,6 +44,7 @@ export class VerbatimBot {
   private accepting = true;
   private started = false;
   private stopping: Promise<void> | undefined;
+  private stopPruning: (() => void) | undefined;
 
   private constructor(
     private readonly options: BotOptions,
@@ -87,6 +91,7 @@ export class VerbatimBot {
     bindEvent(client, ready, this.context);
     bindEvent(client, interactionCreate, this.context);
     bindEvent(client, messageCreate, this.context);
+    this.stopPruning = this.context.cooldowns.pruneEvery(COOLDOWN_PRUNE_MS);
 
     const isReady = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     logger.info('logging in to Discord');
@@ -110,6 +115,7 @@ export class VerbatimBot {
     logger.info({ inFlight: this.inFlight.size, active: queue.active, pending: queue.pending }, 'stopping: finishing answers in progress');
     const finished = await this.settled(timeoutMs);
     if (!finished) logger.warn({ inFlight: this.inFlight.size }, `stopping: gave up waiting after ${timeoutMs} ms`);
+    this.stopPruning?.();
     await feedback.flush();
     await this.client.destroy();
     logger.info('stopped');

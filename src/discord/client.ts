@@ -1,11 +1,27 @@
 /** The discord.js client, configured once for the bot (and for anything else that needs one). */
-import { Client, GatewayIntentBits } from 'discord.js';
+import { Client, GatewayIntentBits, Options, type GuildMember, type User } from 'discord.js';
 import { NO_MENTIONS } from './render/reply.js';
 
 export interface CreateClientOptions {
   /** REST base URL (DISCORD_API_URL), e.g. a proxy or a local stand-in; Discord's own when unset. */
   apiUrl?: string | undefined;
 }
+
+/**
+ * How many users and guild members the client keeps. Every asker (a mention's author, an
+ * interaction's user and member) is cached by discord.js and, unlimited, stays for the life of the
+ * process; the bot never looks anyone up from the cache, so a few recent ones are plenty. The bot's
+ * own user and member are always kept (`guild.members.me` gives the bot's role for mentions).
+ */
+export const CACHE_LIMITS = {
+  users: 200,
+  /** Per guild. */
+  members: 200,
+  /** Per channel or thread: the bot never reads old messages from the cache. */
+  messages: 25,
+  /** Per thread. */
+  threadMembers: 25,
+} as const;
 
 /**
  * Intents:
@@ -17,6 +33,11 @@ export interface CreateClientOptions {
  * their options with the interaction whatever the intents.
  * Not `DirectMessages`: in DMs people use /ask, which needs no intent.
  *
+ * Caches: users, members, messages and thread members are limited (see CACHE_LIMITS). Guilds,
+ * channels and roles are not: discord.js does not support limiting them. Threads are not limited
+ * either (a mention in a thread the client does not have cached is dropped by discord.js), but archived
+ * threads are swept an hour after they were archived (discord.js's default: four hours).
+ *
  * `allowedMentions` pings nobody by default (messages repeat it; text is also neutralised).
  * `failIfNotExists: false` lets a reply go out even if the question was deleted meanwhile.
  */
@@ -26,5 +47,16 @@ export function createClient(options: CreateClientOptions = {}): Client {
     allowedMentions: NO_MENTIONS,
     failIfNotExists: false,
     rest: options.apiUrl ? { api: options.apiUrl } : {},
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: CACHE_LIMITS.messages,
+      ThreadMemberManager: CACHE_LIMITS.threadMembers,
+      UserManager: { maxSize: CACHE_LIMITS.users, keepOverLimit: (user: User) => user.id === user.client.user.id },
+      GuildMemberManager: { maxSize: CACHE_LIMITS.members, keepOverLimit: (member: GuildMember) => member.id === member.client.user.id },
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      threads: { interval: 900, lifetime: 3600 },
+    },
   });
 }

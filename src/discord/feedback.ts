@@ -13,7 +13,7 @@
  * from the answer message's embed (and the line is marked `recovered`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer } from '../answer/types.js';
@@ -45,7 +45,21 @@ export interface AnsweredQuestion {
 /** How many answers are remembered in memory for their votes. */
 const REMEMBERED_ANSWERS = 5000;
 
+/**
+ * How many votes (answer and hashed voter) are remembered to turn a second vote away. Vote buttons stay
+ * on their messages for good, so the set is bounded by count, the oldest forgotten first: a second
+ * vote on an answer whose first vote is older than the last this-many votes is recorded again (the
+ * file keeps both; count one per answerId and user when reading it).
+ */
+export const REMEMBERED_VOTES = 50_000;
+
+/** The feedback file holds the text of private questions: owner-only, like its salt. */
+const FILE_MODE = 0o600;
+/** A directory the store makes for it. */
+const DIR_MODE = 0o700;
+
 export class FeedbackStore {
+  /** Votes remembered, oldest first (see REMEMBERED_VOTES). */
   private readonly voted = new Set<string>();
   private readonly answers = new Map<string, AnsweredQuestion>();
   private writing: Promise<void> = Promise.resolve();
@@ -63,8 +77,10 @@ export class FeedbackStore {
   static async open(file: string, logger: Logger, salt?: string): Promise<FeedbackStore> {
     const store = new FeedbackStore(file, salt ?? (await saltBeside(file, logger)), logger);
     let text = '';
+    let exists = false;
     try {
       text = await readFile(file, 'utf8');
+      exists = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -73,13 +89,14 @@ export class FeedbackStore {
       if (line.trim().length === 0) continue;
       try {
         const record = JSON.parse(line) as Partial<FeedbackRecord>;
-        if (typeof record.answerId === 'string' && typeof record.user === 'string') store.voted.add(voteKey(record.answerId, record.user));
+        if (typeof record.answerId === 'string' && typeof record.user === 'string') store.rememberVote(voteKey(record.answerId, record.user));
         else bad++;
       } catch {
         bad++;
       }
     }
     if (bad > 0) logger.warn({ file, lines: bad }, 'feedback file has lines that could not be read; they were skipped');
+    if (exists) await ownerOnly(file, logger);
     return store;
   }
 
@@ -118,7 +135,7 @@ export class FeedbackStore {
     const user = this.hashUser(userId);
     const key = voteKey(answerId, user);
     if (this.voted.has(key)) return 'duplicate';
-    this.voted.add(key);
+    this.rememberVote(key);
     const known = this.answers.get(answerId);
     const about = known ?? fallback() ?? { question: '', sources: [] };
     const record: FeedbackRecord = { time: new Date().toISOString(), answerId, vote, user, question: about.question, sources: about.sources };
@@ -130,6 +147,15 @@ export class FeedbackStore {
       throw error;
     }
     return 'recorded';
+  }
+
+  private rememberVote(key: string): void {
+    this.voted.delete(key);
+    this.voted.add(key);
+    if (this.voted.size > REMEMBERED_VOTES) {
+      const oldest = this.voted.values().next().value;
+      if (oldest !== undefined) this.voted.delete(oldest);
+    }
   }
 
   /** Waits for writes in progress. */
@@ -144,8 +170,9 @@ export class FeedbackStore {
 
   private append(line: string): Promise<void> {
     const write = this.writing.then(async () => {
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await appendFile(this.file, line, 'utf8');
+      await mkdir(path.dirname(this.file), { recursive: true, mode: DIR_MODE });
+      // The mode applies when the file is made; an existing file was made owner-only when opened.
+      await appendFile(this.file, line, { encoding: 'utf8', mode: FILE_MODE });
     });
     // Keep the chain going after a failure; the caller sees this write's error.
     this.writing = write.catch((error: unknown) => this.logger.error({ err: error, file: this.file }, 'could not write feedback'));
@@ -161,7 +188,7 @@ async function saltBeside(file: string, logger: Logger): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  await mkdir(path.dirname(saltFile), { recursive: true });
+  await mkdir(path.dirname(saltFile), { recursive: true, mode: DIR_MODE });
   const salt = randomBytes(32).toString('hex');
   try {
     await writeFile(saltFile, `${salt}\n`, { mode: 0o600, flag: 'wx' });
@@ -172,6 +199,18 @@ async function saltBeside(file: string, logger: Logger): Promise<string> {
   }
   logger.info({ file: saltFile }, 'made a key for hashing voters in the feedback file; keep it with the file');
   return salt;
+}
+
+/** Makes an existing feedback file owner-only (older versions made it world-readable). */
+async function ownerOnly(file: string, logger: Logger): Promise<void> {
+  try {
+    const mode = (await stat(file)).mode & 0o777;
+    if ((mode & 0o077) === 0) return;
+    await chmod(file, FILE_MODE);
+    logger.info({ file, was: mode.toString(8) }, 'made the feedback file readable by its owner only (it holds private questions)');
+  } catch (error) {
+    logger.warn({ err: error, file }, 'could not make the feedback file owner-only');
+  }
 }
 
 function voteKey(answerId: string, userHash: string): string {

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
 import { sha256 } from '../../src/core/hash.js';
-import { answerFromEmbed, FeedbackStore, type FeedbackRecord } from '../../src/discord/feedback.js';
+import { answerFromEmbed, FeedbackStore, REMEMBERED_VOTES, type FeedbackRecord } from '../../src/discord/feedback.js';
 import { renderAnswer } from '../../src/discord/render/answer.js';
 import { answered, quote, refused, source } from './helpers/answers.js';
 
@@ -64,6 +64,34 @@ describe('FeedbackStore', () => {
     // Another feedback file gets its own salt: the same voter hashes differently.
     const other = await FeedbackStore.open(path.join(dir, 'other.jsonl'), logger);
     expect(other.hashUser('111111111111111111')).not.toBe(first.hashUser('111111111111111111'));
+  });
+
+  it('makes the feedback file and the directory it makes owner-only: they hold private questions', async () => {
+    const store = await FeedbackStore.open(file, logger, 'a-secret-salt-of-some-length');
+    await store.record(store.remember(answered('A private question?', [], [])), '111111111111111111', 'up', () => undefined);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(path.dirname(file))).mode & 0o777).toBe(0o700);
+  });
+
+  it('makes an existing world-readable feedback file owner-only when it opens it', async () => {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, '', { mode: 0o644 });
+    await chmod(file, 0o644);
+    await FeedbackStore.open(file, logger, 'a-secret-salt-of-some-length');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('remembers a bounded number of votes, forgetting the oldest first', async () => {
+    await mkdir(path.dirname(file), { recursive: true });
+    const extra = 10;
+    const record = (i: number): string => JSON.stringify({ time: '2026-01-01T00:00:00.000Z', answerId: `a${i}`, vote: 'up', user: 'u', question: '', sources: [] });
+    await writeFile(file, Array.from({ length: REMEMBERED_VOTES + extra }, (_, i) => record(i)).join('\n') + '\n');
+    const store = await FeedbackStore.open(file, logger, 'a-secret-salt-of-some-length');
+    expect(store.size).toBe(REMEMBERED_VOTES);
+    const newest = store.remember(answered('q', [], []));
+    expect(await store.record(newest, '111111111111111111', 'up', () => undefined)).toBe('recorded');
+    expect(await store.record(newest, '111111111111111111', 'up', () => undefined)).toBe('duplicate');
+    expect(store.size).toBe(REMEMBERED_VOTES);
   });
 
   it('remembers votes across a restart by reading the file', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CooldownTracker } from '../../src/discord/preconditions/cooldown.js';
 import { isMaintainer } from '../../src/discord/preconditions/maintainer.js';
 import { QuestionQueue } from '../../src/discord/question-queue.js';
@@ -83,6 +83,39 @@ describe('CooldownTracker', () => {
     expect(cooldowns.take('a')).toBe(0);
     now += 10_001;
     expect(cooldowns.take('b')).toBe(0);
+  });
+
+  it('forgets expired cooldowns as questions come in, and on prune()', () => {
+    let now = 1_000_000;
+    const cooldowns = new CooldownTracker(10, () => now);
+    for (let i = 0; i < 500; i++) {
+      cooldowns.take(`user-${i}`);
+      now += 100;
+    }
+    // 50 s of questions, one every 0.1 s: only the last 10 s are still cooling down.
+    expect(cooldowns.size).toBeLessThanOrEqual(101);
+    expect(cooldowns.take('user-499')).toBeGreaterThan(0);
+    now += 60_000;
+    cooldowns.prune();
+    expect(cooldowns.size).toBe(0);
+    expect(cooldowns.take('user-499')).toBe(0);
+    expect(cooldowns.size).toBe(1);
+  });
+
+  it('prunes on a timer that does not keep the process alive', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 0;
+      const cooldowns = new CooldownTracker(1, () => now);
+      cooldowns.take('a');
+      const stop = cooldowns.pruneEvery(1000);
+      now = 5000;
+      vi.advanceTimersByTime(1000);
+      expect(cooldowns.size).toBe(0);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('never blocks with a zero cooldown', () => {

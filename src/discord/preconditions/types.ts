@@ -4,7 +4,7 @@
  * the message to show (ephemerally) instead. They work on an `Actor`, so that slash commands and
  * @mentions share them.
  */
-import type { ChatInputCommandInteraction, Message, PermissionsBitField } from 'discord.js';
+import type { BaseInteraction, Message, PermissionsBitField } from 'discord.js';
 import type { BotContext } from '../context.js';
 
 /** Who is acting, and where. */
@@ -39,8 +39,8 @@ export function runPreconditions(
   return { ok: true };
 }
 
-/** The actor of a slash command. */
-export function actorOfInteraction(interaction: ChatInputCommandInteraction): Actor {
+/** The actor of an interaction of any kind (slash command, autocomplete, button). */
+export function actorOfInteraction(interaction: Pick<BaseInteraction, 'user' | 'guildId' | 'member' | 'memberPermissions'>): Actor {
   const member = interaction.member;
   let roleIds: readonly string[] = [];
   if (member) roleIds = Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
