@@ -2,14 +2,28 @@
  * `npm run ask -- "question"`: answers one question (readable, or --json).
  * With no question: reads one question per line from stdin and writes one JSON answer per line
  * (JSONL); on a terminal, an interactive prompt. The model and index load once either way.
+ *
+ * Lines read from a pipe or file are bounded (MAX_LINE_BYTES): a longer line is skipped without being
+ * held in memory, reported on stderr and, with --json, by an error object on its output line (so the
+ * output keeps one line per input line). Readable output is made safe for a terminal
+ * (render-answer.ts); JSON output escapes the characters a terminal may act on (terminal-text.ts).
  */
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { engineOptions } from '../answer/engine.js';
 import type { Answer } from '../answer/types.js';
 import { loadAnswerConfig } from '../core/config.js';
+import { MAX_QUESTION_CHARS } from '../answer/question.js';
 import { cliConfig, openCliLibrary } from './cli-library.js';
+import { boundedLines } from './line-reader.js';
 import { renderAnswer } from './render-answer.js';
+import { terminalSafeJson } from './terminal-text.js';
+
+/**
+ * The longest line read from stdin. Questions are cut at MAX_QUESTION_CHARS characters anyway; this
+ * leaves room for markup and whitespace that cleaning removes (and for 4-byte characters).
+ */
+export const MAX_LINE_BYTES = 64 * MAX_QUESTION_CHARS;
 
 interface AskFlags {
   json?: boolean;
@@ -34,7 +48,7 @@ export async function askCommand(argv: readonly string[]): Promise<number> {
   const config = await cliConfig(flags);
   const library = await openCliLibrary(config, { engine: engineOptions(loadAnswerConfig()), buildIfMissing: flags.build !== false });
 
-  const print = (answer: Answer) => process.stdout.write(flags.json ? JSON.stringify(answer) + '\n' : renderAnswer(answer));
+  const print = (answer: Answer) => process.stdout.write(flags.json ? terminalSafeJson(answer) + '\n' : renderAnswer(answer));
   if (question.trim().length > 0) {
     print(await library.ask(question));
     return 0;
@@ -42,15 +56,26 @@ export async function askCommand(argv: readonly string[]): Promise<number> {
   // The model's first inference is the slowest; take it now rather than on the first question.
   await library.ask('warm-up');
   const interactive = process.stdin.isTTY === true && !flags.json;
-  const lines = createInterface({ input: process.stdin, ...(interactive ? { output: process.stdout, prompt: 'ask> ' } : {}) });
-  if (interactive) {
-    process.stdout.write(`Verbatim: ${library.snapshot.articles.length} articles indexed. Ask a question (Ctrl-D to quit).\n`);
-    lines.prompt();
+  if (!interactive) {
+    for await (const line of boundedLines(process.stdin, MAX_LINE_BYTES)) {
+      if (line.kind === 'too-long') {
+        const message = `line ${line.number} is longer than ${MAX_LINE_BYTES} bytes; skipped`;
+        process.stderr.write(`warning: ${message}\n`);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ line: line.number, error: 'line-too-long', message })}\n`);
+        continue;
+      }
+      // JSONL keeps one answer per input line, blank lines included (they get the "empty" refusal).
+      if (line.text.trim().length > 0 || flags.json) print(await library.ask(line.text));
+    }
+    return 0;
   }
+  // A person typing at a terminal: readline, for line editing.
+  const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: 'ask> ' });
+  process.stdout.write(`Verbatim: ${library.snapshot.articles.length} articles indexed. Ask a question (Ctrl-D to quit).\n`);
+  lines.prompt();
   for await (const line of lines) {
-    // JSONL keeps one answer per input line, blank lines included (they get the "empty" refusal).
-    if (line.trim().length > 0 || flags.json) print(await library.ask(line));
-    if (interactive) lines.prompt();
+    if (line.trim().length > 0) print(await library.ask(line));
+    lines.prompt();
   }
   return 0;
 }

@@ -11,6 +11,7 @@ import { cliConfig, openCliLibrary } from './cli-library.js';
 import type { RetrievalMode } from '../retrieval/passage-search.js';
 import { scoreRun, type EvalReport, type QuestionResult } from './eval-metrics.js';
 import { readEvalQuestions, type EvalQuestion } from './eval-questions.js';
+import { oneLine } from './terminal-text.js';
 
 const MODES: RetrievalMode[] = ['dense', 'lexical', 'hybrid'];
 const RECALL_K = 5;
@@ -73,7 +74,7 @@ export function formatReports(reports: Record<string, EvalReport>): string {
   const out = [line('', names), '-'.repeat(width + cols.reduce((a, b) => a + b + 3, 1))];
   for (const [label, f] of rows) out.push(line(label, names.map((n) => f(reports[n]!))));
   for (const name of names) {
-    for (const failure of reports[name]!.failures) out.push(`  [${name}] ${failure.q} — ${failure.why}`);
+    for (const failure of reports[name]!.failures) out.push(`  [${name}] ${oneLine(failure.q)} — ${oneLine(failure.why)}`);
   }
   return out.join('\n') + '\n';
 }

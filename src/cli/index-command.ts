@@ -7,6 +7,7 @@ import { cliConfig } from './cli-library.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildSummary } from '../index/build.js';
 import { buildProgressReporter } from './progress.js';
+import { forTerminal } from './terminal-text.js';
 
 export async function indexCommand(argv: readonly string[]): Promise<number> {
   const program = new Command('index')
@@ -22,7 +23,7 @@ export async function indexCommand(argv: readonly string[]): Promise<number> {
   const { corpusDir, indexDir } = config;
 
   const progress = buildProgressReporter();
-  process.stderr.write(`Loading the embedding model ${config.modelId}${config.modelDir ? ` from ${config.modelDir}` : ''}\n`);
+  process.stderr.write(`Loading the embedding model ${forTerminal(config.modelId)}${config.modelDir ? ` from ${forTerminal(config.modelDir)}` : ''}\n`);
   const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
   try {
     const summary = await buildIndex({ corpusDir, indexDir, embeddings, full: flags.full ?? false, onProgress: progress.onProgress });
@@ -33,12 +34,14 @@ export async function indexCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** What a build did, for a terminal (file names and warnings from the corpus with control characters escaped). */
 export function formatSummary(summary: BuildSummary, indexDir: string): string {
   const lines: string[] = [];
-  for (const warning of summary.warnings) lines.push(`warning: ${warning.path}: ${warning.message}`);
-  if (summary.fullReason) lines.push(`Full rebuild: ${summary.fullReason}.`);
+  for (const warning of summary.warnings) lines.push(`warning: ${forTerminal(warning.path)}: ${forTerminal(warning.message)}`);
+  if (summary.fullReason) lines.push(`Full rebuild: ${forTerminal(summary.fullReason)}.`);
+  const dir = forTerminal(indexDir);
   lines.push(
-    summary.written ? `Index written to ${indexDir}` : `The index in ${indexDir} is up to date; nothing to do.`,
+    summary.written ? `Index written to ${dir}` : `The index in ${dir} is up to date; nothing to do.`,
     `  articles: ${summary.added.length} added, ${summary.changed.length} changed, ${summary.removed.length} removed, ${summary.unchanged.length} unchanged`,
     `  index:    ${summary.counts.articles} articles, ${summary.counts.chunks} chunks, ${summary.counts.sentences} sentences`,
     `  embedded: ${summary.embedded.chunks} chunks, ${summary.embedded.sentences} sentences`,

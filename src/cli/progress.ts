@@ -3,6 +3,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { BuildProgress } from '../index/build.js';
+import { forTerminal } from './terminal-text.js';
 
 export function buildProgressReporter(stream: NodeJS.WriteStream = process.stderr): {
   onProgress: (event: BuildProgress) => void;
@@ -18,7 +19,7 @@ export function buildProgressReporter(stream: NodeJS.WriteStream = process.stder
   const onProgress = (event: BuildProgress) => {
     switch (event.phase) {
       case 'scan':
-        stream.write(`Reading the corpus in ${event.corpusDir}\n`);
+        stream.write(`Reading the corpus in ${forTerminal(event.corpusDir)}\n`);
         break;
       case 'plan':
         stream.write(`Embedding ${event.toEmbed} texts (${event.reused} reused from the previous index)\n`);
@@ -41,7 +42,7 @@ export function buildProgressReporter(stream: NodeJS.WriteStream = process.stder
         break;
       case 'write':
         stop();
-        stream.write(`Writing the index to ${event.dir}\n`);
+        stream.write(`Writing the index to ${forTerminal(event.dir)}\n`);
         break;
     }
   };

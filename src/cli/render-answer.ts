@@ -3,6 +3,9 @@
  * if any, the quotes each followed by [n], the sources. A refusal: its message, then the passages
  * that came closest (labelled as not answering, indented so they never read as quotes), then the
  * sources (for a too-vague question, the articles the corpus covers).
+ *
+ * Everything that comes from the corpus, the question or the file system is made safe for a terminal
+ * (terminal-text.ts): quotes and titles on one line, control and bidi characters escaped.
  */
 import {
   CORPUS_COVERS_HEADING,
@@ -15,6 +18,7 @@ import {
   withoutListLead,
 } from '../answer/strength-labels.js';
 import type { Answer, NearestPassage, SourceRef } from '../answer/types.js';
+import { forTerminal, oneLine } from './terminal-text.js';
 
 export function renderAnswer(answer: Answer): string {
   const lines: string[] = [];
@@ -23,7 +27,7 @@ export function renderAnswer(answer: Answer): string {
     const searched = correctionsLine(answer);
     if (searched !== undefined) lines.push(searched);
     if (lines.length > 0) lines.push('');
-    for (const quote of answer.quotes) lines.push(`“${quote.text}” [${quote.source}]`, '');
+    for (const quote of answer.quotes) lines.push(`“${oneLine(quote.text)}” [${quote.source}]`, '');
     lines.push('Sources:');
     for (const source of answer.sources) lines.push(formatSource(source));
   } else {
@@ -44,7 +48,7 @@ function refusalLines(answer: Answer): string[] {
   // by them directly; when something comes in between, they get a heading of their own, as do the
   // articles listed for a too-vague question; when there are none, the message does not promise them.
   const direct = reason !== 'too-vague' && answer.sources.length > 0 && nearest.length === 0 && searched === undefined && introducesList(message);
-  lines.push(direct ? message : withoutListLead(message));
+  lines.push(...(direct ? message : withoutListLead(message)).split('\n').map(forTerminal));
   if (searched !== undefined) lines.push(searched);
   if (nearest.length > 0) {
     lines.push('', `${NEAREST_PASSAGES_HEADING}:`);
@@ -59,7 +63,7 @@ function refusalLines(answer: Answer): string[] {
 function nearestLines(passage: NearestPassage): string[] {
   const text = passage.text
     .split(/\n+/)
-    .map((line) => line.trim())
+    .map((line) => oneLine(line))
     .filter((line) => line.length > 0);
   const body = text.length > 0 ? text : ['…'];
   return body.map((line, i) => `  ${i === 0 ? '“' : ' '}${line}${i === body.length - 1 ? `” [${passage.source}]` : ''}`);
@@ -69,11 +73,13 @@ function nearestLines(passage: NearestPassage): string[] {
 function correctionsLine(answer: Answer): string | undefined {
   const corrections = answer.corrections ?? [];
   if (corrections.length === 0) return undefined;
-  const searched = searchedQuestion(answer.question, corrections).replace(/\s+/g, ' ').trim();
-  return `Searched for: ${searched} (spelling: ${spellingList(corrections)})`;
+  const searched = oneLine(searchedQuestion(answer.question, corrections));
+  return `Searched for: ${searched} (spelling: ${oneLine(spellingList(corrections))})`;
 }
 
+/** A source line: titles and details on one line; the path and URL with any control character escaped. */
 export function formatSource(source: SourceRef): string {
-  const details = [source.outlet, source.published].filter(Boolean).join(', ');
-  return `[${source.n}] ${source.title} — ${source.path}${details ? ` (${details})` : ''}${source.url ? ` <${source.url}>` : ''}`;
+  const details = oneLine([source.outlet, source.published].filter(Boolean).join(', '));
+  const url = source.url ? ` <${forTerminal(source.url)}>` : '';
+  return `[${source.n}] ${oneLine(source.title)} — ${forTerminal(source.path)}${details ? ` (${details})` : ''}${url}`;
 }

@@ -23,6 +23,7 @@ import { DEFAULT_SEED } from './squad-sample.js';
 import { summarizeWikiQA, type WikiQAOutcome } from './wikiqa-metrics.js';
 import { formatWikiQAReport, type WikiQAReport } from './wikiqa-report.js';
 import { askWikiQA, askWikiQABaselines, indexAlignment, prepareWikiQA, withoutRefusals } from './wikiqa-run.js';
+import { forTerminal } from './terminal-text.js';
 
 /** Defaults of the command's options. */
 const WIKIQA_DEFAULTS = {
@@ -94,7 +95,7 @@ export async function wikiqaCommand(argv: readonly string[]): Promise<number> {
     () => progress.stop(),
   );
   process.stderr.write(`Corpus: ${dataset.documents.length} documents in ${corpusDir} (${corpus.written} written, ${corpus.unchanged} up to date)\n`);
-  for (const warning of build.warnings) process.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
+  for (const warning of build.warnings) process.stderr.write(`warning: ${forTerminal(warning.path)}: ${forTerminal(warning.message)}\n`);
 
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) };
   const answerable = dataset.questions.filter(isAnswerable);

@@ -1,13 +1,18 @@
 /**
  * `npm start`: reads the configuration (a missing DISCORD_TOKEN is a clear error before anything
- * loads), opens the Library — the model and the index are loaded before the bot logs in — starts the
- * bot, and stops it cleanly on SIGINT / SIGTERM.
+ * loads), checks that Discord can be reached and accepts the token (before the model is loaded, so a
+ * bad token or an unreachable API is reported at once), opens the Library — the model and the index are
+ * loaded before the bot logs in — starts the bot, and stops it cleanly on SIGINT / SIGTERM.
+ *
+ * A rejected token or an unreachable Discord, at the check or at login, ends the process with one line
+ * on stderr and its own exit code (see EXIT_CODES in startup-errors.ts).
  */
 import { engineOptions } from '../answer/engine.js';
 import { Library } from '../answer/library.js';
 import { loadAnswerConfig, loadBaseConfig, loadDiscordConfig, loadDotenv } from '../core/config.js';
 import { createLogger, registerSecret } from '../core/logger.js';
 import { VerbatimBot } from './bot.js';
+import { checkDiscord, startupFailure } from './startup-errors.js';
 
 /** How long stopping waits for answers in progress. */
 const STOP_TIMEOUT_MS = 20_000;
@@ -19,6 +24,7 @@ export async function launchBot(): Promise<void> {
   registerSecret(discord.token);
   const base = loadBaseConfig();
   const answer = loadAnswerConfig();
+  await checkDiscord(discord.token, discord.apiUrl);
   const logger = createLogger({ level: base.logLevel, name: 'verbatim' });
 
   logger.info({ corpus: base.corpusDir, index: base.indexDir, model: base.modelId }, 'loading the model and the index');
@@ -54,5 +60,13 @@ export async function launchBot(): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  await bot.start();
+  try {
+    await bot.start();
+  } catch (error) {
+    const failure = startupFailure(error, discord.apiUrl);
+    if (!failure) throw error;
+    logger.debug({ err: error }, 'could not log in');
+    await bot.client.destroy().catch(() => undefined);
+    throw failure;
+  }
 }

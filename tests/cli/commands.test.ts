@@ -128,3 +128,50 @@ describe('evaluation harness', () => {
     expect(result.stderr).toMatch(/not in the expected form: at 0\.q/);
   });
 });
+
+describe('terminal safety and stdin limits', () => {
+  /** Raw controls, other than the newlines that end lines. */
+  // eslint-disable-next-line no-control-regex -- control characters are what it is about
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+  const EVIL_FILE = 'harbour\n\u202etxt.exe.txt';
+
+  it('index and ask print escape sequences, bidi overrides and newlines from articles and file names escaped', async () => {
+    const dir = path.join(workspace.root, 'evil');
+    await mkdir(dir);
+    await writeFile(
+      path.join(dir, EVIL_FILE),
+      'Harbour \x1b]0;pwned\x07\x1b[2J report\n\nThe harbour master Zebulon Quartz counted \x1b[31mforty\x1b[0m ships in the harbour of Brindlemouth on Tuesday.\u202e\n\nHe said the \x1b[2Jstorm had passed.\n',
+    );
+    await writeFile(path.join(dir, 'bad\x1b[2J.md'), '\x00\x01');
+    const index = await script('index', ['--corpus', 'evil', '--out', 'evil-idx']);
+    expect(index.code, index.stderr).toBe(0);
+    expect(index.stdout).not.toMatch(RAW);
+    expect(index.stderr).not.toMatch(RAW);
+    expect(index.stdout).toContain('warning: bad\\x1b[2J.md');
+
+    const question = 'How many ships did Zebulon Quartz count in the harbour?';
+    const readable = await script('ask', ['--corpus', 'evil', '--index', 'evil-idx', question]);
+    expect(readable.code, readable.stderr).toBe(0);
+    expect(readable.stdout).not.toMatch(RAW);
+    expect(readable.stdout).toContain('harbour\\n\\u202etxt.exe.txt');
+    expect(readable.stdout).toContain('\\x1b[');
+
+    const json = await script('ask', ['--json', '--corpus', 'evil', '--index', 'evil-idx', question]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).not.toMatch(RAW);
+    const answer = JSON.parse(json.stdout) as { sources: { path: string }[] };
+    expect(answer.sources.map((s) => s.path)).toContain(EVIL_FILE);
+  });
+
+  it('ask skips and reports a stdin line of megabytes, and goes on with the next', async () => {
+    const input = `Who was Mike Pompeo?\n${'word '.repeat(800_000)}\nWho painted the Mona Lisa?\n`;
+    const result = await script('ask', ['--json', '--index', 'idx', '--corpus', 'corpus'], { input });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: line 2 is longer than \d+ bytes; skipped/);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { question?: string; line?: number; error?: string });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]?.question).toBe('Who was Mike Pompeo?');
+    expect(lines[1]).toMatchObject({ line: 2, error: 'line-too-long' });
+    expect(lines[2]?.question).toBe('Who painted the Mona Lisa?');
+  });
+});

@@ -175,3 +175,43 @@ describe('the shared wording helpers', () => {
     expect(withoutListLead('These are the nearest sources:')).toBe('These are the nearest sources:');
   });
 });
+
+describe('renderAnswer (terminal): untrusted text cannot drive the terminal', () => {
+  // Clear screen, colours, a window title (OSC 0), the clipboard (OSC 52), a C1 CSI, a bidi override, CR and a newline.
+  const EVIL = 'A\x1b[2J\x1b[31mred\x1b[0m\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\u009b2J\u202eevil.txt\r[1] forged\nline';
+  /** Raw controls, other than the newlines that end the CLI's own lines. */
+  // eslint-disable-next-line no-control-regex -- control characters are what it is about
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+  it('escapes control and bidi characters in quotes, titles, paths, outlets and URLs, and forges no lines', () => {
+    const plain = renderAnswer(answered());
+    const evil = renderAnswer(
+      answered({
+        quotes: [quote(`He said ${EVIL}`, 1)],
+        sources: [source(1, { title: EVIL, path: `dir/${EVIL}.txt`, outlet: EVIL, url: `https://example.com/${EVIL}` })],
+      }),
+    );
+    expect(evil).not.toMatch(RAW);
+    expect(evil).toContain('\\x1b[2J');
+    expect(evil).toContain('\\u202e');
+    expect(evil).toContain('\\x9b');
+    // As many lines as the same answer with one quote and one source of plain text.
+    const plainOne = renderAnswer(answered({ quotes: [quote('q', 1)], sources: [source(1, { outlet: 'o', url: 'https://e.com' })] }));
+    expect(evil.split('\n')).toHaveLength(plainOne.split('\n').length);
+    expect(plain).not.toMatch(RAW);
+    // A newline in a path is shown as \n; in a quote or title it is a space.
+    expect(evil).toMatch(/— dir\/A\\x1b.*\\r\[1\] forged\\nline\.txt/);
+    expect(evil).toMatch(/^“He said A\\x1b\[2J.* forged line” \[1\]$/m);
+  });
+
+  it('escapes them in nearest passages and the searched-for line of a refusal', () => {
+    const out = renderAnswer(
+      refused(
+        { question: `Who is trum ${EVIL}?`, corrections: [{ from: 'trum', to: 'trump' }], sources: [source(1, { title: EVIL })] },
+        { nearest: [passage(`First ${EVIL}\n\nSecond line`, 1)] },
+      ),
+    );
+    expect(out).not.toMatch(RAW);
+    expect(out).toContain('Searched for: Who is trump A\\x1b[2J');
+  });
+});

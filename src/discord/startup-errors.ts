@@ -1,0 +1,171 @@
+/**
+ * Why the bot could not come online, as one clear line and a distinct exit code, instead of
+ * discord.js's `TokenInvalid` or undici's `ECONNREFUSED` with a stack trace.
+ *
+ * `checkDiscord` asks Discord for the gateway (GET /gateway/bot, the request discord.js makes first
+ * when it logs in) before the model is loaded, so that a bad token or an unreachable API is reported
+ * at once rather than after the model has loaded; `startupFailure` maps the same failures when they
+ * come from `client.login` itself.
+ *
+ * Exit codes (sysexits.h): see EXIT_CODES.
+ */
+import { ConfigError, VerbatimError } from '../core/errors.js';
+
+/** Discord's REST base when DISCORD_API_URL is not set (as discord.js). */
+export const DISCORD_API_DEFAULT = 'https://discord.com/api';
+
+/** How long the check waits for Discord. */
+const CHECK_TIMEOUT_MS = 15_000;
+
+/** The process's exit codes. */
+export const EXIT_CODES = {
+  /** Stopped on a signal after running (or finished a command). */
+  ok: 0,
+  /** Anything else that went wrong (the message says what). */
+  failure: 1,
+  /** Configuration missing or invalid (e.g. DISCORD_TOKEN not set). */
+  config: 2,
+  /** Discord cannot be reached (refused, unknown host, timed out): EX_UNAVAILABLE. */
+  discordUnreachable: 69,
+  /** Discord rejected DISCORD_TOKEN (401): EX_CONFIG. */
+  tokenRejected: 78,
+} as const;
+
+/** The bot could not come online; `exitCode` is one of EXIT_CODES. */
+export class DiscordStartupError extends VerbatimError {
+  constructor(
+    code: 'DISCORD_TOKEN' | 'DISCORD_UNREACHABLE',
+    message: string,
+    readonly exitCode: number,
+    cause?: unknown,
+  ) {
+    super(code, message, cause === undefined ? {} : { cause });
+  }
+}
+
+/** The API base as shown to a person: no user name, password, query or fragment. */
+export function displayUrl(apiUrl: string | undefined): string {
+  try {
+    const url = new URL(apiUrl ?? DISCORD_API_DEFAULT);
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return '(an invalid DISCORD_API_URL)';
+  }
+}
+
+export function tokenRejected(cause?: unknown): DiscordStartupError {
+  return new DiscordStartupError(
+    'DISCORD_TOKEN',
+    'DISCORD_TOKEN was rejected by Discord (401 Unauthorized): copy the bot token again from the Developer Portal (Bot → Reset Token) into DISCORD_TOKEN.',
+    EXIT_CODES.tokenRejected,
+    cause,
+  );
+}
+
+export function unreachable(apiUrl: string | undefined, reason: string, cause?: unknown): DiscordStartupError {
+  return new DiscordStartupError(
+    'DISCORD_UNREACHABLE',
+    `Cannot reach Discord at ${displayUrl(apiUrl)} (${reason}): check the network, any proxy or firewall, and DISCORD_API_URL.`,
+    EXIT_CODES.discordUnreachable,
+    cause,
+  );
+}
+
+/** Error codes of a failed connection (Node's and undici's). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** The error and everything it wraps (`cause` chains and AggregateError's `errors`), breadth first. */
+function errorChain(error: unknown): unknown[] {
+  const seen = new Set<unknown>();
+  const queue = [error];
+  const out: unknown[] = [];
+  while (queue.length > 0 && out.length < 20) {
+    const next = queue.shift();
+    if (next === undefined || next === null || seen.has(next)) continue;
+    seen.add(next);
+    out.push(next);
+    if (typeof next === 'object') {
+      const { cause, errors } = next as { cause?: unknown; errors?: unknown };
+      if (cause !== undefined) queue.push(cause);
+      if (Array.isArray(errors)) queue.push(...(errors as unknown[]));
+    }
+  }
+  return out;
+}
+
+function field(error: unknown, name: 'code' | 'name' | 'status'): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * The startup failure `error` stands for — a rejected token or an unreachable Discord — or undefined
+ * when it is something else (which is reported as it is).
+ */
+export function startupFailure(error: unknown, apiUrl: string | undefined): DiscordStartupError | undefined {
+  if (error instanceof DiscordStartupError) return error;
+  const chain = errorChain(error);
+  // discord.js: DiscordjsError code TokenInvalid (a 401 on /gateway/bot, or gateway close 4004); REST: status 401.
+  if (chain.some((e) => field(e, 'code') === 'TokenInvalid' || field(e, 'status') === 401)) return tokenRejected(error);
+  for (const e of chain) {
+    const code = field(e, 'code');
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return unreachable(apiUrl, code, error);
+    const name = field(e, 'name');
+    if (name === 'ConnectTimeoutError' || name === 'TimeoutError' || name === 'AbortError') return unreachable(apiUrl, 'timed out', error);
+  }
+  if (chain.some((e) => e instanceof TypeError && e.message === 'fetch failed')) return unreachable(apiUrl, 'fetch failed', error);
+  return undefined;
+}
+
+/**
+ * Asks Discord for the gateway with the token (GET <api>/v10/gateway/bot). Throws a DiscordStartupError
+ * when the token is rejected or Discord cannot be reached; anything else (a 429, a 5xx) is left for
+ * discord.js, which retries, to deal with.
+ */
+export async function checkDiscord(token: string, apiUrl: string | undefined, timeoutMs: number = CHECK_TIMEOUT_MS): Promise<void> {
+  const base = (apiUrl ?? DISCORD_API_DEFAULT).replace(/\/+$/, '');
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(base);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !/^https?:$/.test(parsed.protocol)) throw new ConfigError('DISCORD_API_URL must be an http(s) URL.');
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new ConfigError('DISCORD_API_URL must not hold a user name or password (they cannot be sent this way).');
+  }
+  let response: Response;
+  try {
+    response = await fetch(`${base}/v10/gateway/bot`, {
+      headers: { Authorization: `Bot ${token}`, 'User-Agent': 'DiscordBot (https://github.com/verbatim, 0.1.0)' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw startupFailure(error, apiUrl) ?? unreachable(apiUrl, 'the request failed', error);
+  }
+  await response.body?.cancel().catch(() => undefined);
+  if (response.status === 401) throw tokenRejected();
+}
