@@ -31,7 +31,10 @@ export const interactionCreate: BotEvent<Events.InteractionCreate> = {
 function refusal(interaction: Interaction, ctx: BotContext, kind: string, what: string): string | undefined {
   const check = runPreconditions(INTERACTION_PRECONDITIONS, actorOfInteraction(interaction), ctx);
   if (check.ok) return undefined;
-  ctx.logger.warn({ [kind]: what, precondition: check.precondition, user: interaction.user.id, guild: interaction.guildId }, `${kind} refused`);
+  const fields = { [kind]: what, precondition: check.precondition, user: interaction.user.id, guild: interaction.guildId };
+  // Autocomplete comes with every keystroke: logged at debug, not to flood the log.
+  if (kind === 'autocomplete') ctx.logger.debug(fields, `${kind} refused`);
+  else ctx.logger.warn(fields, `${kind} refused`);
   return check.message;
 }
 
