@@ -45,6 +45,28 @@ function revive(error: SerializedError): Error {
   }
 }
 
+/**
+ * Environment variables the build child may see: what Node, the model loader and indexing read.
+ * Everything else — DISCORD_TOKEN, FEEDBACK_SALT, whatever else the bot was started with — stays
+ * in the parent.
+ */
+const CHILD_ENV = new Set([
+  // The system and Node.
+  'PATH', 'HOME', 'USERPROFILE', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'WINDIR', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ',
+  'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'OMP_NUM_THREADS',
+  // Verbatim's indexing settings (src/core/config.ts, loadBaseConfig).
+  'CORPUS_DIR', 'INDEX_DIR', 'MODEL_DIR', 'MODEL_ID', 'MODEL_QUANTIZED', 'LOG_LEVEL',
+  // Downloading the model from the Hugging Face hub when MODEL_DIR is not set.
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'HF_TOKEN', 'HF_ACCESS_TOKEN',
+]);
+
+/** The build child's environment: the allowlisted variables of `env` (any case: `Path`, `http_proxy`), nothing else. */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const picked: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && CHILD_ENV.has(name.toUpperCase())) picked[name] = value;
+  return picked;
+}
+
 /** The child's entry: the TypeScript source under tsx or vitest (with tsx's loader), else the compiled .js. */
 function childEntry(): { file: string; execArgv: string[] } {
   const typescript = import.meta.url.endsWith('.ts');
@@ -52,10 +74,19 @@ function childEntry(): { file: string; execArgv: string[] } {
   return { file, execArgv: typescript ? ['--import', import.meta.resolve('tsx')] : [] };
 }
 
-export function buildIndexInChild(request: ChildRequest, onProgress?: (event: BuildProgress) => void): Promise<BuildSummary> {
+/**
+ * Runs the build in a child process. The child sees only the environment `childEnv` allows, and
+ * stops (without publishing) when this process goes away. `onSpawn` gets the child's pid.
+ */
+export function buildIndexInChild(
+  request: ChildRequest,
+  onProgress?: (event: BuildProgress) => void,
+  onSpawn?: (pid: number) => void,
+): Promise<BuildSummary> {
   return new Promise((resolve, reject) => {
     const { file, execArgv } = childEntry();
-    const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(file, [], { execArgv, env: childEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let settled = false;
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'progress') onProgress?.(message.event);

@@ -3,7 +3,7 @@
  * and loadable, and the next run completes.
  */
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
@@ -12,7 +12,6 @@ import { currentGeneration } from '../../src/index/layout.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { MODEL_DIR, PROJECT_ROOT } from '../support/env.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
-
 
 let workspace: SeedWorkspace;
 let embeddings: LocalEmbeddings;
@@ -77,5 +76,8 @@ describe('a build killed midway', () => {
     expect(next.written).toBe(true);
     expect(next.changed).toEqual(['001_d0fa2f8654ce3dfa']);
     expect(await currentGeneration(workspace.indexDir)).not.toBe(before);
+    // Only CURRENT's and PREVIOUS's generations remain: no half-written one, pointer temp file or lock.
+    const pointers = await Promise.all(['CURRENT', 'PREVIOUS'].map(async (name) => (await readFile(path.join(workspace.indexDir, name), 'utf8')).trim()));
+    expect((await readdir(workspace.indexDir)).sort()).toEqual(['CURRENT', 'PREVIOUS', ...pointers].sort());
   });
 });
