@@ -6,6 +6,8 @@
 import path from 'node:path';
 import type { AnswerConfig } from '../core/config.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
+import { IndexError } from '../core/errors.js';
+import { REBUILD_HINT } from '../index/manifest.js';
 import type { IndexSnapshot, StoredArticle } from '../index/snapshot.js';
 import { correctQuestion } from '../retrieval/spelling.js';
 import { DEFAULT_PASSAGE_SEARCH, searchPassages, type PassageHit, type PassageSearchOptions } from '../retrieval/passage-search.js';
@@ -17,6 +19,7 @@ import { DEFAULT_SELECTION, selectQuotes, type SelectionOptions } from './select
 import { scoreSentences, type JudgedCandidate, type ScoredSentence } from './sentence-scoring.js';
 import { SourceList } from './sources.js';
 import type { Answer, AnswerStrength, NearestPassage, Quote, RefusalReason } from './types.js';
+import { quoteProblem, type QuoteSpan } from './verify-quotes.js';
 
 /** What the engine needs of the embedding model: one query vector per question. */
 export type QueryEmbedder = Pick<LocalEmbeddings, 'embedOne'>;
@@ -36,6 +39,11 @@ export interface EngineOptions {
   nearestPassages: number;
   /** How many articles a reply to a vague question lists as what the corpus covers. */
   overviewSources: number;
+  /**
+   * Told of damage found while answering: a quote that is not its article's text (dropped, never
+   * served; see verify-quotes.ts). Default: a process warning (stderr).
+   */
+  onDamage?: (message: string) => void;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'reader'> = {
@@ -104,22 +112,61 @@ export class AnswerEngine {
     trace.onPassages?.(hits);
 
     const selectStart = performance.now();
-    const { ranked, confidence } = scoreSentences(this.snapshot, hits, text, queryVector, this.options.reader, trace.onJudged);
-    let body: AnswerBody;
-    if (ranked.length === 0 || confidence < this.options.refusalThreshold) {
-      body = this.decline(hits, ranked, confidence);
-    } else {
+    const scored = scoreSentences(this.snapshot, hits, text, queryVector, this.options.reader, trace.onJudged);
+    const { ranked } = scored;
+    const confidence = this.checkScores(scored.confidence, ranked);
+    let body: AnswerBody | undefined;
+    if (ranked.length > 0 && confidence >= this.options.refusalThreshold) {
       const sources = new SourceList();
-      const quotes: Quote[] = selectQuotes(ranked, this.options.selection).map(({ article, first, last, score, heading }) => {
-        const quote: Quote = { ...span(article, first, last), source: sources.number(article), score: round(score, 4) };
+      const quotes: Quote[] = [];
+      for (const { article, first, last, score, heading } of selectQuotes(ranked, this.options.selection)) {
+        const quoted = this.verified(span(article, first, last));
+        if (!quoted) continue;
+        const quote: Quote = { ...quoted, source: sources.number(article), score: round(score, 4) };
         if (heading !== undefined) quote.heading = heading;
-        return quote;
-      });
-      body = { answered: true, quotes, sources: sources.list, confidence: round(confidence, 4), strength: this.strength(confidence) };
+        quotes.push(quote);
+      }
+      // Every quote dropped as damaged: nothing verbatim to serve, so the question is declined.
+      if (quotes.length > 0) {
+        body = { answered: true, quotes, sources: sources.list, confidence: round(confidence, 4), strength: this.strength(confidence) };
+      }
     }
+    body ??= this.decline(hits, ranked, confidence);
     timings.selectMs = round(performance.now() - selectStart);
     if (corrections.length > 0) body.corrections = corrections;
     return finish(body);
+  }
+
+  /**
+   * The reader's confidence, checked: a probability, and every candidate's score and similarity a
+   * number. Anything else can only come of damaged vectors (a NaN, a length of 1e22) and is an
+   * IndexError rather than an answer; rounding just outside [0, 1] is clamped.
+   */
+  private checkScores(confidence: number, ranked: readonly ScoredSentence[]): number {
+    const slack = 1e-6;
+    const bad = ranked.find((r) => !Number.isFinite(r.score) || !Number.isFinite(r.similarity) || Math.abs(r.similarity) > 1 + 1e-3);
+    if (!(confidence >= -slack && confidence <= 1 + slack) || bad) {
+      const what = bad
+        ? `sentence ${bad.sentence.index} of article ${bad.article.id} scored ${bad.score} (similarity ${bad.similarity})`
+        : `the confidence came out as ${confidence}`;
+      const message = `The index at ${this.snapshot.dir} gave a score that is not a probability: ${what}. Its vectors are damaged.`;
+      this.reportDamage(message);
+      throw new IndexError(message, { path: this.snapshot.dir, hint: REBUILD_HINT });
+    }
+    return Math.min(1, Math.max(0, confidence));
+  }
+
+  /** The span if it is its article's text (verify-quotes.ts); otherwise reported and dropped. */
+  private verified<T extends QuoteSpan>(quote: T): T | undefined {
+    const problem = quoteProblem(this.snapshot, quote);
+    if (problem === undefined) return quote;
+    this.reportDamage(`${problem} Not served. The index at ${this.snapshot.dir} is damaged: ${REBUILD_HINT}`);
+    return undefined;
+  }
+
+  private reportDamage(message: string): void {
+    if (this.options.onDamage) this.options.onDamage(message);
+    else process.emitWarning(message, 'IndexDamage');
   }
 
   private strength(confidence: number): AnswerStrength {
@@ -138,7 +185,8 @@ export class AnswerEngine {
     for (const sentence of ranked) {
       if (nearest.length >= this.options.nearestPassages) break;
       if (sentence.coverage === 0 || nearest.some((n) => n.articleId === sentence.article.id)) continue;
-      nearest.push({ ...span(sentence.article, sentence.sentence.index, sentence.sentence.index), source: sources.number(sentence.article) });
+      const quoted = this.verified(span(sentence.article, sentence.sentence.index, sentence.sentence.index));
+      if (quoted) nearest.push({ ...quoted, source: sources.number(sentence.article) });
     }
     for (const hit of hits) {
       if (sources.list.length >= Math.max(this.options.nearestSources, nearest.length)) break;
@@ -166,10 +214,10 @@ function defaultReader(): AnswerReader {
   return (shipped ??= new FittedReader(DEFAULT_READER_MODEL));
 }
 
-/** The verbatim text and offsets of sentences `first`..`last` of an article. */
-function span(article: StoredArticle, first: number, last: number): Pick<Quote, 'text' | 'articleId' | 'start' | 'end'> {
-  const start = article.sentences[first]!.start;
-  const end = article.sentences[last]!.end;
+/** The verbatim text and offsets of sentences `first`..`last` of an article (checked by `verified` before use). */
+function span(article: StoredArticle, first: number, last: number): QuoteSpan {
+  const start = article.sentences[first]?.start ?? Number.NaN;
+  const end = article.sentences[last]?.end ?? Number.NaN;
   return { text: article.text.slice(start, end), articleId: article.id, start, end };
 }
 

@@ -3,11 +3,13 @@
  * index. Holds the live snapshot and its engine; a rebuild runs beside them and swaps in a new
  * pair when it is complete, so questions never wait for it and never see half an index.
  */
+import path from 'node:path';
 import type { BaseConfig } from '../core/config.js';
 import { IndexError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
 import { buildIndexInChild } from '../index/build-in-child.js';
+import { currentGeneration } from '../index/layout.js';
 import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
 import { isEnglishWord } from '../retrieval/english-words.js';
 import { AnswerEngine, type EngineOptions } from './engine.js';
@@ -88,6 +90,19 @@ export class Library {
     return article && { ...summarize(article, this.snapshot), text: article.text };
   }
 
+  /**
+   * Switches to the index directory's live generation if it is not the one answering (a build run
+   * beside the bot, say `npm run index`). Returns whether it switched. The new generation is
+   * verified (every file against its checksum) before it replaces the old one; if it is damaged,
+   * the old one keeps answering and the IndexError, naming the file, is thrown.
+   */
+  async reload(): Promise<boolean> {
+    const dir = await currentGeneration(this.options.config.indexDir);
+    if (dir === undefined || dir === this.snapshot.dir) return false;
+    await this.swapTo(dir);
+    return true;
+  }
+
   /** True while a rebuild runs. */
   get isRebuilding(): boolean {
     return this.rebuilding !== undefined;
@@ -109,11 +124,7 @@ export class Library {
         },
         options.onProgress,
       );
-      if (summary.written) {
-        const snapshot = await IndexSnapshot.open(this.options.config.indexDir, this.embeddings);
-        await options.beforeSwap?.(summary);
-        this.engine = new AnswerEngine(snapshot, this.embeddings, this.options.engine);
-      }
+      if (summary.written) await this.swapTo(summary.generationDir, () => options.beforeSwap?.(summary));
       return summary;
     })();
     try {
@@ -121,6 +132,27 @@ export class Library {
     } finally {
       this.rebuilding = undefined;
     }
+  }
+
+  /**
+   * Opens generation `dir` (verifying every file) and makes it the one that answers. If it cannot
+   * be opened the one answering now stays, and the error says so.
+   */
+  private async swapTo(dir: string, beforeSwap?: () => Promise<void> | void): Promise<void> {
+    let snapshot: IndexSnapshot;
+    try {
+      snapshot = await IndexSnapshot.openGeneration(dir, this.embeddings);
+    } catch (error) {
+      if (!(error instanceof IndexError)) throw error;
+      const serving = path.basename(this.snapshot.dir);
+      throw new IndexError(`${error.message} Still answering from the previous index (${serving}).`, {
+        cause: error,
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        ...(error.path === undefined ? {} : { path: error.path }),
+      });
+    }
+    await beforeSwap?.();
+    this.engine = new AnswerEngine(snapshot, this.embeddings, this.options.engine);
   }
 }
 

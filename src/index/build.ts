@@ -6,7 +6,7 @@
  * looked up by the hash of the exact text embedded); deleted articles disappear. The result
  * is written as a new generation and published atomically (see layout.ts).
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import { tagSentences } from '../chunking/answer-kinds.js';
@@ -18,11 +18,12 @@ import type { Article, CorpusWarning } from '../corpus/types.js';
 import { sha256 } from '../core/hash.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
-import { DEFAULT_HNSW, DOCSTORE_FILE, HNSW_FILE, HnswVectorStore, type HnswParams } from './hnsw-store.js';
+import { digestFile, type FileDigest } from './checksum.js';
+import { DEFAULT_HNSW, HnswVectorStore, type HnswParams } from './hnsw-store.js';
 import { createGeneration, currentGeneration, publishGeneration, removeStaleGenerations } from './layout.js';
 import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
 import { FORMAT_VERSION, modelMismatch, PIPELINE_VERSION, readManifest, writeManifest, type Manifest } from './manifest.js';
-import { ARTICLES_FILE, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
+import { ARTICLES_FILE, DATA_FILES, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
 import { writeVectors } from './vectors-file.js';
 import { Vocabulary, VOCABULARY_FILE } from './vocabulary.js';
 
@@ -122,13 +123,14 @@ async function openPrevious(
   if (manifest.chunking.maxTokens !== chunking.maxTokens || manifest.chunking.overlapSentences !== chunking.overlapSentences) {
     return { fullReason: 'the chunking settings changed' };
   }
-  let snapshot: IndexSnapshot;
+  // Opening verifies every file against its checksum, and reading the vectors checks each one, so
+  // nothing damaged is reused: a damaged index is rebuilt from the corpus, every text embedded again.
   try {
-    snapshot = await IndexSnapshot.openGeneration(dir, options.embeddings);
+    const snapshot = await IndexSnapshot.openGeneration(dir, options.embeddings);
+    return { previous: { snapshot, cache: vectorCache(snapshot) } };
   } catch (error) {
     return { fullReason: `the existing index is damaged (${(error as Error).message})` };
   }
-  return { previous: { snapshot, cache: vectorCache(snapshot) } };
 }
 
 function vectorCache(snapshot: IndexSnapshot): Map<string, Float32Array> {
@@ -254,10 +256,9 @@ async function writeGeneration(
     chunks: documents.length,
     sentences: embedded.sentenceVectors.length,
   };
-  const files: Record<string, number> = {};
-  for (const name of [HNSW_FILE, DOCSTORE_FILE, LEXICAL_FILE, LEXICAL_POSTINGS_FILE, VOCABULARY_FILE, SENTENCE_VECTORS_FILE, ARTICLES_FILE]) {
-    files[name] = (await stat(path.join(dir, name))).size;
-  }
+  // Each file's size and SHA-256, read back from disk: what a reader will verify before using it.
+  const digests = await Promise.all(DATA_FILES.map((name) => digestFile(path.join(dir, name))));
+  const files: Record<string, FileDigest> = Object.fromEntries(DATA_FILES.map((name, i) => [name, digests[i]!]));
   await writeManifest(dir, {
     formatVersion: FORMAT_VERSION,
     pipelineVersion: PIPELINE_VERSION,

@@ -1,18 +1,22 @@
 /**
- * The manifest of an index generation: what built it and what it holds. Written last,
- * so a generation without a readable manifest is incomplete.
+ * The manifest of an index generation: what built it and what it holds, with every file's
+ * checksum and its own. Written last, so a generation without a readable manifest is incomplete.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChunkingOptions } from '../chunking/types.js';
+import { z } from 'zod';
 import { IndexError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
+import type { FileDigest } from './checksum.js';
 import type { HnswParams } from './hnsw-store.js';
 
 /**
  * Bump when the files' layout or meaning changes; an index of another version is rebuilt, never misread.
  * 4: every sentence in the articles file has its answer kinds (`Sentence.kinds`).
+ * 5: every file's SHA-256 (`files[name].sha256`), and the manifest's own (`checksum`).
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 export const MANIFEST_FILE = 'manifest.json';
 /**
  * Bump when cleaning, sentence splitting, chunking or answer-kind tagging (chunking/answer-kinds.ts)
@@ -20,6 +24,25 @@ export const MANIFEST_FILE = 'manifest.json';
  * reused wherever the text is the same). 2: sentences tagged with their answer kinds.
  */
 export const PIPELINE_VERSION = 2;
+
+const count = z.number().int().nonnegative();
+
+const manifestSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  pipelineVersion: count,
+  model: z.object({ id: z.string(), quantized: z.boolean(), dimensions: z.number().int().positive(), maxTokens: count }),
+  chunking: z.object({ maxTokens: z.number().int().positive(), overlapSentences: count }),
+  hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive(), efSearch: z.number().int().positive(), space: z.literal('cosine') }),
+  articles: z.record(
+    z.string(),
+    z.object({ path: z.string(), title: z.string(), contentHash: z.string(), chunks: count, sentences: count }),
+  ),
+  counts: z.object({ articles: count, chunks: count, sentences: count }),
+  files: z.record(z.string(), z.object({ bytes: count, sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  builtAt: z.string(),
+  buildMs: z.number(),
+  checksum: z.string(),
+});
 
 export interface ManifestArticle {
   path: string;
@@ -38,14 +61,29 @@ export interface Manifest {
   /** Per article id, in id order. */
   articles: Record<string, ManifestArticle>;
   counts: { articles: number; chunks: number; sentences: number };
-  /** Byte size of every data file, to detect truncation before reading. */
-  files: Record<string, number>;
+  /** Byte size and SHA-256 of every data file, checked before anything is read from it. */
+  files: Record<string, FileDigest>;
   builtAt: string;
   buildMs: number;
+  /**
+   * SHA-256 of the manifest itself: of the JSON of every other field, in the order written
+   * (`manifestChecksum`). A flipped byte anywhere in what the manifest says is found on open.
+   */
+  checksum: string;
 }
 
-export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
-  await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+/** The checksum a manifest's other fields give (JSON, fields in their order; `checksum` left out). */
+export function manifestChecksum(fields: Readonly<Record<string, unknown>>): string {
+  const { checksum: _checksum, ...rest } = fields;
+  return sha256(JSON.stringify(rest));
+}
+
+/** Writes the manifest with its own checksum, computed here (`checksum` last; any it had is replaced). */
+export async function writeManifest(dir: string, manifest: Omit<Manifest, 'checksum'> & { checksum?: string }): Promise<Manifest> {
+  const { checksum: _stale, ...fields } = manifest;
+  const sealed: Manifest = { ...fields, checksum: manifestChecksum(fields) };
+  await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(sealed, null, 2) + '\n');
+  return sealed;
 }
 
 export async function readManifest(dir: string): Promise<Manifest> {
@@ -62,17 +100,26 @@ export async function readManifest(dir: string): Promise<Manifest> {
   } catch (error) {
     throw new IndexError(`The index manifest ${file} is damaged (not valid JSON).`, { path: file, cause: error, hint: REBUILD_HINT });
   }
-  const manifest = value as Partial<Manifest>;
-  if (manifest.formatVersion !== FORMAT_VERSION) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new IndexError(`The index manifest ${file} is damaged (not a JSON object).`, { path: file, hint: REBUILD_HINT });
+  }
+  const fields = value as Record<string, unknown>;
+  if (fields.formatVersion !== FORMAT_VERSION) {
     throw new IndexError(
-      `The index at ${dir} has format version ${String(manifest.formatVersion)}; this version of Verbatim reads ${FORMAT_VERSION}.`,
+      `The index at ${dir} has format version ${String(fields.formatVersion)}; this version of Verbatim reads ${FORMAT_VERSION}.`,
       { path: file, hint: REBUILD_HINT },
     );
   }
-  if (!manifest.model || !manifest.counts || !manifest.articles || !manifest.files || !manifest.hnsw || !manifest.chunking) {
-    throw new IndexError(`The index manifest ${file} is incomplete.`, { path: file, hint: REBUILD_HINT });
+  // Checked on the fields as parsed (their order is the order written), before the schema rebuilds them.
+  if (fields.checksum !== manifestChecksum(fields)) {
+    throw new IndexError(`The index manifest ${file} is damaged: its content does not match its checksum.`, { path: file, hint: REBUILD_HINT });
   }
-  return manifest as Manifest;
+  const parsed = manifestSchema.safeParse(value);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') ?? '';
+    throw new IndexError(`The index manifest ${file} is incomplete${where ? ` (${where})` : ''}.`, { path: file, hint: REBUILD_HINT });
+  }
+  return parsed.data;
 }
 
 export const REBUILD_HINT = 'Rebuild the index from the corpus: npm run index -- --full';

@@ -1,8 +1,10 @@
-import { appendFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../../src/answer/library.js';
-import { CorpusError } from '../../src/core/errors.js';
+import { CorpusError, IndexError } from '../../src/core/errors.js';
+import { buildIndex } from '../../src/index/build.js';
+import { SENTENCE_VECTORS_FILE } from '../../src/index/snapshot.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 
 let seed: SeedWorkspace & { library: Library };
@@ -66,5 +68,35 @@ describe('Library', () => {
     await writeFile(path.join(seed.corpusDir, 'notes.bin.txt'), Buffer.from([0, 1, 2, 0, 255]));
     const summary = await seed.library.rebuild();
     expect(summary.warnings.map((w) => w.path)).toContain('notes.bin.txt');
+  });
+
+  it('verifies a new generation before answering from it: a damaged one is refused and the old one keeps answering', async () => {
+    const embeddings = seed.library.embeddings;
+    const serving = (await seed.library.ask('Who was Mike Pompeo?')).index.generation;
+    expect(await seed.library.reload()).toBe(false); // already the live generation
+    // A build beside the bot (npm run index), whose new generation is then damaged on disk.
+    await appendFile(path.join(seed.corpusDir, '003_e2b99da125ba86af.txt'), '\nA closing line added so that the index changes.\n');
+    const built = await buildIndex({ corpusDir: seed.corpusDir, indexDir: seed.indexDir, embeddings });
+    const vectors = path.join(built.generationDir, SENTENCE_VECTORS_FILE);
+    const bytes = await readFile(vectors);
+    bytes.fill(0, bytes.length >> 1, (bytes.length >> 1) + 16);
+    await writeFile(vectors, bytes);
+
+    const error = await seed.library.reload().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndexError);
+    expect((error as IndexError).message).toContain(vectors);
+    expect((error as IndexError).message).toContain(`Still answering from the previous index (${serving})`);
+    expect((error as IndexError).describe()).toContain('npm run index -- --full');
+    const answer = await seed.library.ask('Who was Mike Pompeo?');
+    expect(answer.answered).toBe(true);
+    expect(answer.index.generation).toBe(serving);
+
+    // The bot's own rebuild (incremental) finds the damage, rebuilds from scratch and swaps in a good index.
+    const rebuilt = await seed.library.rebuild();
+    expect(rebuilt.fullReason).toMatch(/damaged.*sentence-vectors\.f32/);
+    expect(rebuilt.embedded.sentences).toBe(rebuilt.counts.sentences);
+    const after = await seed.library.ask('Who was Mike Pompeo?');
+    expect(after.index.generation).toBe(path.basename(rebuilt.generationDir));
+    expect(after.answered).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { CorpusError, IndexError } from '../../src/core/errors.js';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { buildIndex, type BuildProgress } from '../../src/index/build.js';
 import { currentGeneration } from '../../src/index/layout.js';
-import { FORMAT_VERSION, MANIFEST_FILE } from '../../src/index/manifest.js';
+import { FORMAT_VERSION, MANIFEST_FILE, writeManifest, type Manifest } from '../../src/index/manifest.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { VOCABULARY_FILE } from '../../src/index/vocabulary.js';
 import { loadEmbeddings, MODEL_OPTIONS, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
@@ -116,8 +116,9 @@ describe('building the index of the seed corpus', () => {
     workspace = await seedWorkspace();
     await build();
     const dir = (await currentGeneration(workspace.indexDir))!;
-    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as Record<string, unknown>;
-    await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, pipelineVersion: 0 }));
+    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    // Written with its checksum made again: an older pipeline's index, not a damaged one.
+    await writeManifest(dir, { ...manifest, pipelineVersion: 0 });
     const summary = await build();
     expect(summary.changed).toHaveLength(5);
     expect(summary.written).toBe(true);
