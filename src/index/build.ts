@@ -20,7 +20,7 @@ import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
 import { digestFile, type FileDigest } from './checksum.js';
 import { DEFAULT_HNSW, HnswVectorStore, type HnswParams } from './hnsw-store.js';
-import { createGeneration, currentGeneration, publishGeneration, removeStaleGenerations } from './layout.js';
+import { createGeneration, currentGeneration, discardGeneration, publishGeneration, removeStaleGenerations, writeFailure } from './layout.js';
 import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
 import { FORMAT_VERSION, modelMismatch, PIPELINE_VERSION, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { ARTICLES_FILE, DATA_FILES, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
@@ -71,8 +71,11 @@ interface Previous {
 
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
-  const release = await acquireBuildLock(options.indexDir);
+  options.signal?.throwIfAborted();
+  let release: (() => Promise<void>) | undefined;
+  let dir: string | undefined;
   try {
+    release = await acquireBuildLock(options.indexDir);
     await removeStaleGenerations(options.indexDir);
     options.onProgress?.({ phase: 'scan', corpusDir: options.corpusDir });
     const corpus = await loadCorpus(options.corpusDir);
@@ -92,7 +95,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const embedded = await embedAll(articles, previous?.cache ?? new Map(), options);
 
     options.signal?.throwIfAborted();
-    const dir = await createGeneration(options.indexDir);
+    dir = await createGeneration(options.indexDir);
     options.onProgress?.({ phase: 'write', dir });
     const counts = await writeGeneration(dir, articles, embedded, options, chunking, hnsw, started);
     options.signal?.throwIfAborted();
@@ -100,8 +103,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     await removeStaleGenerations(options.indexDir);
     const result = summary(plan, counts, embedded.counts, corpus.warnings, true, dir, started);
     return fullReason === undefined ? result : { ...result, fullReason };
+  } catch (error) {
+    // Only this build's own generation, and never once published (discardGeneration checks).
+    if (dir !== undefined) await discardGeneration(options.indexDir, dir).catch(() => false);
+    throw writeFailure(error, options.indexDir);
   } finally {
-    await release();
+    await release?.();
   }
 }
 

@@ -1,4 +1,4 @@
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerKind, answerKinds, hasKind } from '../../src/chunking/answer-kinds.js';
@@ -6,7 +6,8 @@ import { IndexError } from '../../src/core/errors.js';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { buildIndex } from '../../src/index/build.js';
 import { currentGeneration } from '../../src/index/layout.js';
-import { MANIFEST_FILE } from '../../src/index/manifest.js';
+import { MANIFEST_FILE, writeManifest, type Manifest } from '../../src/index/manifest.js';
+import { digestFile } from '../../src/index/checksum.js';
 import { ARTICLES_FILE, IndexSnapshot, type StoredArticle } from '../../src/index/snapshot.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 
@@ -89,10 +90,10 @@ describe("the index keeps each sentence's answer kinds", () => {
     const articles = JSON.parse(await readFile(file, 'utf8')) as StoredArticle[];
     for (const article of articles) for (const sentence of article.sentences) delete sentence.kinds;
     await writeFile(file, JSON.stringify(articles));
-    // Keep the manifest's byte count right, so that only the missing kinds are wrong.
-    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as { files: Record<string, number> };
-    manifest.files[ARTICLES_FILE] = (await stat(file)).size;
-    await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+    // Keep the manifest's size and checksum of the file right, so that only the missing kinds are wrong.
+    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    manifest.files[ARTICLES_FILE] = await digestFile(file);
+    await writeManifest(dir, manifest);
 
     const error = await IndexSnapshot.open(workspace.indexDir, embeddings).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
