@@ -9,7 +9,7 @@ import { IndexError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
 import { buildIndexInChild } from '../index/build-in-child.js';
-import { currentGeneration } from '../index/layout.js';
+import { currentGeneration, previousGeneration } from '../index/layout.js';
 import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
 import { isEnglishWord } from '../retrieval/english-words.js';
 import { AnswerEngine, type EngineOptions } from './engine.js';
@@ -21,6 +21,11 @@ export interface LibraryOptions {
   /** Build the index first when none exists (otherwise opening fails with a hint). */
   buildIfMissing?: boolean;
   onBuildProgress?: BuildOptions['onProgress'];
+  /**
+   * Called when the live index cannot be opened (damaged) and the previous generation, which
+   * verifies, answers instead. Without it, a damaged live index fails the open.
+   */
+  onFallback?: (error: IndexError, previousDir: string) => void;
 }
 
 export interface RebuildOptions {
@@ -64,9 +69,12 @@ export class Library {
       snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
     } catch (error) {
       const missing = error instanceof IndexError && error.message.startsWith('No index has been built');
-      if (!missing || !options.buildIfMissing) throw error;
-      await buildIndex(buildOptions(options, embeddings, false));
-      snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
+      if (missing && options.buildIfMissing) {
+        await buildIndex(buildOptions(options, embeddings, false));
+        snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
+      } else {
+        snapshot = await openPrevious(options, embeddings, error);
+      }
     }
     // Spelling correction's word list, read now rather than while someone waits for an answer.
     isEnglishWord('warm');
@@ -154,6 +162,21 @@ export class Library {
     await beforeSwap?.();
     this.engine = new AnswerEngine(snapshot, this.embeddings, this.options.engine);
   }
+}
+
+/**
+ * The previous generation, when the live one is damaged and the previous one verifies: the bot keeps
+ * answering (from the corpus as it was one build ago) instead of not starting. Rethrows `error` otherwise.
+ */
+async function openPrevious(options: LibraryOptions, embeddings: LocalEmbeddings, error: unknown): Promise<IndexSnapshot> {
+  if (!(error instanceof IndexError) || !options.onFallback) throw error;
+  const previous = await previousGeneration(options.config.indexDir);
+  if (previous === undefined) throw error;
+  const snapshot = await IndexSnapshot.openGeneration(previous, embeddings).catch(() => {
+    throw error;
+  });
+  options.onFallback(error, previous);
+  return snapshot;
 }
 
 function buildOptions(options: LibraryOptions, embeddings: LocalEmbeddings, full: boolean): BuildOptions {

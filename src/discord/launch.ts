@@ -31,8 +31,13 @@ export async function launchBot(): Promise<void> {
   const started = performance.now();
   const library = await Library.open({
     config: base,
-    engine: engineOptions(answer),
+    engine: { ...engineOptions(answer), onDamage: (message) => logger.error(message) },
     buildIfMissing: true,
+    onFallback: (error, previousDir) =>
+      logger.error(
+        { err: error, answeringFrom: previousDir },
+        'the live index is damaged: answering from the previous one; a maintainer should run /reindex (or npm run index)',
+      ),
     onBuildProgress: (event) => {
       if (event.phase === 'scan') logger.info('no index yet: building it from the corpus first');
     },

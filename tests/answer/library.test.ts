@@ -1,11 +1,11 @@
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Library } from '../../src/answer/library.js';
+import { Library } from '../../src/answer/library.js';
 import { CorpusError, IndexError } from '../../src/core/errors.js';
 import { buildIndex } from '../../src/index/build.js';
 import { SENTENCE_VECTORS_FILE } from '../../src/index/snapshot.js';
-import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
+import { MODEL_OPTIONS, seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 
 let seed: SeedWorkspace & { library: Library };
 beforeAll(async () => {
@@ -90,6 +90,16 @@ describe('Library', () => {
     const answer = await seed.library.ask('Who was Mike Pompeo?');
     expect(answer.answered).toBe(true);
     expect(answer.index.generation).toBe(serving);
+
+    // A bot starting now: the live index is damaged, so it fails to open, or (when the caller
+    // accepts it) answers from the previous generation, which verifies, and says so.
+    const config = { ...MODEL_OPTIONS, corpusDir: seed.corpusDir, indexDir: seed.indexDir };
+    await expect(Library.open({ config })).rejects.toThrow(/sentence-vectors\.f32/);
+    const fallbacks: string[] = [];
+    const restarted = await Library.open({ config, onFallback: (e, previousDir) => fallbacks.push(`${path.basename(previousDir)}: ${e.message}`) });
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]).toMatch(new RegExp(`^${serving}: .*sentence-vectors\\.f32`));
+    expect((await restarted.ask('Who was Mike Pompeo?')).index.generation).toBe(serving);
 
     // The bot's own rebuild (incremental) finds the damage, rebuilds from scratch and swaps in a good index.
     const rebuilt = await seed.library.rebuild();
