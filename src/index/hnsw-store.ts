@@ -5,7 +5,7 @@
  * Files in a store directory: `hnsw.bin` (the graph and vectors) and `docstore.json`
  * (the documents, in label order). Scores are cosine similarities (1 = same direction).
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -129,7 +129,13 @@ export class HnswVectorStore extends SaveableVectorStore {
   }
 
   async save(directory: string): Promise<void> {
-    await this.index.writeIndex(path.join(directory, HNSW_FILE));
+    const file = path.join(directory, HNSW_FILE);
+    await this.index.writeIndex(file);
+    // hnswlib does not report a failed write: read what reached the disk back.
+    const count = this.index.getCurrentCount();
+    await checkHnswFile(file, count, this.dimensions, this.params.m).catch(async (error: unknown) => {
+      throw await writeFailure(file, count * (4 + 8 * this.params.m + 4 * this.dimensions + 8), error);
+    });
     const docs = this.documents.map((d) => ({ pageContent: d.pageContent, metadata: d.metadata, id: d.id }));
     await writeFile(path.join(directory, DOCSTORE_FILE), JSON.stringify({ dimensions: this.dimensions, params: this.params, docs }));
   }
@@ -143,7 +149,7 @@ export class HnswVectorStore extends SaveableVectorStore {
     }
     const store = new HnswVectorStore(embeddings, { dimensions: saved.dimensions, params: saved.params });
     if (saved.docs.length > 0) {
-      await assertHnswSize(hnswPath, saved.docs.length, saved.dimensions, saved.params.m);
+      await checkHnswFile(hnswPath, saved.docs.length, saved.dimensions, saved.params.m);
       try {
         await store.index.readIndex(hnswPath);
       } catch (error) {
@@ -188,22 +194,68 @@ async function readJson(file: string): Promise<unknown> {
 }
 
 /**
- * hnswlib reads a file without checking its length, and a truncated file can crash the process.
- * Its size is known in advance (header + per-element data + links), so check the lower bound first.
+ * Checks that an hnswlib index file is whole: its header says how many elements it holds and how
+ * big each one is, and the rest is one length-prefixed link list per element, which must end
+ * exactly at the end of the file. hnswlib itself neither reports a failed write (a full disk leaves
+ * a short file without a word) nor checks a file's length before reading it (a short file can crash
+ * the process), so this runs after every write and before every read. Cost: the link lists are read
+ * once (a few percent of the file).
  */
-async function assertHnswSize(file: string, count: number, dimensions: number, m: number): Promise<void> {
-  let bytes: number;
+async function checkHnswFile(file: string, count: number, dimensions: number, m: number): Promise<void> {
+  let handle: FileHandle;
   try {
-    bytes = (await stat(file)).size;
+    handle = await open(file, 'r');
   } catch (error) {
     throw new IndexError(`${file} is missing.`, { path: file, cause: error });
   }
-  // Level-0 element: links count (4) + 2*M links (4 each) + vector (4 * dim) + label (8).
-  const perElement = 4 + 2 * m * 4 + 4 * dimensions + 8;
-  const minimum = count * perElement;
-  if (bytes < minimum) {
-    throw new IndexError(`${file} is truncated (${bytes} bytes; at least ${minimum} expected for ${count} vectors).`, {
-      path: file,
-    });
+  try {
+    const bytes = (await handle.stat()).size;
+    const problem = await hnswFileProblem(handle, bytes, count, dimensions, m);
+    if (problem !== undefined) throw new IndexError(`${file} is damaged or incomplete: ${problem}.`, { path: file });
+  } finally {
+    await handle.close();
   }
+}
+
+/** hnswlib's header: six size_t, two int32, four size_t-sized fields (M's, mult as a double, efConstruction). */
+const HNSW_HEADER_BYTES = 6 * 8 + 2 * 4 + 5 * 8;
+
+async function hnswFileProblem(handle: FileHandle, bytes: number, count: number, dimensions: number, m: number): Promise<string | undefined> {
+  if (bytes < HNSW_HEADER_BYTES) return `${bytes} bytes, shorter than its header`;
+  const header = Buffer.alloc(HNSW_HEADER_BYTES);
+  await handle.read(header, 0, HNSW_HEADER_BYTES, 0);
+  const elements = Number(header.readBigUInt64LE(16));
+  const perElement = Number(header.readBigUInt64LE(24));
+  // Level 0 of one element: link count (4) + 2·M links (4 each) + vector (4 · dimensions) + label (8).
+  const expectedPerElement = 4 + 2 * m * 4 + 4 * dimensions + 8;
+  if (elements !== count) return `it holds ${elements} vectors, ${count} expected`;
+  if (perElement !== expectedPerElement) return `${perElement} bytes per element, ${expectedPerElement} expected`;
+  let offset = HNSW_HEADER_BYTES + elements * perElement;
+  if (offset > bytes) return `${bytes} bytes, at least ${offset} expected for ${count} vectors`;
+  const links = Buffer.alloc(bytes - offset);
+  await handle.read(links, 0, links.length, offset);
+  // Upper-level links of one element on one level: a count (4) + M links (4 each).
+  const perLevel = 4 + m * 4;
+  let at = 0;
+  for (let i = 0; i < elements; i++) {
+    if (at + 4 > links.length) return `it ends inside the link list of element ${i}`;
+    const size = links.readUInt32LE(at);
+    if (size % perLevel !== 0) return `element ${i} has a link list of ${size} bytes`;
+    at += 4 + size;
+  }
+  offset += at;
+  if (offset !== bytes) return `${bytes} bytes where its contents take ${offset}`;
+  return undefined;
+}
+
+/**
+ * What a failed write of `file` should throw: a disk without room for it becomes ENOSPC (so the
+ * build reports a full disk), anything else an IndexError.
+ */
+async function writeFailure(file: string, needed: number, error: unknown): Promise<unknown> {
+  const space = await statfs(path.dirname(file)).catch(() => undefined);
+  if (space !== undefined && space.bavail * space.bsize < needed) {
+    return Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC', path: file, cause: error });
+  }
+  return error;
 }
