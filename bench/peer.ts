@@ -1,42 +1,55 @@
 /**
- * The peer: the naive LangChain.js path, standing in for @langchain/community's HNSWLib store
- * (which cannot be installed beside this project's zod 4 / dotenv 17: npm peer-dependency
- * conflicts). It reproduces what that stack does with its defaults:
+ * The peer: the real LangChain.js path, `@langchain/community`'s HNSWLib store with
+ * HuggingFaceTransformersEmbeddings and the default RecursiveCharacterTextSplitter (1000/200),
+ * from its own package in bench/peer/ (it will not install beside this project's zod 4 / dotenv 17;
+ * see lib/real-peer.ts for how it is installed and run).
  *
- * - RecursiveCharacterTextSplitter, chunkSize 1000, chunkOverlap 200, on the raw file text;
- * - HuggingFaceTransformersEmbeddings: newlines stripped, batches of 512 texts, each batch one
- *   transformers.js pipeline('feature-extraction') call with mean pooling and normalisation;
- * - HNSWLib: a plain hnswlib-node cosine index (hnswlib's defaults M 16, efConstruction 200,
- *   efSearch 10), the question embedded with the same pipeline, top k by vector similarity only.
+ * Side by side with Verbatim on the same corpus and questions, in the same run, each build in a
+ * process of its own (for its peak RSS): build time, peak RSS, warm query latency, and retrieval
+ * quality (the right article among the retrieved passages). The peer runs twice: with the
+ * library's defaults (transformers.js v3 loads the fp32 model.onnx on Node) and with dtype 'q8'
+ * (model_quantized.onnx, the int8 file Verbatim uses), so the build ratio is shown both ways.
  *
- * Side by side with Verbatim on the same corpus and questions, in the same process: build time,
- * warm query latency, and retrieval quality (the right article among the retrieved passages).
+ * --full adds SQuAD corpora: the first N articles for each N of BENCH_PEER_SQUAD (default "12,48";
+ * the dev set has 48 articles), 300 seeded questions each.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from '@xenova/transformers';
-import hnswlib from 'hnswlib-node';
 import { AnswerEngine, DEFAULT_ENGINE_OPTIONS } from '../src/answer/engine.js';
 import { matchesSource } from '../src/cli/eval-metrics.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
-import { buildIndex } from '../src/index/build.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
-import { recursiveSplit } from './lib/char-splitter.js';
+import { runWorker } from './lib/child.js';
 import { modelOptions, SEED_CORPUS_DIR } from './lib/env.js';
 import { devQuestions, squadCorpus, type DevQuestion } from './lib/fixtures.js';
+import { ensurePeerInstalled, runRealPeer, type PeerInstall, type PeerOutput } from './lib/real-peer.js';
 import { firstRank } from './lib/recall.js';
 import { median, percentile } from './lib/stats.js';
 import { fmt, table } from './lib/table.js';
-import type { BenchContext, Benchmark } from './lib/types.js';
+import type { BenchContext, Benchmark, Target } from './lib/types.js';
+import type { BuildArgs, BuildResult } from './workers.js';
 
-/** How many passages both sides return (Verbatim's DEFAULT_PASSAGE_SEARCH.k). */
+/** How many passages every side returns (Verbatim's DEFAULT_PASSAGE_SEARCH.k). */
 const K = DEFAULT_ENGINE_OPTIONS.search.k;
+const SQUAD_ARTICLES_IN_DEV = 48;
+const SQUAD_QUESTIONS = 300;
+/** The build-time target: Verbatim's full build of the whole SQuAD corpus at least this many times faster than the peer's. */
+const BUILD_SPEEDUP_GOAL = 8;
 
-interface SideResult {
+const PEER_VARIANTS = [
+  { system: 'LangChain.js (its defaults: fp32 model.onnx)', dtype: undefined },
+  { system: 'LangChain.js, dtype q8 (int8, as Verbatim)', dtype: 'q8' },
+] as const;
+
+export interface SideResult {
+  system: string;
   buildSeconds: number;
+  modelLoadSeconds: number;
+  /** Peak RSS of the building process (for the peer: its whole run, build and questions). */
+  peakRssMB: number;
   passages: number;
   latencyMs: { p50: number; p95: number };
-  /** Retrieval only (question embedding + search), for Verbatim also the whole ask. */
+  /** Verbatim only: question embedding + search, the rest of the ask being quote selection. */
   retrievalMs?: { p50: number; p95: number };
   recallAt1: number;
   recallAt5: number;
@@ -46,120 +59,107 @@ interface SideResult {
   phraseQuoted?: number;
 }
 
-interface CorpusResult {
+export interface PeerRun {
+  system: string;
+  node: string;
+  versions: PeerOutput['versions'];
+  settings: PeerOutput['settings'];
+  splitMs: number;
+  peakRssAfterBuildMB: number;
+  wallMs: number;
+}
+
+export interface CorpusResult {
   corpus: string;
+  /** SQuAD articles, or null for the seed corpus. */
+  squadArticles: number | null;
   questions: number;
   answerable: number;
-  peer: SideResult;
-  verbatimHybrid: SideResult;
-  verbatimDense: SideResult;
+  sides: SideResult[];
+  peerRuns: PeerRun[];
 }
 
 export const peer: Benchmark = {
   name: 'peer',
-  title: 'Peer: the naive LangChain.js path',
+  title: 'Peer: the real LangChain.js path',
   run: async (context) => {
-    const results: CorpusResult[] = [await compare(context, 'seed (5 articles), dev questions', SEED_CORPUS_DIR, await devQuestions())];
+    const install = await ensurePeerInstalled(context.log);
+    context.log(`peer: ${install.how}`);
+    const results: CorpusResult[] = [await compare(context, 'seed (5 articles), dev questions', null, SEED_CORPUS_DIR, await devQuestions())];
     if (context.full) {
-      const squad = await squadCorpus(context, 16, 300);
-      results.push(await compare(context, 'SQuAD, first 16 articles, 300 questions', squad.corpusDir, squad.questions));
+      for (const articles of squadSizes()) {
+        const squad = await squadCorpus(context, articles, SQUAD_QUESTIONS);
+        const label = articles === SQUAD_ARTICLES_IN_DEV ? `SQuAD, all ${articles} articles, ${SQUAD_QUESTIONS} questions` : `SQuAD, first ${articles} articles, ${SQUAD_QUESTIONS} questions`;
+        results.push(await compare(context, label, articles, squad.corpusDir, squad.questions));
+      }
     }
-    const rows = results.flatMap((r) =>
-      (
-        [
-          ['naive LangChain path', r.peer],
-          ['Verbatim (hybrid, shipped)', r.verbatimHybrid],
-          ['Verbatim (dense only)', r.verbatimDense],
-        ] as const
-      ).map(([name, s]) => [
-        r.corpus,
-        name,
-        fmt(s.buildSeconds, 1),
-        String(s.passages),
-        `${fmt(s.latencyMs.p50, 1)} / ${fmt(s.latencyMs.p95, 1)}`,
-        s.retrievalMs ? `${fmt(s.retrievalMs.p50, 1)} / ${fmt(s.retrievalMs.p95, 1)}` : '(same)',
-        fmt(s.recallAt1, 3),
-        fmt(s.recallAt5, 3),
-        fmt(s.mrr, 3),
-        s.firstSourceRight === undefined ? '–' : `${fmt(s.firstSourceRight, 3)} / ${fmt(s.phraseQuoted!, 3)}`,
-      ]),
-    );
-    const markdown = [
-      'Stands in for `@langchain/community` (HNSWLib + HuggingFaceTransformersEmbeddings), which npm cannot install here (peer-dependency conflicts with zod 4 and dotenv 17): ' +
-        'the same steps with the same defaults, written out in bench/peer.ts.',
-      '',
-      table(
-        ['corpus', 'system', 'build s', 'passages', 'question p50 / p95 ms', 'retrieval only p50 / p95 ms', 'article recall@1', 'recall@5', 'MRR', 'first source right / phrase quoted'],
-        rows,
-      ),
-      '',
-      `Recall and MRR: the rank of the first of the ${K} retrieved passages that belongs to the expected article, over the answerable questions (as \`npm run eval\` computes them). ` +
-        'Build time excludes loading the model (both load it once). Verbatim embeds every sentence as well as every chunk (for quote selection), so it embeds about twice the text.',
-    ].join('\n');
-    return { name: 'peer', title: 'Peer: the naive LangChain.js path', data: results, markdown, targets: [] };
+    return { name: 'peer', title: 'Peer: the real LangChain.js path', data: { install, results }, markdown: render(install, results), targets: targets(results) };
   },
 };
 
-async function compare(context: BenchContext, label: string, corpusDir: string, questions: readonly DevQuestion[]): Promise<CorpusResult> {
+function squadSizes(): number[] {
+  const raw = process.env.BENCH_PEER_SQUAD ?? `12,${SQUAD_ARTICLES_IN_DEV}`;
+  return raw
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0)
+    .map((n) => Math.min(n, SQUAD_ARTICLES_IN_DEV));
+}
+
+async function compare(context: BenchContext, label: string, squadArticles: number | null, corpusDir: string, questions: readonly DevQuestion[]): Promise<CorpusResult> {
   context.log(`peer vs Verbatim on ${label}`);
   const answerable = questions.filter((q) => q.source !== null);
-  return {
-    corpus: label,
-    questions: questions.length,
-    answerable: answerable.length,
-    peer: await runPeer(corpusDir, questions),
-    ...(await runVerbatim(context, label, corpusDir, questions)),
-  };
+  const verbatim = await runVerbatim(context, label, corpusDir, questions);
+  const files = (await readdir(corpusDir, { withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => path.join(corpusDir, e.name))
+    .sort();
+  const peerSides: SideResult[] = [];
+  const peerRuns: PeerRun[] = [];
+  for (const variant of PEER_VARIANTS) {
+    context.log(`  ${variant.system}: ${files.length} files, ${questions.length} questions`);
+    const options = modelOptions(true);
+    const out = await runRealPeer({
+      files,
+      questions: questions.map((q) => q.q),
+      k: K,
+      ...(options.modelDir === undefined ? {} : { modelDir: options.modelDir }),
+      model: options.modelId,
+      ...(variant.dtype === undefined ? {} : { dtype: variant.dtype }),
+    });
+    context.log(`    build ${(out.buildMs / 1000).toFixed(1)} s, ${out.passages} passages, peak RSS ${out.peakRssMB} MB`);
+    peerSides.push(peerSide(variant.system, out, questions));
+    peerRuns.push({ system: variant.system, node: out.node, versions: out.versions, settings: out.settings, splitMs: out.splitMs, peakRssAfterBuildMB: out.peakRssAfterBuildMB, wallMs: out.wallMs });
+  }
+  return { corpus: label, squadArticles, questions: questions.length, answerable: answerable.length, sides: [...peerSides, ...verbatim], peerRuns };
 }
 
-async function runPeer(corpusDir: string, questions: readonly DevQuestion[]): Promise<SideResult> {
-  const pipe = await pipeline('feature-extraction', modelOptions(true).modelId, { quantized: true });
-  const embed = async (texts: string[]): Promise<number[][]> => {
-    const out: number[][] = [];
-    for (let i = 0; i < texts.length; i += 512) {
-      const batch = texts.slice(i, i + 512).map((t) => t.replace(/\n/g, ' '));
-      const tensor = await pipe(batch, { pooling: 'mean', normalize: true });
-      out.push(...(tensor.tolist() as number[][]));
-    }
-    return out;
-  };
-  const started = performance.now();
-  const docs: { text: string; source: string }[] = [];
-  for (const name of (await readdir(corpusDir)).sort()) {
-    const text = await readFile(path.join(corpusDir, name), 'utf8');
-    for (const chunk of recursiveSplit(text)) docs.push({ text: chunk, source: path.parse(name).name });
-  }
-  const vectors = await embed(docs.map((d) => d.text));
-  const index = new hnswlib.HierarchicalNSW('cosine', vectors[0]!.length);
-  index.initIndex(docs.length);
-  vectors.forEach((v, i) => index.addPoint(v, i));
-  const buildSeconds = (performance.now() - started) / 1000;
-
-  const search = async (q: string) => {
-    const [v] = await embed([q]);
-    return index.searchKnn(v!, Math.min(K, docs.length)).neighbors.map((label) => docs[label]!.source);
-  };
-  for (const q of questions) await search(q.q);
-  const times: number[] = [];
+/** The peer's side from its output: latencies of every question, article ranks of the answerable ones. */
+export function peerSide(system: string, out: PeerOutput, questions: readonly DevQuestion[]): SideResult {
+  if (out.answers.length !== questions.length) throw new Error(`The peer answered ${out.answers.length} of ${questions.length} questions.`);
   const ranks: number[] = [];
-  for (const q of questions) {
-    const t = performance.now();
-    const retrieved = await search(q.q);
-    times.push(performance.now() - t);
-    if (q.source !== null) ranks.push(firstRank(retrieved, (id) => matchesSource(id, q.source!)));
-  }
-  await pipe.dispose();
-  return { buildSeconds, passages: docs.length, latencyMs: p(times), ...quality(ranks) };
+  questions.forEach((q, i) => {
+    if (q.source !== null) ranks.push(firstRank(out.answers[i]!.sources, (id) => matchesSource(id, q.source!)));
+  });
+  return {
+    system,
+    buildSeconds: out.buildMs / 1000,
+    modelLoadSeconds: out.modelLoadMs / 1000,
+    peakRssMB: out.peakRssMB,
+    passages: out.passages,
+    latencyMs: p(out.answers.map((a) => a.ms)),
+    ...quality(ranks),
+  };
 }
 
-async function runVerbatim(context: BenchContext, label: string, corpusDir: string, questions: readonly DevQuestion[]): Promise<{ verbatimHybrid: SideResult; verbatimDense: SideResult }> {
-  const embeddings = await LocalEmbeddings.load(modelOptions(true));
+async function runVerbatim(context: BenchContext, label: string, corpusDir: string, questions: readonly DevQuestion[]): Promise<SideResult[]> {
   const indexDir = path.join(context.scratch, `peer-verbatim-${label.replace(/\W+/g, '-')}`);
-  const started = performance.now();
-  await buildIndex({ corpusDir, indexDir, embeddings, full: true });
-  const buildSeconds = (performance.now() - started) / 1000;
+  context.log('  Verbatim: full build in a child process');
+  const build = (await runWorker<BuildResult>('build', { corpusDir, indexDir, full: true } satisfies BuildArgs)).result;
+  context.log(`    build ${(build.buildMs / 1000).toFixed(1)} s, ${build.counts.chunks} chunks, peak RSS ${build.peakRssMB} MB`);
+  const embeddings = await LocalEmbeddings.load(modelOptions(true));
   const snapshot = await IndexSnapshot.open(indexDir, embeddings);
-  const side = async (mode: 'hybrid' | 'dense'): Promise<SideResult> => {
+  const side = async (system: string, mode: 'hybrid' | 'dense'): Promise<SideResult> => {
     const engine = new AnswerEngine(snapshot, embeddings, { search: { ...DEFAULT_ENGINE_OPTIONS.search, mode } });
     for (const q of questions) await engine.ask(q.q);
     const times: number[] = [];
@@ -179,7 +179,10 @@ async function runVerbatim(context: BenchContext, label: string, corpusDir: stri
       if (answer.quotes.some((quote) => q.expect.some((e) => quote.text.toLowerCase().includes(e.toLowerCase())))) phrase++;
     }
     return {
-      buildSeconds,
+      system,
+      buildSeconds: build.buildMs / 1000,
+      modelLoadSeconds: build.modelLoadMs / 1000,
+      peakRssMB: build.peakRssMB,
       passages: snapshot.chunks.length,
       latencyMs: p(times),
       retrievalMs: p(retrieval),
@@ -188,7 +191,79 @@ async function runVerbatim(context: BenchContext, label: string, corpusDir: stri
       phraseQuoted: phrase / ranks.length,
     };
   };
-  return { verbatimHybrid: await side('hybrid'), verbatimDense: await side('dense') };
+  return [await side('Verbatim (hybrid, shipped)', 'hybrid'), await side('Verbatim (dense only)', 'dense')];
+}
+
+/** Peer build seconds over Verbatim's, per peer variant, on one corpus. */
+export function buildSpeedups(result: Pick<CorpusResult, 'sides'>): { system: string; ratio: number }[] {
+  const verbatim = result.sides.find((s) => s.system.startsWith('Verbatim'));
+  if (!verbatim) return [];
+  return result.sides.filter((s) => !s.system.startsWith('Verbatim')).map((s) => ({ system: s.system, ratio: s.buildSeconds / verbatim.buildSeconds }));
+}
+
+function targets(results: readonly CorpusResult[]): Target[] {
+  const whole = results.find((r) => r.squadArticles === SQUAD_ARTICLES_IN_DEV);
+  return PEER_VARIANTS.map((variant) => {
+    const name = `SQuAD corpus (${SQUAD_ARTICLES_IN_DEV} articles) full build vs the real peer, ${variant.dtype === undefined ? 'its defaults (fp32)' : 'int8 (same model file)'}`;
+    const goal = `≥ ${BUILD_SPEEDUP_GOAL}× faster`;
+    if (!whole) return { name, goal, value: 'not run', met: null };
+    const speedup = buildSpeedups(whole).find((s) => s.system === variant.system);
+    if (!speedup) return { name, goal, value: 'not run', met: null };
+    const verbatim = whole.sides.find((s) => s.system.startsWith('Verbatim'))!;
+    const peerSide = whole.sides.find((s) => s.system === variant.system)!;
+    return {
+      name,
+      goal,
+      value: `${fmt(speedup.ratio, 1)}× (${fmt(verbatim.buildSeconds, 1)} s vs ${fmt(peerSide.buildSeconds, 1)} s; peak RSS ${fmt(verbatim.peakRssMB, 0)} MB vs ${fmt(peerSide.peakRssMB, 0)} MB)`,
+      met: speedup.ratio >= BUILD_SPEEDUP_GOAL,
+    };
+  });
+}
+
+function render(install: PeerInstall, results: readonly CorpusResult[]): string {
+  const first = results[0]?.peerRuns[0];
+  const versions = first ? Object.entries(first.versions).map(([name, version]) => `${name} ${version}`).join(', ') : '?';
+  const settings = first?.settings;
+  const rows = results.flatMap((r) => {
+    const verbatimBuild = r.sides.find((s) => s.system.startsWith('Verbatim'))?.buildSeconds ?? Number.NaN;
+    return r.sides.map((s) => [
+      r.corpus,
+      s.system,
+      fmt(s.buildSeconds, 1),
+      s.system.startsWith('Verbatim') ? '1.0×' : `${fmt(s.buildSeconds / verbatimBuild, 1)}×`,
+      fmt(s.modelLoadSeconds, 1),
+      fmt(s.peakRssMB, 0),
+      String(s.passages),
+      `${fmt(s.latencyMs.p50, 1)} / ${fmt(s.latencyMs.p95, 1)}`,
+      s.retrievalMs ? `${fmt(s.retrievalMs.p50, 1)} / ${fmt(s.retrievalMs.p95, 1)}` : '(same)',
+      fmt(s.recallAt1, 3),
+      fmt(s.recallAt5, 3),
+      fmt(s.mrr, 3),
+      s.firstSourceRight === undefined ? '–' : `${fmt(s.firstSourceRight, 3)} / ${fmt(s.phraseQuoted!, 3)}`,
+    ]);
+  });
+  return [
+    `The real \`@langchain/community\` HNSWLib + HuggingFaceTransformersEmbeddings + \`@langchain/textsplitters\` RecursiveCharacterTextSplitter, from its own package in \`bench/peer/\` ` +
+      `(it will not install beside Verbatim's zod 4 / dotenv 17), run as a child process (\`node bench/peer/peer.mjs\`, input on stdin, JSON out). ` +
+      `Peer ${install.how}. Versions that ran: ${versions}; Node ${first?.node ?? '?'}.` +
+      (settings
+        ? ` Library defaults throughout: splitter ${settings.chunkSize}/${settings.chunkOverlap}, embeddings batchSize ${settings.batchSize} with newlines stripped, HNSWLib ${settings.space} space; ` +
+          `model ${settings.model} from MODEL_DIR (\`env.localModelPath\`, remote models off); similaritySearch(question, ${settings.k}).`
+        : ''),
+    '',
+    table(
+      ['corpus', 'system', 'build s', '× Verbatim', 'model load s', 'peak RSS MB', 'passages', 'question p50 / p95 ms', 'retrieval only p50 / p95 ms', 'article recall@1', 'recall@5', 'MRR', 'first source right / phrase quoted'],
+      rows,
+    ),
+    '',
+    `Build: reading, splitting, embedding and indexing every file, after the model is loaded (model load shown apart), each in a fresh process: ` +
+      `the peer's \`HNSWLib.fromDocuments\`, Verbatim's \`buildIndex\` (full) in the bench build worker (which runs with a 12 GB heap limit). ` +
+      `Peak RSS: VmHWM of that process — for the peer its whole run (build, then the questions), for Verbatim the build. ` +
+      `The peer runs with transformers.js's default dtype (fp32 on Node: onnx/model.onnx) and again with dtype q8 (onnx/model_quantized.onnx, the int8 file Verbatim loads). ` +
+      `Latency: one warm-up pass, then each question once; the peer's is \`similaritySearch\` (embed + HNSW search), Verbatim's the whole ask (retrieval only beside it). ` +
+      `Recall and MRR: the rank of the first of the ${K} retrieved passages that belongs to the expected article, over the answerable questions (as \`npm run eval\` computes them). ` +
+      'Verbatim embeds every sentence as well as every chunk (for quote selection), so it embeds about twice the text.',
+  ].join('\n');
 }
 
 function p(times: readonly number[]) {

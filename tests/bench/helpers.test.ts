@@ -1,35 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recursiveSplit } from '../../bench/lib/char-splitter.js';
 import { mixtureVectors, SyntheticEmbeddings } from '../../bench/lib/synthetic.js';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
-
-describe('the peer\'s recursive character splitter (LangChain semantics)', () => {
-  const paragraph = (i: number) => `Paragraph ${i} ` + 'word '.repeat(60).trim() + '.';
-  const text = Array.from({ length: 12 }, (_, i) => paragraph(i)).join('\n\n');
-
-  it('keeps chunks within chunkSize and merges paragraphs up to it', () => {
-    const chunks = recursiveSplit(text, 1000, 200);
-    expect(chunks.length).toBeGreaterThan(1);
-    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(1000);
-    // 12 paragraphs of ~310 characters: three fit in a chunk of 1000.
-    expect(chunks[0]!.split('\n\n')).toHaveLength(3);
-  });
-
-  it('repeats at most chunkOverlap characters of the previous chunk and loses no paragraph', () => {
-    const chunks = recursiveSplit(text, 1000, 400);
-    for (let i = 0; i < 12; i++) expect(chunks.some((c) => c.includes(`Paragraph ${i} `))).toBe(true);
-    // With overlap 400, one ~310-character paragraph is carried over into the next chunk.
-    expect(chunks[1]!.startsWith(chunks[0]!.split('\n\n').at(-1)!)).toBe(true);
-  });
-
-  it('falls back to finer separators for a paragraph longer than chunkSize', () => {
-    const long = 'alpha '.repeat(400).trim();
-    const chunks = recursiveSplit(long, 1000, 200);
-    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(1000);
-    expect(chunks.length).toBeGreaterThanOrEqual(3);
-    expect(recursiveSplit('short text')).toEqual(['short text']);
-  });
-});
 
 describe('synthetic vectors', () => {
   const dims = 4;
