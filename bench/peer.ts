@@ -44,6 +44,8 @@ const PEER_VARIANTS = [
 export interface SideResult {
   system: string;
   buildSeconds: number;
+  /** Verbatim only: each build (before and after the peer's); buildSeconds is their mean. */
+  buildRunsSeconds?: number[];
   modelLoadSeconds: number;
   /** Peak RSS of the building process (for the peer: its whole run, build and questions). */
   peakRssMB: number;
@@ -109,7 +111,10 @@ function squadSizes(): number[] {
 async function compare(context: BenchContext, label: string, squadArticles: number | null, corpusDir: string, questions: readonly DevQuestion[]): Promise<CorpusResult> {
   context.log(`peer vs Verbatim on ${label}`);
   const answerable = questions.filter((q) => q.source !== null);
-  const verbatim = await runVerbatim(context, label, corpusDir, questions);
+  // Verbatim builds before and after the peer runs (the mean is its build time), so that a change
+  // in the machine's load during the peer's long builds weighs on both sides alike.
+  const slug = label.replace(/\W+/g, '-');
+  const before = await buildVerbatim(context, corpusDir, path.join(context.scratch, `peer-verbatim-${slug}`), 'before the peer');
   const files = (await readdir(corpusDir, { withFileTypes: true }))
     .filter((e) => e.isFile())
     .map((e) => path.join(corpusDir, e.name))
@@ -131,6 +136,8 @@ async function compare(context: BenchContext, label: string, squadArticles: numb
     peerSides.push(peerSide(variant.system, out, questions));
     peerRuns.push({ system: variant.system, node: out.node, versions: out.versions, settings: out.settings, splitMs: out.splitMs, peakRssAfterBuildMB: out.peakRssAfterBuildMB, wallMs: out.wallMs });
   }
+  const after = await buildVerbatim(context, corpusDir, path.join(context.scratch, `peer-verbatim-${slug}-again`), 'after the peer');
+  const verbatim = await runVerbatim(path.join(context.scratch, `peer-verbatim-${slug}`), [before, after], questions);
   return { corpus: label, squadArticles, questions: questions.length, answerable: answerable.length, sides: [...peerSides, ...verbatim], peerRuns };
 }
 
@@ -152,11 +159,16 @@ export function peerSide(system: string, out: PeerOutput, questions: readonly De
   };
 }
 
-async function runVerbatim(context: BenchContext, label: string, corpusDir: string, questions: readonly DevQuestion[]): Promise<SideResult[]> {
-  const indexDir = path.join(context.scratch, `peer-verbatim-${label.replace(/\W+/g, '-')}`);
-  context.log('  Verbatim: full build in a child process');
+async function buildVerbatim(context: BenchContext, corpusDir: string, indexDir: string, when: string): Promise<BuildResult> {
+  context.log(`  Verbatim: full build in a child process, ${when}`);
   const build = (await runWorker<BuildResult>('build', { corpusDir, indexDir, full: true } satisfies BuildArgs)).result;
   context.log(`    build ${(build.buildMs / 1000).toFixed(1)} s, ${build.counts.chunks} chunks, peak RSS ${build.peakRssMB} MB`);
+  return build;
+}
+
+async function runVerbatim(indexDir: string, builds: readonly BuildResult[], questions: readonly DevQuestion[]): Promise<SideResult[]> {
+  const buildRunsSeconds = builds.map((b) => b.buildMs / 1000);
+  const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const embeddings = await LocalEmbeddings.load(modelOptions(true));
   const snapshot = await IndexSnapshot.open(indexDir, embeddings);
   const side = async (system: string, mode: 'hybrid' | 'dense'): Promise<SideResult> => {
@@ -180,9 +192,10 @@ async function runVerbatim(context: BenchContext, label: string, corpusDir: stri
     }
     return {
       system,
-      buildSeconds: build.buildMs / 1000,
-      modelLoadSeconds: build.modelLoadMs / 1000,
-      peakRssMB: build.peakRssMB,
+      buildSeconds: mean(buildRunsSeconds),
+      buildRunsSeconds,
+      modelLoadSeconds: mean(builds.map((b) => b.modelLoadMs / 1000)),
+      peakRssMB: Math.max(...builds.map((b) => b.peakRssMB)),
       passages: snapshot.chunks.length,
       latencyMs: p(times),
       retrievalMs: p(retrieval),
@@ -229,7 +242,7 @@ function render(install: PeerInstall, results: readonly CorpusResult[]): string 
     return r.sides.map((s) => [
       r.corpus,
       s.system,
-      fmt(s.buildSeconds, 1),
+      s.buildRunsSeconds ? `${fmt(s.buildSeconds, 1)} (${s.buildRunsSeconds.map((b) => fmt(b, 1)).join(' / ')})` : fmt(s.buildSeconds, 1),
       s.system.startsWith('Verbatim') ? '1.0×' : `${fmt(s.buildSeconds / verbatimBuild, 1)}×`,
       fmt(s.modelLoadSeconds, 1),
       fmt(s.peakRssMB, 0),
@@ -256,9 +269,10 @@ function render(install: PeerInstall, results: readonly CorpusResult[]): string 
       rows,
     ),
     '',
-    `Build: reading, splitting, embedding and indexing every file, after the model is loaded (model load shown apart), each in a fresh process: ` +
-      `the peer's \`HNSWLib.fromDocuments\`, Verbatim's \`buildIndex\` (full) in the bench build worker (which runs with a 12 GB heap limit). ` +
-      `Peak RSS: VmHWM of that process — for the peer its whole run (build, then the questions), for Verbatim the build. ` +
+    `Build: reading, splitting, embedding and indexing every file, after the model is loaded (model load shown apart), each in a fresh process, one at a time: ` +
+      `the peer's \`HNSWLib.fromDocuments\`, Verbatim's \`buildIndex\` (full) in the bench build worker (which runs with a 12 GB heap limit), once before the peer runs and once after: ` +
+      `its build time is the mean of the two (both in brackets), so that the machine's load during the peer's long builds weighs on both sides. ` +
+      `Peak RSS: VmHWM of that process — for the peer its whole run (build, then the questions), for Verbatim the larger of its two builds. ` +
       `The peer runs with transformers.js's default dtype (fp32 on Node: onnx/model.onnx) and again with dtype q8 (onnx/model_quantized.onnx, the int8 file Verbatim loads). ` +
       `Latency: one warm-up pass, then each question once; the peer's is \`similaritySearch\` (embed + HNSW search), Verbatim's the whole ask (retrieval only beside it). ` +
       `Recall and MRR: the rank of the first of the ${K} retrieved passages that belongs to the expected article, over the answerable questions (as \`npm run eval\` computes them). ` +
