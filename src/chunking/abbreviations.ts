@@ -24,6 +24,9 @@
  * as not, so breaks after them are left as the segmenter made them. Decimals ("3.5"),
  * "No. 5" and ellipses before a lowercase word are never broken by the segmenter; an
  * ellipsis before a capitalized word is taken as a real break.
+ *
+ * A break is judged by the BREAK_CONTEXT_CHARS characters on either side of it, so that joining
+ * many segments into one long sentence takes linear time.
  */
 import type { Span } from '../corpus/types.js';
 
@@ -107,6 +110,12 @@ export function isFalseBreak(before: string, after: string): boolean {
 }
 
 /**
+ * A break is judged by at most this many characters on either side of it (the tokens it looks
+ * at are short), so that joining many segments into one long sentence takes linear time.
+ */
+export const BREAK_CONTEXT_CHARS = 64;
+
+/**
  * Merges each segment with the one after it wherever the break between them is false.
  * `spans` are consecutive, non-overlapping ranges of `text`, in order.
  */
@@ -114,13 +123,18 @@ export function joinFalseBreaks(text: string, spans: readonly Span[]): Span[] {
   const joined: Span[] = [];
   for (const span of spans) {
     const current = joined.at(-1);
-    if (current && isFalseBreak(text.slice(current.start, current.end), text.slice(span.start, span.end))) {
+    if (current && isFalseBreak(text.slice(Math.max(current.start, current.end - BREAK_CONTEXT_CHARS), current.end), head(text, span))) {
       current.end = span.end;
     } else {
       joined.push({ start: span.start, end: span.end });
     }
   }
   return joined;
+}
+
+/** The first BREAK_CONTEXT_CHARS characters of a span. */
+function head(text: string, span: Span): string {
+  return text.slice(span.start, Math.min(span.end, span.start + BREAK_CONTEXT_CHARS));
 }
 
 /** The first word of `text` after any opening quotes or brackets: its leading letters, if it starts with one. */

@@ -3,7 +3,7 @@ import { assembleText } from './assemble.js';
 import { cleanBlocks } from './clean.js';
 import { mergeMeta } from './meta-fields.js';
 import { inferMetadata } from './metadata.js';
-import type { DeclaredMeta } from './raw-document.js';
+import { type DeclaredMeta, type RawDocument, ReaderRefusal } from './raw-document.js';
 import { readerFor } from './readers/index.js';
 import type { Article } from './types.js';
 
@@ -31,7 +31,13 @@ export function buildArticle(source: ArticleSource): { article: Article | undefi
   const reader = readerFor(source.extension);
   if (reader === undefined) return { article: undefined, problems: [`skipped: ${source.extension} files are not supported`] };
   if (source.text.trim() === '') return { article: undefined, problems: ['skipped: the file is empty'] };
-  const document = reader(source.text);
+  let document: RawDocument;
+  try {
+    document = reader(source.text);
+  } catch (error) {
+    if (error instanceof ReaderRefusal) return { article: undefined, problems: [`skipped: ${error.message}`] };
+    throw error;
+  }
   const cleaned = cleanBlocks(document.blocks);
   const { text, blocks } = assembleText(cleaned.blocks);
   if (blocks.length === 0) {

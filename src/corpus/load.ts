@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CorpusError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { buildArticle } from './article.js';
-import { DEFAULT_MAX_FILE_BYTES, fsErrorCode, readTextFile } from './read-file.js';
+import { DEFAULT_MAX_FILE_BYTES, fsErrorCode, isInside, readTextFile } from './read-file.js';
 import { SUPPORTED_EXTENSIONS, readerFor } from './readers/index.js';
 import { isSidecarName, readSidecar, sidecarStem } from './sidecar.js';
 import type { Article, CorpusWarning, LoadedCorpus } from './types.js';
@@ -74,17 +74,33 @@ export async function loadCorpus(dir: string, options: LoadOptions = {}): Promis
 
 /**
  * Reads one article file (and its sidecar metadata, if any). Never throws for a bad file: the
- * warnings say why it was skipped.
+ * warnings say why it was skipped. With `corpusDir`, the file (and its sidecar) must resolve to a
+ * path inside that directory.
  */
 export async function loadArticle(filePath: string, options: LoadArticleOptions = {}): Promise<ArticleLoad> {
   const absPath = path.resolve(filePath);
   const relPath = toPosix(path.relative(path.resolve(options.corpusDir ?? path.dirname(absPath)), absPath));
   const warn = (message: string): CorpusWarning => ({ path: relPath, message });
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  try {
+    return await readArticle(absPath, relPath, options, warn);
+  } catch (error) {
+    // A reader that fails on a hostile file (a RangeError, a parser bug) costs that file, never the corpus.
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { article: undefined, warnings: [warn(`skipped: it could not be read (${reason})`)] };
+  }
+}
 
-  const read = await readTextFile(absPath, maxBytes);
+async function readArticle(
+  absPath: string,
+  relPath: string,
+  options: LoadArticleOptions,
+  warn: (message: string) => CorpusWarning,
+): Promise<ArticleLoad> {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const place = options.corpusDir === undefined ? {} : { insideDir: path.resolve(options.corpusDir) };
+  const read = await readTextFile(absPath, maxBytes, place);
   if (!read.ok) return { article: undefined, warnings: [warn(`skipped: ${read.problem}`)] };
-  const { sidecar, problems } = await readSidecar(absPath, maxBytes);
+  const { sidecar, problems } = await readSidecar(absPath, maxBytes, place);
   const extension = path.extname(absPath);
   const built = buildArticle({
     id: path.basename(absPath, extension),
@@ -232,11 +248,6 @@ async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-function isInside(dir: string, target: string): boolean {
-  const relative = path.relative(dir, target);
-  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 function toPosix(filePath: string): string {

@@ -24,3 +24,11 @@ export interface RawDocument {
   /** Non-fatal problems found while reading (e.g. front matter that is not valid YAML). */
   problems: string[];
 }
+
+/**
+ * Thrown by a reader for a file it will not read at all (HTML nested too deep to read safely);
+ * the message says why, as a phrase that follows "skipped: ".
+ */
+export class ReaderRefusal extends Error {
+  override readonly name = 'ReaderRefusal';
+}

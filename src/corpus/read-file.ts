@@ -1,11 +1,41 @@
-/** Reading one file's bytes safely and decoding them as UTF-8 text. */
-import { readFile, stat } from 'node:fs/promises';
+/**
+ * Reading one file's bytes safely and decoding them as UTF-8 text.
+ *
+ * A file is read through one open descriptor, and what is read is what was checked: the path is
+ * resolved (symbolic links included) once, the resolved path is opened without following a link
+ * (O_NOFOLLOW) and without blocking (O_NONBLOCK, so a FIFO cannot hang the open), and the open
+ * descriptor is checked — a regular file, one hard link, within the size limit — before its bytes
+ * are read from that same descriptor. When the file must lie inside a directory (the corpus), the
+ * resolved path is checked to be inside it, and after the open the path is resolved again and must
+ * still lead to the very file that was opened (same device and inode). A file swapped for a
+ * symbolic link between the directory listing and the read is therefore refused, not followed.
+ *
+ * Residual risk: Node has no openat2(RESOLVE_BENEATH), so someone who can rename the corpus's own
+ * folders could swap a parent folder for a link and back between the open and the re-check; the
+ * re-check narrows that window but cannot close it. Whoever can write the corpus folders can
+ * already put any text in the corpus.
+ */
+import { constants } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 
 /** The default largest file the corpus loader reads: 20 MB. */
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
+/** How the file is opened: read-only, never through a symbolic link, never waiting on a FIFO or device. */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Bytes read per read call. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /** Either the value, or why there is none (a sentence a person can act on). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** Where a file may be read from. */
+export interface ReadPlace {
+  /** The file must resolve (symbolic links followed) to a path inside this directory (compared by real path). */
+  insideDir?: string;
+}
 
 const UTF16_BOMS: readonly (readonly [number, number])[] = [
   [0xff, 0xfe],
@@ -13,20 +43,80 @@ const UTF16_BOMS: readonly (readonly [number, number])[] = [
 ];
 
 /**
- * Reads a file's bytes, refusing files over `maxBytes` before reading them.
- * Problems (missing, unreadable, too large, not a regular file) are returned, never thrown.
+ * Reads a file's bytes, refusing files over `maxBytes` before reading them. Refused, with the
+ * reason: a file that is not a regular file, one with more than one hard link (a hard link may
+ * be a second name of a file outside the corpus — such a file is never read; copy it instead),
+ * one that resolves outside `place.insideDir`, and one that changes into another file or a
+ * symbolic link while it is opened. Problems are returned, never thrown.
  */
-export async function readFileBytes(filePath: string, maxBytes: number = DEFAULT_MAX_FILE_BYTES): Promise<Outcome<Uint8Array>> {
+export async function readFileBytes(
+  filePath: string,
+  maxBytes: number = DEFAULT_MAX_FILE_BYTES,
+  place: ReadPlace = {},
+): Promise<Outcome<Uint8Array>> {
+  let resolved: string;
   try {
-    const info = await stat(filePath);
-    if (!info.isFile()) return { ok: false, problem: 'it is not a regular file' };
-    if (info.size > maxBytes) {
-      return { ok: false, problem: `it is ${formatSize(info.size)}, over the ${formatSize(maxBytes)} size limit` };
-    }
-    return { ok: true, value: await readFile(filePath) };
+    resolved = await realpath(filePath);
   } catch (error) {
     return { ok: false, problem: `it cannot be read (${fsErrorCode(error)})` };
   }
+  if (place.insideDir !== undefined && !isInside(await realpath(place.insideDir).catch(() => place.insideDir ?? ''), resolved)) {
+    return { ok: false, problem: `it leads to ${resolved}, outside the corpus directory` };
+  }
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(resolved, OPEN_FLAGS);
+  } catch (error) {
+    const code = fsErrorCode(error);
+    // O_NOFOLLOW fails with ELOOP when the last part of the path is (now) a symbolic link.
+    if (code === 'ELOOP') return { ok: false, problem: 'it changed into a symbolic link while it was being read' };
+    return { ok: false, problem: `it cannot be read (${code})` };
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { ok: false, problem: 'it is not a regular file' };
+    if (info.nlink > 1) {
+      return {
+        ok: false,
+        problem: `it has ${info.nlink} hard links (names); a hard-linked file may live outside the corpus directory, so it is not read — copy it instead`,
+      };
+    }
+    if (info.size > maxBytes) return { ok: false, problem: tooLarge(info.size, maxBytes) };
+    const now = await stat(await realpath(filePath)).catch(() => undefined);
+    if (now === undefined || now.dev !== info.dev || now.ino !== info.ino) {
+      return { ok: false, problem: 'it was replaced by another file while it was being read' };
+    }
+    return await readAll(handle, maxBytes);
+  } catch (error) {
+    return { ok: false, problem: `it cannot be read (${fsErrorCode(error)})` };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** Reads an open file to its end, refusing it if it grows past `maxBytes` while being read. */
+async function readAll(handle: Awaited<ReturnType<typeof open>>, maxBytes: number): Promise<Outcome<Uint8Array>> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) return { ok: false, problem: `it grew past the ${formatSize(maxBytes)} size limit while it was being read` };
+  }
+  return { ok: true, value: Buffer.concat(chunks, total) };
+}
+
+function tooLarge(size: number, maxBytes: number): string {
+  return `it is ${formatSize(size)}, over the ${formatSize(maxBytes)} size limit`;
+}
+
+/** Whether `target` is `dir` itself or lies inside it (both absolute). */
+export function isInside(dir: string, target: string): boolean {
+  const relative = path.relative(dir, target);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 /**
@@ -50,8 +140,9 @@ export function decodeText(bytes: Uint8Array): Outcome<string> {
 export async function readTextFile(
   filePath: string,
   maxBytes: number = DEFAULT_MAX_FILE_BYTES,
+  place: ReadPlace = {},
 ): Promise<Outcome<{ bytes: Uint8Array; text: string }>> {
-  const read = await readFileBytes(filePath, maxBytes);
+  const read = await readFileBytes(filePath, maxBytes, place);
   if (!read.ok) return read;
   const decoded = decodeText(read.value);
   if (!decoded.ok) return decoded;

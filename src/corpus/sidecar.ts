@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { metaFromRecord } from './meta-fields.js';
 import type { DeclaredMeta } from './raw-document.js';
-import { readTextFile } from './read-file.js';
+import { type ReadPlace, readTextFile } from './read-file.js';
 
 /** Sidecar file name endings, in the order they are looked for. */
 export const SIDECAR_SUFFIXES = ['.meta.json', '.meta.yaml', '.meta.yml'] as const;
@@ -40,12 +40,13 @@ export function sidecarStem(fileName: string): string {
 export async function readSidecar(
   articlePath: string,
   maxBytes: number,
+  place: ReadPlace = {},
 ): Promise<{ sidecar: Sidecar | undefined; problems: string[] }> {
   const found = await findSidecars(articlePath);
   const [first, ...others] = found;
   if (first === undefined) return { sidecar: undefined, problems: [] };
   const problems = others.map((other) => `metadata sidecar ${other} was ignored: ${first} is used`);
-  const read = await readTextFile(path.join(path.dirname(articlePath), first), maxBytes);
+  const read = await readTextFile(path.join(path.dirname(articlePath), first), maxBytes, place);
   if (!read.ok) return { sidecar: undefined, problems: [...problems, `metadata sidecar ${first} was ignored: ${read.problem}`] };
   const parsed = parseSidecar(first, read.value.text);
   return {

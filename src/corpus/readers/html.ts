@@ -3,12 +3,21 @@
  * (navigation, footers, sidebars and ads left behind), and the content's DOM walked into
  * blocks — h1–h6 headings, paragraphs, list items, table rows (cells joined by " | ").
  * Metadata comes from Readability and the page's meta tags.
+ *
+ * Limits (a hostile page costs a warning, never the build, and is read in time linear in its size):
+ * - A page whose elements nest more than MAX_HTML_NESTING_DEPTH deep, or that has more than
+ *   MAX_HTML_ELEMENTS elements, is not read (no article needs either), so nothing recursive
+ *   ever walks a deep tree and no huge tree is built. Both are measured before any tree is.
+ * - Readability's work grows with the sum of the depths of all elements. A page nested deeper
+ *   than MAX_READABILITY_NESTING_DEPTH or whose depth sum exceeds MAX_READABILITY_DEPTH_SUM is
+ *   read without it — the whole body, navigation, asides, footers and scripts still left out —
+ *   with a warning. Ordinary articles are far below these limits and are read as before.
  */
 import { createRequire } from 'node:module';
 import type { Readability as ReadabilityClass } from '@mozilla/readability';
 import type { parseHTML as ParseHtml } from 'linkedom';
 import { mergeMeta, normalizeDate } from '../meta-fields.js';
-import type { DeclaredMeta, RawBlock, RawDocument } from '../raw-document.js';
+import { type DeclaredMeta, type RawBlock, type RawDocument, ReaderRefusal } from '../raw-document.js';
 import { collapseWhitespace } from '../text-shape.js';
 
 /** The few DOM members this reader uses (the project builds without the DOM library types). */
@@ -44,6 +53,26 @@ function htmlLibraries(): NonNullable<typeof libraries> {
   }
   return libraries;
 }
+
+/** Pages whose elements nest deeper than this (counting <html> as 1) are not read. */
+export const MAX_HTML_NESTING_DEPTH = 512;
+
+/**
+ * Pages of more elements than this are not read: linkedom's time per element grows with the
+ * number of elements alive (390,000 took 5 s, 1.5 million minutes). A long news page has a few thousand.
+ */
+export const MAX_HTML_ELEMENTS = 100_000;
+
+/**
+ * Main-content extraction (Readability) measures every element's whole subtree, so its work
+ * grows with the sum of all elements' depths (6–15 s per million on a laptop), and faster still
+ * on very deep chains. Pages nested deeper than MAX_READABILITY_NESTING_DEPTH, or whose depth sum
+ * is over MAX_READABILITY_DEPTH_SUM, are read without it: the whole body, with navigation, asides,
+ * footers and scripts still left out. A long news page has a few thousand elements nested 10–30
+ * deep: a depth sum near 100,000.
+ */
+export const MAX_READABILITY_NESTING_DEPTH = 128;
+export const MAX_READABILITY_DEPTH_SUM = 500_000;
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -87,19 +116,88 @@ const META_TAGS: readonly { field: keyof DeclaredMeta; selector: string; attribu
 
 /** Reads an HTML page: its main content into blocks, its metadata into `meta`. */
 export function readHtml(html: string): RawDocument {
+  const nesting = measureNesting(html);
+  if (nesting.maxDepth > MAX_HTML_NESTING_DEPTH) {
+    throw new ReaderRefusal(`its HTML elements are nested more than ${MAX_HTML_NESTING_DEPTH} deep, past the limit for a readable page`);
+  }
+  if (nesting.elements > MAX_HTML_ELEMENTS) {
+    throw new ReaderRefusal(`it has more than ${MAX_HTML_ELEMENTS.toLocaleString('en')} HTML elements, past the limit for a readable page`);
+  }
   const page = parseDocument(html);
   // Read the head and the page's headings first: Readability rewrites the document it is given.
   const tagged = metaFromTags(page);
   const pageTitle = collapseWhitespace(page.querySelector('title')?.textContent ?? '');
   const pageHeadings = new Set(textsOf(page.querySelectorAll('h1, h2')));
-  const article = mainContent(page);
+  const tooDeep = nesting.maxDepth > MAX_READABILITY_NESTING_DEPTH || nesting.depthSum > MAX_READABILITY_DEPTH_SUM;
+  const article = tooDeep ? null : mainContent(page);
+  const problems = tooDeep
+    ? ['its HTML is nested too deeply to find the main content quickly; the whole page was read (navigation, asides and footers left out)']
+    : [];
 
-  const content = article?.content ?? parseDocument(html).body;
+  const content = article?.content ?? (tooDeep ? page : parseDocument(html)).body;
   const blocks = content ? new BlockCollector().collect(content) : [];
   const meta = mergeMeta(readabilityMeta(article), tagged);
   const title = withoutSiteName(meta.title ?? pageTitle, meta.source);
-  if (title === '') return { blocks, meta, problems: [] };
-  return { blocks: withHeadline(blocks, title, pageHeadings), meta: { ...meta, title }, problems: [] };
+  if (title === '') return { blocks, meta, problems };
+  return { blocks: withHeadline(blocks, title, pageHeadings), meta: { ...meta, title }, problems };
+}
+
+/** The callbacks and calls of htmlparser2's streaming parser that `measureNesting` uses. */
+interface TagParser {
+  write(chunk: string): void;
+  end(): void;
+}
+type TagParserClass = new (
+  handler: { onopentag(): void; onclosetag(): void },
+  options: { lowerCaseAttributeNames: boolean; decodeEntities: boolean; xmlMode: boolean },
+) => TagParser;
+
+/** htmlparser2, the tokenizer and tree builder linkedom parses with, resolved through linkedom so that both agree. */
+let tagParser: TagParserClass | undefined;
+function tagParserClass(): TagParserClass {
+  if (!tagParser) {
+    const linkedomRequire = createRequire(createRequire(import.meta.url).resolve('linkedom'));
+    ({ Parser: tagParser } = linkedomRequire('htmlparser2') as { Parser: TagParserClass });
+  }
+  return tagParser;
+}
+
+/** Thrown inside the parse to stop it as soon as the page passes a limit. */
+const PAST_LIMIT = Symbol('past a limit');
+
+/**
+ * How many elements the page has, how deep they nest (an element at the top level at depth 1)
+ * and the sum of their depths, measured by a streaming parse that builds no tree — the tree that
+ * linkedom builds from the same events has the same shape. The parse stops once the depth passes
+ * MAX_HTML_NESTING_DEPTH or the count MAX_HTML_ELEMENTS, so it never holds a deeper stack
+ * (htmlparser2's open-element stack costs time in its depth for every tag: a 100,000-deep page
+ * takes it minutes).
+ */
+export function measureNesting(html: string): { elements: number; maxDepth: number; depthSum: number } {
+  let elements = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  let depthSum = 0;
+  const handler = {
+    onopentag(): void {
+      elements++;
+      depth++;
+      depthSum += depth;
+      maxDepth = Math.max(maxDepth, depth);
+      if (depth > MAX_HTML_NESTING_DEPTH || elements > MAX_HTML_ELEMENTS) throw PAST_LIMIT;
+    },
+    onclosetag(): void {
+      depth--;
+    },
+  };
+  const parser = new (tagParserClass())(handler, { lowerCaseAttributeNames: false, decodeEntities: true, xmlMode: false });
+  try {
+    parser.write(html);
+    parser.end();
+  } catch (error) {
+    if (error !== PAST_LIMIT) throw error;
+  }
+  return { elements, maxDepth, depthSum };
 }
 
 /** Puts the headline back on top when it is a heading of the page that Readability left out of the content. */

@@ -3,6 +3,10 @@
  * setext headings, list items, pipe-table rows, paragraphs, block quotes and fenced code.
  * Block markers (`#`, `- `, `1. `, `>`, `|`) are stripped from the ends of a block; inline
  * markup (emphasis, links) is left as written.
+ *
+ * Every line is read in time linear in its length: the patterns below have no two quantifiers
+ * that can share a run of characters, and headings and table separators are taken apart by hand
+ * (as regular expressions they backtracked quadratically on a long run of spaces).
  */
 import { parse as parseYaml } from 'yaml';
 import { metaFromRecord } from '../meta-fields.js';
@@ -10,14 +14,17 @@ import type { RawBlock, RawDocument } from '../raw-document.js';
 
 const FRONT_MATTER = /^---[ \t]*\n(?:([\s\S]*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 
-const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+/** An ATX heading's opening: up to three spaces, one to six "#", then a space, a tab or the end of the line. */
+const ATX_OPENING = /^ {0,3}#{1,6}(?=[ \t]|$)/;
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
-const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const LIST_ITEM = /^[ \t]*(?:[-*+•]|\d{1,9}[.)])[ \t]+(.*)$/u;
 const BLOCK_QUOTE = /^ {0,3}>[ \t]?(.*)$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const TABLE_LINE = /^[ \t]*\|/;
-const TABLE_SEPARATOR = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+/** One cell of a table's separator row, without its surrounding spaces: "---", ":--", "--:", ":-:". */
+const SEPARATOR_CELL = /^:?-+:?$/;
+/** Characters "." does not match: a line holding one is never a heading, item or quote (their text is ".*"). */
+const LINE_TERMINATOR = /[\r\u2028\u2029]/;
 const IMAGE_ONLY = /^[ \t]*!\[[^\]]*\]\([^)]*\)[ \t]*$/;
 
 /** Reads a Markdown file: front matter into `meta`, the body into blocks. */
@@ -71,7 +78,7 @@ class BlockParser {
       this.fence = { marker: fence[1] ?? '```', lines: [] };
     } else if (this.open?.kind === 'paragraph' && SETEXT_UNDERLINE.test(line)) {
       this.closeAs('heading');
-    } else if (line.trim() === '' || IMAGE_ONLY.test(line) || THEMATIC_BREAK.test(line)) {
+    } else if (line.trim() === '' || IMAGE_ONLY.test(line) || isThematicBreak(line)) {
       this.close();
     } else {
       this.contentLine(line);
@@ -79,13 +86,14 @@ class BlockParser {
   }
 
   private contentLine(line: string): void {
-    const heading = ATX_HEADING.exec(line);
-    const quote = BLOCK_QUOTE.exec(line);
-    const item = LIST_ITEM.exec(line);
-    if (heading) {
-      this.emit('heading', heading[1] ?? '');
+    const plain = !LINE_TERMINATOR.test(line);
+    const heading = plain ? atxHeadingText(line) : undefined;
+    const quote = plain ? BLOCK_QUOTE.exec(line) : null;
+    const item = plain ? LIST_ITEM.exec(line) : null;
+    if (heading !== undefined) {
+      this.emit('heading', heading);
     } else if (TABLE_LINE.test(line)) {
-      if (TABLE_SEPARATOR.test(line)) this.close();
+      if (isTableSeparator(line)) this.close();
       else this.emit('row', tableRowText(line));
     } else if (quote) {
       // A quote line is a block of its own: joining quote lines would put their `>` markers inside the block.
@@ -133,6 +141,66 @@ class BlockParser {
     const trimmed = text.trim();
     if (trimmed !== '') this.blocks.push({ kind, text: trimmed });
   }
+}
+
+/**
+ * The text of an ATX heading line ("## Title ##" → "Title"), or undefined when the line is not
+ * one: the text after the opening "#"s and spaces, without trailing spaces and without a closing
+ * run of "#" that follows a space.
+ */
+function atxHeadingText(line: string): string | undefined {
+  const opening = ATX_OPENING.exec(line);
+  if (!opening) return undefined;
+  const start = skipSpaces(line, opening[0].length);
+  let end = trimSpacesEnd(line, start, line.length);
+  let hashes = end;
+  while (hashes > start && line[hashes - 1] === '#') hashes--;
+  if (hashes < end && hashes > start && isSpace(line[hashes - 1])) end = trimSpacesEnd(line, start, hashes);
+  return line.slice(start, end);
+}
+
+/** Whether a line is a table's separator row ("| --- | :-: |"): cells of dashes between pipes. */
+function isTableSeparator(line: string): boolean {
+  let start = skipSpaces(line, 0);
+  let end = trimSpacesEnd(line, start, line.length);
+  if (line[start] === '|') start++;
+  if (end > start && line[end - 1] === '|') end--;
+  return line
+    .slice(start, end)
+    .split('|')
+    .every((cell) => SEPARATOR_CELL.test(cell.slice(skipSpaces(cell, 0), trimSpacesEnd(cell, 0, cell.length))));
+}
+
+/** Whether a line is a thematic break: up to three spaces, then three or more of one of "-", "*", "_", with only spaces and tabs between. */
+function isThematicBreak(line: string): boolean {
+  let start = 0;
+  while (start < 3 && line[start] === ' ') start++;
+  const marker = line[start];
+  if (marker !== '-' && marker !== '*' && marker !== '_') return false;
+  let count = 0;
+  for (let at = start; at < line.length; at++) {
+    if (line[at] === marker) count++;
+    else if (!isSpace(line[at])) return false;
+  }
+  return count >= 3;
+}
+
+function isSpace(char: string | undefined): boolean {
+  return char === ' ' || char === '\t';
+}
+
+/** The index of the first character at or after `from` that is not a space or tab. */
+function skipSpaces(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isSpace(text[at])) at++;
+  return at;
+}
+
+/** `end` moved back over spaces and tabs, not before `start`. */
+function trimSpacesEnd(text: string, start: number, end: number): number {
+  let at = end;
+  while (at > start && isSpace(text[at - 1])) at--;
+  return at;
 }
 
 /** A pipe-table row without its outer pipes; the cells and the pipes between them stay as written. */

@@ -64,12 +64,19 @@ function isBulletLine(line: string): boolean {
 function isHardWrapped(lines: string[]): boolean {
   if (lines.length < 2) return false;
   const lengths = lines.map((line) => line.trim().length);
-  const width = Math.max(...lengths.slice(0, -1));
+  // A loop, not Math.max(...lengths): spreading a million lines overflows the stack.
+  const width = maxOf(lengths.slice(0, -1));
   return (
-    Math.max(...lengths) <= MAX_WRAP_WIDTH &&
+    maxOf(lengths) <= MAX_WRAP_WIDTH &&
     lengths.slice(0, -1).every((length) => length >= width * MIN_WRAP_FILL) &&
     lines.slice(1).some(startsLowercase)
   );
+}
+
+function maxOf(values: readonly number[]): number {
+  let max = -Infinity;
+  for (const value of values) max = Math.max(max, value);
+  return max;
 }
 
 /**
