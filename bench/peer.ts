@@ -13,7 +13,8 @@
  * --full adds SQuAD corpora: the first N articles for each N of BENCH_PEER_SQUAD (default "12,48";
  * the dev set has 48 articles), 300 seeded questions each.
  */
-import { readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AnswerEngine, DEFAULT_ENGINE_OPTIONS } from '../src/answer/engine.js';
 import { matchesSource } from '../src/cli/eval-metrics.js';
@@ -22,7 +23,7 @@ import { IndexSnapshot } from '../src/index/snapshot.js';
 import { runWorker } from './lib/child.js';
 import { modelOptions, SEED_CORPUS_DIR } from './lib/env.js';
 import { devQuestions, squadCorpus, type DevQuestion } from './lib/fixtures.js';
-import { ensurePeerInstalled, runRealPeer, type PeerInstall, type PeerOutput } from './lib/real-peer.js';
+import { ensurePeerInstalled, parseGnuTime, runRealPeer, type PeerInstall, type PeerOutput } from './lib/real-peer.js';
 import { firstRank } from './lib/recall.js';
 import { median, percentile } from './lib/stats.js';
 import { fmt, table } from './lib/table.js';
@@ -35,6 +36,7 @@ const SQUAD_ARTICLES_IN_DEV = 48;
 const SQUAD_QUESTIONS = 300;
 /** The build-time target: Verbatim's full build of the whole SQuAD corpus at least this many times faster than the peer's. */
 const BUILD_SPEEDUP_GOAL = 8;
+const GNU_TIME = '/usr/bin/time';
 
 const PEER_VARIANTS = [
   { system: 'LangChain.js (its defaults: fp32 model.onnx)', dtype: undefined },
@@ -47,6 +49,8 @@ export interface SideResult {
   /** Verbatim only: each build (before and after the peer's); buildSeconds is their mean. */
   buildRunsSeconds?: number[];
   modelLoadSeconds: number;
+  /** CPU seconds (user + system) of the building process from its start to the end of the build (imports, model load, build); null: not measured. */
+  cpuSeconds: number | null;
   /** Peak RSS of the building process (for the peer: its whole run, build and questions). */
   peakRssMB: number;
   passages: number;
@@ -152,6 +156,7 @@ export function peerSide(system: string, out: PeerOutput, questions: readonly De
     system,
     buildSeconds: out.buildMs / 1000,
     modelLoadSeconds: out.modelLoadMs / 1000,
+    cpuSeconds: out.cpuMsToBuildEnd / 1000,
     peakRssMB: out.peakRssMB,
     passages: out.passages,
     latencyMs: p(out.answers.map((a) => a.ms)),
@@ -159,14 +164,20 @@ export function peerSide(system: string, out: PeerOutput, questions: readonly De
   };
 }
 
-async function buildVerbatim(context: BenchContext, corpusDir: string, indexDir: string, when: string): Promise<BuildResult> {
+type VerbatimBuild = BuildResult & { cpuSeconds: number | null };
+
+/** Verbatim's full build in the bench build worker, under GNU time (when there is one) for the process's CPU seconds. */
+async function buildVerbatim(context: BenchContext, corpusDir: string, indexDir: string, when: string): Promise<VerbatimBuild> {
   context.log(`  Verbatim: full build in a child process, ${when}`);
-  const build = (await runWorker<BuildResult>('build', { corpusDir, indexDir, full: true } satisfies BuildArgs)).result;
-  context.log(`    build ${(build.buildMs / 1000).toFixed(1)} s, ${build.counts.chunks} chunks, peak RSS ${build.peakRssMB} MB`);
-  return build;
+  const timeFile = `${indexDir}.time`;
+  const prefix = existsSync(GNU_TIME) ? [GNU_TIME, '-o', timeFile, '-f', '%U %S'] : [];
+  const build = (await runWorker<BuildResult>('build', { corpusDir, indexDir, full: true } satisfies BuildArgs, {}, prefix)).result;
+  const cpuSeconds = prefix.length > 0 ? parseGnuTime(await readFile(timeFile, 'utf8')) : null;
+  context.log(`    build ${(build.buildMs / 1000).toFixed(1)} s, process CPU ${cpuSeconds?.toFixed(1) ?? '?'} s, ${build.counts.chunks} chunks, peak RSS ${build.peakRssMB} MB`);
+  return { ...build, cpuSeconds };
 }
 
-async function runVerbatim(indexDir: string, builds: readonly BuildResult[], questions: readonly DevQuestion[]): Promise<SideResult[]> {
+async function runVerbatim(indexDir: string, builds: readonly VerbatimBuild[], questions: readonly DevQuestion[]): Promise<SideResult[]> {
   const buildRunsSeconds = builds.map((b) => b.buildMs / 1000);
   const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const embeddings = await LocalEmbeddings.load(modelOptions(true));
@@ -196,6 +207,7 @@ async function runVerbatim(indexDir: string, builds: readonly BuildResult[], que
       buildRunsSeconds,
       modelLoadSeconds: mean(builds.map((b) => b.modelLoadMs / 1000)),
       peakRssMB: Math.max(...builds.map((b) => b.peakRssMB)),
+      cpuSeconds: builds.every((b) => b.cpuSeconds !== null) ? mean(builds.map((b) => b.cpuSeconds!)) : null,
       passages: snapshot.chunks.length,
       latencyMs: p(times),
       retrievalMs: p(retrieval),
@@ -208,10 +220,16 @@ async function runVerbatim(indexDir: string, builds: readonly BuildResult[], que
 }
 
 /** Peer build seconds over Verbatim's, per peer variant, on one corpus. */
-export function buildSpeedups(result: Pick<CorpusResult, 'sides'>): { system: string; ratio: number }[] {
+export function buildSpeedups(result: Pick<CorpusResult, 'sides'>): { system: string; ratio: number; cpuRatio: number | null }[] {
   const verbatim = result.sides.find((s) => s.system.startsWith('Verbatim'));
   if (!verbatim) return [];
-  return result.sides.filter((s) => !s.system.startsWith('Verbatim')).map((s) => ({ system: s.system, ratio: s.buildSeconds / verbatim.buildSeconds }));
+  return result.sides
+    .filter((s) => !s.system.startsWith('Verbatim'))
+    .map((s) => ({
+      system: s.system,
+      ratio: s.buildSeconds / verbatim.buildSeconds,
+      cpuRatio: s.cpuSeconds !== null && verbatim.cpuSeconds !== null ? s.cpuSeconds / verbatim.cpuSeconds : null,
+    }));
 }
 
 function targets(results: readonly CorpusResult[]): Target[] {
@@ -227,7 +245,10 @@ function targets(results: readonly CorpusResult[]): Target[] {
     return {
       name,
       goal,
-      value: `${fmt(speedup.ratio, 1)}× (${fmt(verbatim.buildSeconds, 1)} s vs ${fmt(peerSide.buildSeconds, 1)} s; peak RSS ${fmt(verbatim.peakRssMB, 0)} MB vs ${fmt(peerSide.peakRssMB, 0)} MB)`,
+      value:
+        `${fmt(speedup.ratio, 1)}× (${fmt(verbatim.buildSeconds, 1)} s vs ${fmt(peerSide.buildSeconds, 1)} s` +
+        (speedup.cpuRatio === null ? '' : `; process CPU ${fmt(speedup.cpuRatio, 1)}×`) +
+        `; peak RSS ${fmt(verbatim.peakRssMB, 0)} MB vs ${fmt(peerSide.peakRssMB, 0)} MB)`,
       met: speedup.ratio >= BUILD_SPEEDUP_GOAL,
     };
   });
@@ -244,6 +265,7 @@ function render(install: PeerInstall, results: readonly CorpusResult[]): string 
       s.system,
       s.buildRunsSeconds ? `${fmt(s.buildSeconds, 1)} (${s.buildRunsSeconds.map((b) => fmt(b, 1)).join(' / ')})` : fmt(s.buildSeconds, 1),
       s.system.startsWith('Verbatim') ? '1.0×' : `${fmt(s.buildSeconds / verbatimBuild, 1)}×`,
+      s.cpuSeconds === null ? '–' : fmt(s.cpuSeconds, 1),
       fmt(s.modelLoadSeconds, 1),
       fmt(s.peakRssMB, 0),
       String(s.passages),
@@ -265,13 +287,15 @@ function render(install: PeerInstall, results: readonly CorpusResult[]): string 
         : ''),
     '',
     table(
-      ['corpus', 'system', 'build s', '× Verbatim', 'model load s', 'peak RSS MB', 'passages', 'question p50 / p95 ms', 'retrieval only p50 / p95 ms', 'article recall@1', 'recall@5', 'MRR', 'first source right / phrase quoted'],
+      ['corpus', 'system', 'build s', '× Verbatim', 'process CPU s', 'model load s', 'peak RSS MB', 'passages', 'question p50 / p95 ms', 'retrieval only p50 / p95 ms', 'article recall@1', 'recall@5', 'MRR', 'first source right / phrase quoted'],
       rows,
     ),
     '',
     `Build: reading, splitting, embedding and indexing every file, after the model is loaded (model load shown apart), each in a fresh process, one at a time: ` +
       `the peer's \`HNSWLib.fromDocuments\`, Verbatim's \`buildIndex\` (full) in the bench build worker (which runs with a 12 GB heap limit), once before the peer runs and once after: ` +
       `its build time is the mean of the two (both in brackets), so that the machine's load during the peer's long builds weighs on both sides. ` +
+      `Process CPU s: user + system CPU time of that process from its start to the end of the build (imports, model load, build; Verbatim's by GNU time, the mean of its two builds), ` +
+      'which other work on the machine sways far less than wall time. ' +
       `Peak RSS: VmHWM of that process — for the peer its whole run (build, then the questions), for Verbatim the larger of its two builds. ` +
       `The peer runs with transformers.js's default dtype (fp32 on Node: onnx/model.onnx) and again with dtype q8 (onnx/model_quantized.onnx, the int8 file Verbatim loads). ` +
       `Latency: one warm-up pass, then each question once; the peer's is \`similaritySearch\` (embed + HNSW search), Verbatim's the whole ask (retrieval only beside it). ` +

@@ -45,6 +45,8 @@ const peerOutputSchema = z.object({
   modelLoadMs: z.number(),
   splitMs: z.number(),
   buildMs: z.number(),
+  /** CPU time (user + system) of the peer process from its start to the end of the build: imports, model load, build. */
+  cpuMsToBuildEnd: z.number(),
   rssAfterModelMB: z.number(),
   peakRssAfterBuildMB: z.number(),
   peakRssMB: z.number(),
@@ -131,4 +133,11 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, stdin: str
     child.on('close', (code) => resolve({ code, stdout, output }));
     child.stdin.end(stdin);
   });
+}
+
+/** GNU time's `-f '%U %S'` output (its last line; a failed command adds a line before it): user + system CPU seconds, or null. */
+export function parseGnuTime(text: string): number | null {
+  const last = text.trim().split('\n').at(-1) ?? '';
+  const match = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(last.trim());
+  return match ? Number(match[1]) + Number(match[2]) : null;
 }

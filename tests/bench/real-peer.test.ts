@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DevQuestion } from '../../bench/lib/fixtures.js';
-import { parsePeerOutput, PEER_MARKER, staleDependencies, type PeerOutput } from '../../bench/lib/real-peer.js';
+import { parseGnuTime, parsePeerOutput, PEER_MARKER, staleDependencies, type PeerOutput } from '../../bench/lib/real-peer.js';
 import { buildSpeedups, peerSide } from '../../bench/peer.js';
 
 const output: PeerOutput = {
@@ -12,6 +12,7 @@ const output: PeerOutput = {
   modelLoadMs: 900,
   splitMs: 3,
   buildMs: 4000,
+  cpuMsToBuildEnd: 7000,
   rssAfterModelMB: 300,
   peakRssAfterBuildMB: 500,
   peakRssMB: 510,
@@ -43,6 +44,7 @@ describe("the real peer's output", () => {
     const side = peerSide('peer', output, questions);
     expect(side.buildSeconds).toBe(4);
     expect(side.peakRssMB).toBe(510);
+    expect(side.cpuSeconds).toBe(7);
     expect(side.latencyMs.p50).toBe(3);
     // Ranks 2 and 1 over the two answerable questions.
     expect(side.recallAt1).toBe(0.5);
@@ -53,11 +55,22 @@ describe("the real peer's output", () => {
 
   it('gives the build ratio of each peer run over Verbatim', () => {
     const side = (system: string, buildSeconds: number) => ({ ...peerSide(system, output, [{ q: 'x', source: 'a', expect: [] }, { q: 'y', source: 'a', expect: [] }, { q: 'z', source: 'a', expect: [] }]), buildSeconds });
-    const speedups = buildSpeedups({ sides: [side('LangChain.js', 80), side('LangChain.js q8', 40), side('Verbatim (hybrid, shipped)', 10), side('Verbatim (dense only)', 10)] });
+    const speedups = buildSpeedups({
+      sides: [side('LangChain.js', 80), side('LangChain.js q8', 40), { ...side('Verbatim (hybrid, shipped)', 10), cpuSeconds: 3.5 }, side('Verbatim (dense only)', 10)],
+    });
     expect(speedups).toEqual([
-      { system: 'LangChain.js', ratio: 8 },
-      { system: 'LangChain.js q8', ratio: 4 },
+      { system: 'LangChain.js', ratio: 8, cpuRatio: 2 },
+      { system: 'LangChain.js q8', ratio: 4, cpuRatio: 2 },
     ]);
+    expect(buildSpeedups({ sides: [side('LangChain.js', 80), { ...side('Verbatim', 10), cpuSeconds: null }] })[0]!.cpuRatio).toBeNull();
+  });
+});
+
+describe("GNU time's output", () => {
+  it('gives user + system seconds from its last line', () => {
+    expect(parseGnuTime('12.50 1.25\n')).toBe(13.75);
+    expect(parseGnuTime('Command exited with non-zero status 1\n3.00 0.50\n')).toBe(3.5);
+    expect(parseGnuTime('garbage')).toBeNull();
   });
 });
 
