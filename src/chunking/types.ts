@@ -49,3 +49,8 @@ export interface Chunk extends Span {
 export function embeddingInput(chunk: Pick<Chunk, 'heading' | 'text'>): string {
   return chunk.heading ? `${chunk.heading}\n${chunk.text}` : chunk.text;
 }
+
+/** Where the chunk's text begins in `embeddingInput(chunk)`. */
+export function textOffsetInInput(chunk: Pick<Chunk, 'heading'>): number {
+  return chunk.heading ? chunk.heading.length + 1 : 0;
+}

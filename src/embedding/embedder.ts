@@ -8,7 +8,7 @@ import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
 import ort from 'onnxruntime-node';
 import type { TokenCounter } from '../chunking/types.js';
 import { ModelError } from '../core/errors.js';
-import { meanPoolNormalized } from './mean-pool.js';
+import { meanPoolNormalized, poolRange } from './mean-pool.js';
 import { loadModel, type LoadedModel, type ModelOptions } from './model.js';
 
 export interface EmbedProgress {
@@ -23,6 +23,29 @@ export interface LocalEmbeddingsOptions extends ModelOptions, EmbeddingsParams {
 
 export const DEFAULT_BATCH_SIZE = 16;
 
+/** A text to embed once, with character spans [start, end) of it to pool separately ("late chunking"). */
+export interface SpannedText {
+  text: string;
+  /** Non-overlapping character spans of `text`, in any order. */
+  spans: readonly (readonly [number, number])[];
+}
+
+export interface SpannedVectors {
+  /** The whole text's vector, exactly as `embedMany` gives it. */
+  vector: Float32Array;
+  /**
+   * Each span's vector: its own tokens' outputs from the one pass, mean-pooled and normalised.
+   * Undefined for a span with no token in the model's window (empty, or cut off by truncation).
+   */
+  spans: (Float32Array | undefined)[];
+}
+
+export interface SpannedTokens {
+  ids: bigint[];
+  /** Token ranges [from, to) of each span in `ids`. */
+  ranges: (readonly [number, number])[];
+}
+
 export class LocalEmbeddings extends Embeddings implements TokenCounter {
   readonly dimensions: number;
   readonly maxTokens: number;
@@ -31,6 +54,7 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
   private readonly loaded: LoadedModel;
   private readonly batchSize: number;
   private readonly sepId: bigint;
+  private readonly clsId: bigint;
 
   private constructor(loaded: LoadedModel, options: LocalEmbeddingsOptions) {
     super(options);
@@ -43,6 +67,10 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
     const sep = (loaded.tokenizer as unknown as { sep_token_id?: number }).sep_token_id;
     if (typeof sep !== 'number') throw new ModelError(`The tokenizer of ${this.modelId} has no [SEP] token.`);
     this.sepId = BigInt(sep);
+    // What the tokenizer puts around a text: [CLS] [SEP] for BERT's WordPiece.
+    const empty = loaded.tokenizer.encode('');
+    if (empty.length !== 2 || empty[1] !== sep) throw new ModelError(`The tokenizer of ${this.modelId} does not wrap a text in [CLS] … [SEP].`);
+    this.clsId = BigInt(empty[0]!);
   }
 
   /** Loads (or reuses) the model and wraps it. */
@@ -71,17 +99,44 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
   /** Embeds every text (truncated to `maxTokens` word pieces); the result is in input order. */
   async embedMany(texts: readonly string[], onProgress?: (progress: EmbedProgress) => void): Promise<Float32Array[]> {
     const encoded = texts.map((text) => this.encode(text));
-    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.length - encoded[b]!.length);
-    const out = new Array<Float32Array>(texts.length);
-    let done = 0;
-    for (let i = 0; i < order.length; i += this.batchSize) {
-      const batch = order.slice(i, i + this.batchSize);
-      const vectors = await this.run(batch.map((j) => encoded[j]!));
-      batch.forEach((j, k) => (out[j] = vectors[k]!));
-      done += batch.length;
-      onProgress?.({ done, total: texts.length });
+    return this.inBatches(encoded, onProgress, (hidden, lengths, tokens) => meanPoolNormalized(hidden, lengths, tokens, this.dimensions));
+  }
+
+  /**
+   * One forward pass per text: the text's vector (as `embedMany`) and, from the same token outputs,
+   * a vector for each of its spans ("late chunking", Günther et al. 2024). The text is tokenized
+   * piece by piece between span boundaries, so each span's word pieces are known exactly; BERT's
+   * WordPiece splits at whitespace and punctuation, so where the boundaries fall between words
+   * (as sentence boundaries do) the pieces' tokens are the whole text's.
+   */
+  async embedSpans(texts: readonly SpannedText[], onProgress?: (progress: EmbedProgress) => void): Promise<SpannedVectors[]> {
+    const encoded = texts.map((text) => this.encodeSpans(text));
+    return this.inBatches(encoded.map((e) => e.ids), onProgress, (hidden, lengths, tokens, rows) =>
+      rows.map((j, row) => {
+        const [vector] = meanPoolNormalized(hidden.subarray(row * tokens * this.dimensions), [lengths[row]!], tokens, this.dimensions);
+        const spans = encoded[j]!.ranges.map(([from, to]) =>
+          to > from ? poolRange(hidden, row * tokens + from, row * tokens + to, this.dimensions) : undefined,
+        );
+        return { vector: vector!, spans };
+      }),
+    );
+  }
+
+  /** The word pieces `embedSpans` runs for `text` ([CLS] and [SEP] included, truncated as `embedMany` does) and each span's token range. */
+  encodeSpans({ text, spans }: SpannedText): SpannedTokens {
+    const cuts = [...new Set([0, text.length, ...spans.flat().map((at) => Math.min(Math.max(at, 0), text.length))])].sort((a, b) => a - b);
+    const startOf = new Map<number, number>();
+    const pieces: number[] = [];
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      startOf.set(cuts[k]!, pieces.length + 1);
+      pieces.push(...this.loaded.tokenizer.encode(text.slice(cuts[k], cuts[k + 1]), null, { add_special_tokens: false }));
     }
-    return out;
+    startOf.set(text.length, pieces.length + 1);
+    const body = pieces.slice(0, this.maxTokens - 2);
+    const ids = [this.clsId, ...body.map((id) => BigInt(id)), this.sepId];
+    const limit = body.length + 1;
+    const clip = (at: number) => Math.min(startOf.get(Math.min(Math.max(at, 0), text.length))!, limit);
+    return { ids, ranges: spans.map(([start, end]) => [clip(start), clip(end)] as const) };
   }
 
   private encode(text: string): bigint[] {
@@ -90,7 +145,27 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
     return [...ids.slice(0, this.maxTokens - 1), this.sepId];
   }
 
-  private async run(batch: bigint[][]): Promise<Float32Array[]> {
+  /** Runs the encoded texts sorted by length in batches; `pool` turns a batch's outputs into results for its rows (input indices). */
+  private async inBatches<T>(
+    encoded: readonly bigint[][],
+    onProgress: ((progress: EmbedProgress) => void) | undefined,
+    pool: (hidden: Float32Array, lengths: number[], tokens: number, rows: number[]) => T[],
+  ): Promise<T[]> {
+    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.length - encoded[b]!.length);
+    const out = new Array<T>(encoded.length);
+    let done = 0;
+    for (let i = 0; i < order.length; i += this.batchSize) {
+      const batch = order.slice(i, i + this.batchSize);
+      const { hidden, lengths, tokens } = await this.run(batch.map((j) => encoded[j]!));
+      const results = pool(hidden, lengths, tokens, batch);
+      batch.forEach((j, k) => (out[j] = results[k]!));
+      done += batch.length;
+      onProgress?.({ done, total: encoded.length });
+    }
+    return out;
+  }
+
+  private async run(batch: bigint[][]): Promise<{ hidden: Float32Array; lengths: number[]; tokens: number }> {
     const tokens = Math.max(...batch.map((ids) => ids.length));
     const size = batch.length * tokens;
     const inputIds = new BigInt64Array(size);
@@ -112,11 +187,6 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
     if (!hidden || !(hidden.data instanceof Float32Array)) {
       throw new ModelError(`The model ${this.modelId} did not return last_hidden_state as float32.`);
     }
-    return meanPoolNormalized(
-      hidden.data,
-      batch.map((ids) => ids.length),
-      tokens,
-      this.dimensions,
-    );
+    return { hidden: hidden.data, lengths: batch.map((ids) => ids.length), tokens };
   }
 }

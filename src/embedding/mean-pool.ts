@@ -30,3 +30,20 @@ export function meanPoolNormalized(
     return out;
   });
 }
+
+/**
+ * The normalised mean of token vectors [from, to) of `hidden` (row-major token vectors of `dims`,
+ * batch rows concatenated): one span's vector from a pass over a longer text.
+ */
+export function poolRange(hidden: Float32Array, from: number, to: number, dims: number): Float32Array {
+  const out = new Float32Array(dims);
+  for (let t = from; t < to; t++) {
+    const offset = t * dims;
+    for (let d = 0; d < dims; d++) out[d]! += hidden[offset + d]!;
+  }
+  let norm = 0;
+  for (let d = 0; d < dims; d++) norm += out[d]! * out[d]!;
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let d = 0; d < dims; d++) out[d]! *= scale;
+  return out;
+}

@@ -12,7 +12,7 @@ import { Document } from '@langchain/core/documents';
 import { tagSentences } from '../chunking/answer-kinds.js';
 import { chunkArticle } from '../chunking/chunk.js';
 import { splitSentences } from '../chunking/sentences.js';
-import { DEFAULT_CHUNKING, embeddingInput, type Chunk, type ChunkingOptions } from '../chunking/types.js';
+import { DEFAULT_CHUNKING, embeddingInput, textOffsetInInput, type Chunk, type ChunkingOptions } from '../chunking/types.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Article, CorpusWarning } from '../corpus/types.js';
 import { sha256 } from '../core/hash.js';
@@ -22,10 +22,22 @@ import { digestFile, type FileDigest } from './checksum.js';
 import { DEFAULT_HNSW, HnswVectorStore, type HnswParams } from './hnsw-store.js';
 import { createGeneration, currentGeneration, discardGeneration, publishGeneration, removeStaleGenerations, writeFailure } from './layout.js';
 import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
-import { FORMAT_VERSION, modelMismatch, PIPELINE_VERSION, readManifest, writeManifest, type Manifest } from './manifest.js';
+import {
+  FORMAT_VERSION,
+  manifestSentenceVectors,
+  modelMismatch,
+  PIPELINE_VERSION,
+  readManifest,
+  writeManifest,
+  type Manifest,
+  type SentenceVectorKind,
+} from './manifest.js';
 import { ARTICLES_FILE, DATA_FILES, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
 import { writeVectors } from './vectors-file.js';
 import { Vocabulary, VOCABULARY_FILE } from './vocabulary.js';
+
+/** How a build makes sentence vectors unless told (BuildOptions.sentenceVectors). */
+export const DEFAULT_SENTENCE_VECTORS: SentenceVectorKind = 'separate';
 
 export type BuildProgress =
   | { phase: 'scan'; corpusDir: string }
@@ -41,6 +53,8 @@ export interface BuildOptions {
   full?: boolean;
   chunking?: ChunkingOptions;
   hnsw?: HnswParams;
+  /** How sentence vectors are made (default DEFAULT_SENTENCE_VECTORS); see SentenceVectorKind. */
+  sentenceVectors?: SentenceVectorKind;
   onProgress?: (event: BuildProgress) => void;
   /** Stops the build between steps; the published index is left as it was. */
   signal?: AbortSignal;
@@ -54,7 +68,7 @@ export interface BuildSummary {
   /** Why the build started from scratch, when it did. */
   fullReason?: string;
   counts: Manifest['counts'];
-  /** Texts sent to the model in this build. */
+  /** Texts sent to the model in this build (sentences: embedded on their own, not pooled from a chunk's pass). */
   embedded: { chunks: number; sentences: number };
   warnings: CorpusWarning[];
   /** false when nothing changed and the existing index was kept as it is. */
@@ -82,7 +96,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const chunking = options.chunking ?? DEFAULT_CHUNKING;
     const hnsw = options.hnsw ?? DEFAULT_HNSW;
     const { previous, fullReason } = await openPrevious(options, chunking);
-    const plan = diff(corpus.articles, previous?.snapshot);
+    const plan = diff(corpus.articles, previous?.snapshot, sentenceVectorKind(options));
 
     const nothingChanged =
       previous !== undefined && plan.added.length + plan.changed.length + plan.removed.length === 0 && sameHnsw(previous.snapshot.manifest, hnsw);
@@ -140,15 +154,21 @@ async function openPrevious(
   }
 }
 
+/**
+ * The snapshot's vectors by the key they were made under: a chunk's by the hash of its embedding
+ * input; a sentence's by the hash of its text (separate) or of its place in the chunk it was pooled from (late).
+ */
 function vectorCache(snapshot: IndexSnapshot): Map<string, Float32Array> {
   const cache = new Map<string, Float32Array>();
   snapshot.chunks.forEach((chunk, label) => cache.set(sha256(embeddingInput(chunk)), snapshot.chunkVector(label)));
   const dimensions = snapshot.dimensions;
+  const late = manifestSentenceVectors(snapshot.manifest) === 'late';
   for (const article of snapshot.articles) {
     const vectors = snapshot.sentenceVectorsOf(article.id);
+    const keys = late ? lateSentenceKeys(article, snapshot.chunksOf(article.id)) : undefined;
     for (const sentence of article.sentences) {
       const vector = vectors.subarray(sentence.index * dimensions, (sentence.index + 1) * dimensions);
-      cache.set(sha256(article.text.slice(sentence.start, sentence.end)), vector);
+      cache.set(keys ? keys[sentence.index]! : sha256(article.text.slice(sentence.start, sentence.end)), vector);
     }
   }
   return cache;
@@ -161,10 +181,12 @@ interface Plan {
   unchanged: string[];
 }
 
-function diff(articles: readonly Article[], previous: IndexSnapshot | undefined): Plan {
+function diff(articles: readonly Article[], previous: IndexSnapshot | undefined, kind: SentenceVectorKind): Plan {
   const plan: Plan = { added: [], changed: [], removed: [], unchanged: [] };
   const before = previous?.manifest.articles ?? {};
-  const reread = previous !== undefined && previous.manifest.pipelineVersion !== PIPELINE_VERSION;
+  // Another pipeline, or sentence vectors of the other kind: every article is redone (vectors still reused where they can be).
+  const reread =
+    previous !== undefined && (previous.manifest.pipelineVersion !== PIPELINE_VERSION || manifestSentenceVectors(previous.manifest) !== kind);
   const now = new Set(articles.map((a) => a.id));
   for (const article of articles) {
     const old = before[article.id];
@@ -209,6 +231,11 @@ interface Embedded {
 
 /** Vectors for every chunk and sentence, from the cache where the same text was embedded before. */
 async function embedAll(articles: readonly PreparedArticle[], cache: Map<string, Float32Array>, options: BuildOptions): Promise<Embedded> {
+  return sentenceVectorKind(options) === 'late' ? embedLate(articles, cache, options) : embedSeparately(articles, cache, options);
+}
+
+/** Chunks and sentences embedded as texts of their own. */
+async function embedSeparately(articles: readonly PreparedArticle[], cache: Map<string, Float32Array>, options: BuildOptions): Promise<Embedded> {
   const chunkTexts = articles.flatMap((p) => p.chunks.map((c) => embeddingInput(c)));
   const sentenceTexts = articles.flatMap((p) => p.article.sentences.map((s) => p.article.text.slice(s.start, s.end)));
   const all = [...chunkTexts, ...sentenceTexts];
@@ -230,6 +257,110 @@ async function embedAll(articles: readonly PreparedArticle[], cache: Map<string,
     chunkVectors: hashes.slice(0, chunkTexts.length).map(lookup),
     sentenceVectors: hashes.slice(chunkTexts.length).map(lookup),
     counts: { chunks: missingChunks, sentences: missing.size - missingChunks },
+  };
+}
+
+/** Where a chunk's sentence lies in the chunk's embedding input, and the key its late vector is cached under. */
+interface SentenceInChunk {
+  sentence: number;
+  span: readonly [number, number];
+  key: string;
+}
+
+interface ChunkPlan {
+  input: string;
+  key: string;
+  /** The sentences whose vectors are pooled from this chunk's pass. */
+  sentences: SentenceInChunk[];
+}
+
+/**
+ * Which chunk each sentence's vector is pooled from: the first chunk that holds it whole (an
+ * overlapped sentence is taken with the sentences before it), else the first that holds its
+ * start (a sentence too long for one chunk: its first part, as a separate embedding truncates it).
+ */
+function lateChunkPlans(article: Pick<StoredArticle, 'text' | 'sentences'>, chunks: readonly Chunk[]): ChunkPlan[] {
+  const plans = chunks.map((chunk) => ({ input: embeddingInput(chunk), key: sha256(embeddingInput(chunk)), sentences: [] as SentenceInChunk[] }));
+  const place = (chunkIndex: number, index: number) => {
+    const chunk = chunks[chunkIndex]!;
+    const sentence = article.sentences[index]!;
+    const offset = textOffsetInInput(chunk) - chunk.start;
+    const span = [Math.max(sentence.start, chunk.start) + offset, Math.min(sentence.end, chunk.end) + offset] as const;
+    const plan = plans[chunkIndex]!;
+    plan.sentences.push({ sentence: index, span, key: sha256(`late\n${plan.key}\n${span[0]}-${span[1]}`) });
+  };
+  const placed = new Set<number>();
+  for (const whole of [true, false]) {
+    chunks.forEach((chunk, c) => {
+      for (let index = chunk.sentenceStart; index < chunk.sentenceEnd; index++) {
+        const sentence = article.sentences[index];
+        if (!sentence || placed.has(index)) continue;
+        const inside = whole ? sentence.start >= chunk.start && sentence.end <= chunk.end : sentence.start >= chunk.start && sentence.start < chunk.end;
+        if (!inside) continue;
+        placed.add(index);
+        place(c, index);
+      }
+    });
+  }
+  return plans;
+}
+
+/** The cache key of each sentence's late vector, by sentence index (a sentence no chunk holds keys its own text). */
+function lateSentenceKeys(article: Pick<StoredArticle, 'text' | 'sentences'>, chunks: readonly Chunk[], plans = lateChunkPlans(article, chunks)): string[] {
+  const keys = article.sentences.map((s) => sha256(article.text.slice(s.start, s.end)));
+  for (const plan of plans) for (const s of plan.sentences) keys[s.sentence] = s.key;
+  return keys;
+}
+
+/**
+ * One forward pass per chunk ("late chunking"): the chunk's vector, and each of its sentences'
+ * pooled from that pass's token outputs (lateChunkPlans says which chunk a sentence comes from).
+ * A chunk is run again only if its own vector or one of its sentences' is not in the cache; a
+ * sentence with no token in its chunk's window, or in no chunk, is embedded on its own.
+ */
+async function embedLate(articles: readonly PreparedArticle[], cache: Map<string, Float32Array>, options: BuildOptions): Promise<Embedded> {
+  const plans = articles.map((p) => lateChunkPlans(p.article, p.chunks));
+  const fresh = new Map<string, Float32Array>();
+  const toRun = new Map<string, ChunkPlan>();
+  for (const plan of plans.flat()) {
+    if (!cache.has(plan.key) || plan.sentences.some((s) => !cache.has(s.key))) toRun.set(`${plan.key}:${plan.sentences.map((s) => s.key).join(',')}`, plan);
+  }
+  const runs = [...toRun.values()];
+  // In texts run through the model, as embedSeparately counts: here chunks, each with its sentences.
+  options.onProgress?.({ phase: 'plan', toEmbed: runs.length, reused: plans.flat().length - runs.length });
+  const vectors = await options.embeddings.embedSpans(
+    runs.map((plan) => ({ text: plan.input, spans: plan.sentences.map((s) => s.span) })),
+    ({ done, total: all }) => {
+      options.signal?.throwIfAborted();
+      options.onProgress?.({ phase: 'embed', done, total: all });
+    },
+  );
+  const alone = new Map<string, string>();
+  runs.forEach((plan, i) => {
+    const result = vectors[i]!;
+    fresh.set(plan.key, result.vector);
+    plan.sentences.forEach((s, k) => {
+      const vector = result.spans[k];
+      if (vector) fresh.set(s.key, vector);
+      else alone.set(s.key, plan.input.slice(s.span[0], s.span[1]));
+    });
+  });
+  // Sentences no chunk holds keep their text's hash as key (lateSentenceKeys).
+  const sentenceKeys = articles.map((p, a) => {
+    const keys = lateSentenceKeys(p.article, p.chunks, plans[a]);
+    p.article.sentences.forEach((s, i) => {
+      const key = keys[i]!;
+      if (!cache.has(key) && !fresh.has(key) && !alone.has(key)) alone.set(key, p.article.text.slice(s.start, s.end));
+    });
+    return keys;
+  });
+  const separate = alone.size > 0 ? await options.embeddings.embedMany([...alone.values()]) : [];
+  [...alone.keys()].forEach((key, i) => fresh.set(key, separate[i]!));
+  const lookup = (key: string) => fresh.get(key) ?? cache.get(key)!;
+  return {
+    chunkVectors: plans.flatMap((article) => article.map((plan) => lookup(plan.key))),
+    sentenceVectors: sentenceKeys.flatMap((keys) => keys.map(lookup)),
+    counts: { chunks: runs.length, sentences: alone.size },
   };
 }
 
@@ -269,6 +400,7 @@ async function writeGeneration(
   await writeManifest(dir, {
     formatVersion: FORMAT_VERSION,
     pipelineVersion: PIPELINE_VERSION,
+    sentenceVectors: sentenceVectorKind(options),
     model: {
       id: options.embeddings.modelId,
       quantized: options.embeddings.quantized,
@@ -289,6 +421,10 @@ async function writeGeneration(
     buildMs: Math.round(performance.now() - started),
   });
   return counts;
+}
+
+function sentenceVectorKind(options: Pick<BuildOptions, 'sentenceVectors'>): SentenceVectorKind {
+  return options.sentenceVectors ?? DEFAULT_SENTENCE_VECTORS;
 }
 
 function chunkDocument(article: StoredArticle, chunk: Chunk): Document {

@@ -25,11 +25,24 @@ export const MANIFEST_FILE = 'manifest.json';
  */
 export const PIPELINE_VERSION = 2;
 
+/**
+ * How an index's sentence vectors were made: 'separate', each sentence embedded as a text of its
+ * own; 'late', pooled from the token outputs of the one pass over the chunk that holds it (late
+ * chunking). A manifest without the field is of an index built before there was a choice: separate.
+ */
+export type SentenceVectorKind = 'separate' | 'late';
+
+/** The kind of sentence vectors the index holds. */
+export function manifestSentenceVectors(manifest: Pick<Manifest, 'sentenceVectors'>): SentenceVectorKind {
+  return manifest.sentenceVectors ?? 'separate';
+}
+
 const count = z.number().int().nonnegative();
 
 const manifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   pipelineVersion: count,
+  sentenceVectors: z.enum(['separate', 'late']).optional(),
   model: z.object({ id: z.string(), quantized: z.boolean(), dimensions: z.number().int().positive(), maxTokens: count }),
   chunking: z.object({ maxTokens: z.number().int().positive(), overlapSentences: count }),
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive(), efSearch: z.number().int().positive(), space: z.literal('cosine') }),
@@ -55,6 +68,8 @@ export interface ManifestArticle {
 export interface Manifest {
   formatVersion: number;
   pipelineVersion: number;
+  /** Absent: 'separate' (manifestSentenceVectors). */
+  sentenceVectors?: SentenceVectorKind;
   model: { id: string; quantized: boolean; dimensions: number; maxTokens: number };
   chunking: ChunkingOptions;
   hnsw: HnswParams & { space: 'cosine' };
