@@ -4,8 +4,7 @@
  */
 import { Command } from 'commander';
 import { cliConfig } from './cli-library.js';
-import { LocalEmbeddings } from '../embedding/embedder.js';
-import { buildIndex, type BuildSummary } from '../index/build.js';
+import { buildIndex, checkUpToDate, type BuildOptions, type BuildSummary } from '../index/build.js';
 import { buildProgressReporter } from './progress.js';
 import { forTerminal } from './terminal-text.js';
 
@@ -22,11 +21,23 @@ export async function indexCommand(argv: readonly string[]): Promise<number> {
   const config = await cliConfig({ corpus: flags.corpus, index: flags.out });
   const { corpusDir, indexDir } = config;
 
+  const full = flags.full ?? false;
   const progress = buildProgressReporter();
+  // An unchanged corpus is told without loading the model (most of this command's time otherwise).
+  const { summary: upToDate, corpus } = await checkUpToDate({ corpusDir, indexDir, full, model: config, onProgress: progress.onProgress });
+  if (upToDate) {
+    progress.stop();
+    process.stdout.write(formatSummary(upToDate, indexDir));
+    return 0;
+  }
   process.stderr.write(`Loading the embedding model ${forTerminal(config.modelId)}${config.modelDir ? ` from ${forTerminal(config.modelDir)}` : ''}\n`);
+  // Imported here: transformers.js and onnxruntime take a while to load, and an unchanged corpus needs neither.
+  const { LocalEmbeddings } = await import('../embedding/embedder.js');
   const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
   try {
-    const summary = await buildIndex({ corpusDir, indexDir, embeddings, full: flags.full ?? false, onProgress: progress.onProgress });
+    const options: BuildOptions = { corpusDir, indexDir, embeddings, full, onProgress: progress.onProgress };
+    if (corpus) options.corpus = corpus;
+    const summary = await buildIndex(options);
     process.stdout.write(formatSummary(summary, indexDir));
   } finally {
     progress.stop();

@@ -14,7 +14,7 @@ import { chunkArticle } from '../chunking/chunk.js';
 import { splitSentences } from '../chunking/sentences.js';
 import { DEFAULT_CHUNKING, embeddingInput, textOffsetInInput, type Chunk, type ChunkingOptions } from '../chunking/types.js';
 import { loadCorpus } from '../corpus/load.js';
-import type { Article, CorpusWarning } from '../corpus/types.js';
+import type { Article, CorpusWarning, LoadedCorpus } from '../corpus/types.js';
 import { sha256 } from '../core/hash.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
@@ -32,7 +32,7 @@ import {
   type Manifest,
   type SentenceVectorKind,
 } from './manifest.js';
-import { ARTICLES_FILE, DATA_FILES, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
+import { ARTICLES_FILE, checkFiles, DATA_FILES, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
 import { writeVectors } from './vectors-file.js';
 import { Vocabulary, VOCABULARY_FILE } from './vocabulary.js';
 
@@ -49,6 +49,8 @@ export interface BuildOptions {
   corpusDir: string;
   indexDir: string;
   embeddings: LocalEmbeddings;
+  /** The corpus as already read (by checkUpToDate), instead of reading it again. */
+  corpus?: LoadedCorpus;
   /** Ignore the existing index and embed everything again. */
   full?: boolean;
   chunking?: ChunkingOptions;
@@ -91,12 +93,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   try {
     release = await acquireBuildLock(options.indexDir);
     await removeStaleGenerations(options.indexDir);
-    options.onProgress?.({ phase: 'scan', corpusDir: options.corpusDir });
-    const corpus = await loadCorpus(options.corpusDir);
+    if (!options.corpus) options.onProgress?.({ phase: 'scan', corpusDir: options.corpusDir });
+    const corpus = options.corpus ?? (await loadCorpus(options.corpusDir));
     const chunking = options.chunking ?? DEFAULT_CHUNKING;
     const hnsw = options.hnsw ?? DEFAULT_HNSW;
     const { previous, fullReason } = await openPrevious(options, chunking);
-    const plan = diff(corpus.articles, previous?.snapshot, sentenceVectorKind(options));
+    const plan = diff(corpus.articles, previous?.snapshot.manifest, sentenceVectorKind(options));
 
     const nothingChanged =
       previous !== undefined && plan.added.length + plan.changed.length + plan.removed.length === 0 && sameHnsw(previous.snapshot.manifest, hnsw);
@@ -126,6 +128,40 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   }
 }
 
+/** What checkUpToDate needs: the build's settings, and the model by name only. */
+export type UpToDateOptions = Pick<BuildOptions, 'corpusDir' | 'indexDir' | 'full' | 'chunking' | 'hnsw' | 'sentenceVectors' | 'onProgress'> & {
+  model: { modelId: string; quantized: boolean };
+};
+
+/**
+ * Whether a build would change nothing, found without the model: the live generation verifies
+ * (every file against its checksum), was built by this model with these settings, and every
+ * article is as it was indexed. `summary` is then what the build would have said; otherwise
+ * `corpus` is the corpus as read, for the build to use (BuildOptions.corpus). Takes no lock: it
+ * only reads, and CURRENT is replaced atomically.
+ */
+export async function checkUpToDate(options: UpToDateOptions): Promise<{ summary?: BuildSummary; corpus?: LoadedCorpus }> {
+  const started = performance.now();
+  if (options.full) return {};
+  const dir = await currentGeneration(options.indexDir);
+  const manifest = dir === undefined ? undefined : await readManifest(dir).catch(() => undefined);
+  if (dir === undefined || manifest === undefined) return {};
+  const model = { id: options.model.modelId, quantized: options.model.quantized };
+  if (modelMismatch(manifest, model) || !sameChunking(manifest, options.chunking ?? DEFAULT_CHUNKING) || !sameHnsw(manifest, options.hnsw ?? DEFAULT_HNSW)) {
+    return {};
+  }
+  options.onProgress?.({ phase: 'scan', corpusDir: options.corpusDir });
+  const corpus = await loadCorpus(options.corpusDir);
+  const plan = diff(corpus.articles, manifest, sentenceVectorKind(options));
+  if (plan.added.length + plan.changed.length + plan.removed.length > 0) return { corpus };
+  try {
+    await checkFiles(dir, manifest);
+  } catch {
+    return { corpus }; // damaged: the build says so and repairs it
+  }
+  return { summary: summary(plan, manifest.counts, { chunks: 0, sentences: 0 }, corpus.warnings, false, dir, started) };
+}
+
 async function openPrevious(
   options: BuildOptions,
   chunking: ChunkingOptions,
@@ -141,9 +177,7 @@ async function openPrevious(
   }
   const mismatch = modelMismatch(manifest, { id: options.embeddings.modelId, quantized: options.embeddings.quantized });
   if (mismatch) return { fullReason: `the existing index cannot be reused: ${mismatch}` };
-  if (manifest.chunking.maxTokens !== chunking.maxTokens || manifest.chunking.overlapSentences !== chunking.overlapSentences) {
-    return { fullReason: 'the chunking settings changed' };
-  }
+  if (!sameChunking(manifest, chunking)) return { fullReason: 'the chunking settings changed' };
   // Opening verifies every file against its checksum, and reading the vectors checks each one, so
   // nothing damaged is reused: a damaged index is rebuilt from the corpus, every text embedded again.
   try {
@@ -181,12 +215,12 @@ interface Plan {
   unchanged: string[];
 }
 
-function diff(articles: readonly Article[], previous: IndexSnapshot | undefined, kind: SentenceVectorKind): Plan {
+function diff(articles: readonly Article[], previous: Manifest | undefined, kind: SentenceVectorKind): Plan {
   const plan: Plan = { added: [], changed: [], removed: [], unchanged: [] };
-  const before = previous?.manifest.articles ?? {};
+  const before = previous?.articles ?? {};
   // Another pipeline, or sentence vectors of the other kind: every article is redone (vectors still reused where they can be).
   const reread =
-    previous !== undefined && (previous.manifest.pipelineVersion !== PIPELINE_VERSION || manifestSentenceVectors(previous.manifest) !== kind);
+    previous !== undefined && (previous.pipelineVersion !== PIPELINE_VERSION || manifestSentenceVectors(previous) !== kind);
   const now = new Set(articles.map((a) => a.id));
   for (const article of articles) {
     const old = before[article.id];
@@ -196,6 +230,10 @@ function diff(articles: readonly Article[], previous: IndexSnapshot | undefined,
   }
   plan.removed = Object.keys(before).filter((id) => !now.has(id));
   return plan;
+}
+
+function sameChunking(manifest: Manifest, chunking: ChunkingOptions): boolean {
+  return manifest.chunking.maxTokens === chunking.maxTokens && manifest.chunking.overlapSentences === chunking.overlapSentences;
 }
 
 function sameHnsw(manifest: Manifest, hnsw: HnswParams): boolean {

@@ -208,7 +208,7 @@ function chunkOf(store: HnswVectorStore, label: number): Chunk {
  * row by row, are verified here too, whole, rather than block by block as rows are read: one
  * sequential read at open (~0.66 ms per MB) buys a file known to be good for as long as it is open.
  */
-async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
+export async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
   const missing = DATA_FILES.filter((name) => manifest.files[name] === undefined);
   if (missing.length > 0) {
     throw new IndexError(`The index manifest in ${dir} lists no checksum for ${missing.join(', ')}.`, { path: path.join(dir, MANIFEST_FILE) });

@@ -55,6 +55,11 @@ describe('command line', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('is up to date');
     expect(result.stdout).toMatch(/0 added, 0 changed, 0 removed, 5 unchanged/);
+    // Telling an unchanged corpus needs no model: with none to be found, the answer is the same.
+    const noModel = await script('index', ['--corpus', 'corpus', '--out', 'idx'], { env: { MODEL_DIR: '/nowhere/models' } });
+    expect(noModel.code).toBe(0);
+    expect(noModel.stdout).toContain('is up to date');
+    expect(noModel.stderr).not.toContain('Loading the embedding model');
   });
 
   it('ask reads questions from stdin and writes one JSON object per line', async () => {
