@@ -100,8 +100,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const { previous, fullReason } = await openPrevious(options, chunking);
     const plan = diff(corpus.articles, previous?.snapshot.manifest, sentenceVectorKind(options));
 
-    const nothingChanged =
-      previous !== undefined && plan.added.length + plan.changed.length + plan.removed.length === 0 && sameHnsw(previous.snapshot.manifest, hnsw);
+    const nothingChanged = previous !== undefined && !hasChanges(plan) && sameHnsw(previous.snapshot.manifest, hnsw);
     if (nothingChanged) {
       return summary(plan, previous.snapshot.manifest.counts, { chunks: 0, sentences: 0 }, corpus.warnings, false, previous.snapshot.dir, started);
     }
@@ -153,7 +152,7 @@ export async function checkUpToDate(options: UpToDateOptions): Promise<{ summary
   options.onProgress?.({ phase: 'scan', corpusDir: options.corpusDir });
   const corpus = await loadCorpus(options.corpusDir);
   const plan = diff(corpus.articles, manifest, sentenceVectorKind(options));
-  if (plan.added.length + plan.changed.length + plan.removed.length > 0) return { corpus };
+  if (hasChanges(plan)) return { corpus };
   try {
     await checkFiles(dir, manifest);
   } catch {
@@ -230,6 +229,10 @@ function diff(articles: readonly Article[], previous: Manifest | undefined, kind
   }
   plan.removed = Object.keys(before).filter((id) => !now.has(id));
   return plan;
+}
+
+function hasChanges(plan: Plan): boolean {
+  return plan.added.length + plan.changed.length + plan.removed.length > 0;
 }
 
 function sameChunking(manifest: Manifest, chunking: ChunkingOptions): boolean {

@@ -134,7 +134,7 @@ export class HnswVectorStore extends SaveableVectorStore {
     // hnswlib does not report a failed write: read what reached the disk back.
     const count = this.index.getCurrentCount();
     await checkHnswFile(file, count, this.dimensions, this.params.m).catch(async (error: unknown) => {
-      throw await writeFailure(file, count * (4 + 8 * this.params.m + 4 * this.dimensions + 8), error);
+      throw await shortWriteError(file, count * level0Bytes(this.params.m, this.dimensions), error);
     });
     const docs = this.documents.map((d) => ({ pageContent: d.pageContent, metadata: d.metadata, id: d.id }));
     await writeFile(path.join(directory, DOCSTORE_FILE), JSON.stringify({ dimensions: this.dimensions, params: this.params, docs }));
@@ -217,6 +217,11 @@ async function checkHnswFile(file: string, count: number, dimensions: number, m:
   }
 }
 
+/** Level 0 of one element: link count (4) + 2·M links (4 each) + vector (4 · dimensions) + label (8). */
+function level0Bytes(m: number, dimensions: number): number {
+  return 4 + 2 * m * 4 + 4 * dimensions + 8;
+}
+
 /** hnswlib's header: six size_t, two int32, four size_t-sized fields (M's, mult as a double, efConstruction). */
 const HNSW_HEADER_BYTES = 6 * 8 + 2 * 4 + 5 * 8;
 
@@ -226,8 +231,7 @@ async function hnswFileProblem(handle: FileHandle, bytes: number, count: number,
   await handle.read(header, 0, HNSW_HEADER_BYTES, 0);
   const elements = Number(header.readBigUInt64LE(16));
   const perElement = Number(header.readBigUInt64LE(24));
-  // Level 0 of one element: link count (4) + 2·M links (4 each) + vector (4 · dimensions) + label (8).
-  const expectedPerElement = 4 + 2 * m * 4 + 4 * dimensions + 8;
+  const expectedPerElement = level0Bytes(m, dimensions);
   if (elements !== count) return `it holds ${elements} vectors, ${count} expected`;
   if (perElement !== expectedPerElement) return `${perElement} bytes per element, ${expectedPerElement} expected`;
   let offset = HNSW_HEADER_BYTES + elements * perElement;
@@ -252,7 +256,7 @@ async function hnswFileProblem(handle: FileHandle, bytes: number, count: number,
  * What a failed write of `file` should throw: a disk without room for it becomes ENOSPC (so the
  * build reports a full disk), anything else an IndexError.
  */
-async function writeFailure(file: string, needed: number, error: unknown): Promise<unknown> {
+async function shortWriteError(file: string, needed: number, error: unknown): Promise<unknown> {
   const space = await statfs(path.dirname(file)).catch(() => undefined);
   if (space !== undefined && space.bavail * space.bsize < needed) {
     return Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC', path: file, cause: error });
