@@ -37,6 +37,17 @@ export function renderAnswer(answer: Answer): string {
   return lines.join('\n') + '\n';
 }
 
+/** The line between answers when several are printed one after another (questions read from stdin with --text). */
+export const ANSWER_SEPARATOR = '-'.repeat(40);
+
+/**
+ * A question and its answer, for a run of questions read from stdin: the separator line (except
+ * before the first), "Q: question" on one line, a blank line, then the answer as renderAnswer has it.
+ */
+export function renderQuestionAndAnswer(answer: Answer, first: boolean): string {
+  return `${first ? '' : `${ANSWER_SEPARATOR}\n`}Q: ${oneLine(answer.question)}\n\n${renderAnswer(answer)}`;
+}
+
 function refusalLines(answer: Answer): string[] {
   const lines: string[] = [];
   const message = answer.refusal?.message ?? 'The articles do not answer that.';

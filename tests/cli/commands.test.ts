@@ -62,15 +62,30 @@ describe('command line', () => {
     expect(noModel.stderr).not.toContain('Loading the embedding model');
   });
 
-  it('ask reads questions from stdin and writes one JSON object per line', async () => {
+  it('ask reads questions from stdin and writes one JSON object per line (without --json too: stdin is not a terminal)', async () => {
     const input = 'Who was Mike Pompeo?\n\nWho painted the Mona Lisa?\n';
-    const result = await script('ask', ['--json', '--index', 'idx', '--corpus', 'corpus'], { input });
+    const result = await script('ask', ['--index', 'idx', '--corpus', 'corpus'], { input });
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { question: string; answered: boolean; refusal?: { reason: string } });
     expect(lines.map((l) => l.question)).toEqual(['Who was Mike Pompeo?', '', 'Who painted the Mona Lisa?']);
     expect(lines.map((l) => l.answered)).toEqual([true, false, false]);
     expect(lines[1]!.refusal?.reason).toBe('empty');
     expect(lines[2]!.refusal?.reason).toBe('not-in-corpus');
+  });
+
+  it('ask --text reads questions from stdin and prints each readable answer under its question, separated', async () => {
+    const input = 'Who was Mike Pompeo?\n\nWho painted the Mona Lisa?\n';
+    const result = await script('ask', ['--text', '--index', 'idx', '--corpus', 'corpus'], { input });
+    expect(result.code, result.stderr).toBe(0);
+    const answers = result.stdout.split(`\n${'-'.repeat(40)}\n`);
+    expect(answers).toHaveLength(2); // the blank line is skipped
+    expect(answers[0]).toMatch(/^Q: Who was Mike Pompeo\?\n\n[\s\S]*Sources:\n\[1\] /);
+    expect(answers[1]).toMatch(/^Q: Who painted the Mona Lisa\?\n\n/);
+    expect(result.stdout).not.toMatch(/^\{/m);
+
+    const both = await script('ask', ['--text', '--json', '--index', 'idx', '--corpus', 'corpus'], { input });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--json.*cannot be used with.*--text|--text.*cannot be used with.*--json/);
   });
 
   it('ask prints a readable answer with numbered sources', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STRENGTH_LABELS, searchedQuestion, withoutListLead } from '../../src/answer/strength-labels.js';
 import type { Answer, AnswerStrength, NearestPassage, Quote, SourceRef } from '../../src/answer/types.js';
-import { renderAnswer } from '../../src/cli/render-answer.js';
+import { ANSWER_SEPARATOR, renderAnswer, renderQuestionAndAnswer } from '../../src/cli/render-answer.js';
 
 const source = (n: number, overrides: Partial<SourceRef> = {}): SourceRef => ({
   n,
@@ -213,5 +213,21 @@ describe('renderAnswer (terminal): untrusted text cannot drive the terminal', ()
     );
     expect(out).not.toMatch(RAW);
     expect(out).toContain('Searched for: Who is trump A\\x1b[2J');
+  });
+});
+
+describe('renderQuestionAndAnswer (questions read from stdin with --text)', () => {
+  it('puts each answer under its question, with a separator line between answers', () => {
+    const first = renderQuestionAndAnswer(answered(), true);
+    const second = renderQuestionAndAnswer(refused(), false);
+    expect(first).toBe(`Q: What did the Kremlin say?\n\n${renderAnswer(answered())}`);
+    expect(second).toBe(`${ANSWER_SEPARATOR}\nQ: Who painted the Mona Lisa?\n\n${renderAnswer(refused())}`);
+    // The separator is a line of its own that no rendered answer line can be.
+    expect((first + second).split('\n').filter((line) => line === ANSWER_SEPARATOR)).toHaveLength(1);
+  });
+
+  it('prints the question on one line, escaped', () => {
+    const out = renderQuestionAndAnswer(answered({ question: 'Who\nforged\x1b[2J this?' }), true);
+    expect(out.split('\n')[0]).toBe('Q: Who forged\\x1b[2J this?');
   });
 });
