@@ -52,6 +52,9 @@ const EXAMPLES: Record<string, string> = {
   DISCORD_API_URL: 'DISCORD_API_URL=https://discord.com/api',
   REFUSAL_THRESHOLD: 'REFUSAL_THRESHOLD=0.2',
   MAX_QUOTES: 'MAX_QUOTES=3',
+  HEALTH_PORT: 'HEALTH_PORT=9464',
+  HEALTH_HOST: 'HEALTH_HOST=127.0.0.1',
+  LOG_FORMAT: 'LOG_FORMAT=json',
 };
 
 /** Variables whose values are secret: never echoed in errors or logs. */
@@ -86,6 +89,13 @@ const discordSchema = z.object({
   MAX_QUEUED_QUESTIONS: int(0, 1000).default(20),
   FEEDBACK_FILE: z.string().trim().min(1).default('data/feedback.jsonl'),
   FEEDBACK_SALT: z.string().trim().min(16, 'must be at least 16 characters (a random string; keep it secret)').optional(),
+});
+
+/** How the bot runs as a service: the health/metrics listener and the log format. */
+const serviceSchema = z.object({
+  HEALTH_PORT: int(0, 65535).optional(),
+  HEALTH_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
 });
 
 export interface BaseConfig {
@@ -138,6 +148,19 @@ function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, {
     hint: 'Set these in the environment or in .env (see .env.example for every variable and its default).',
   });
+}
+
+export interface ServiceConfig {
+  /** Port of the /healthz, /readyz, /metrics listener; undefined: no listener; 0: any free port. */
+  healthPort: number | undefined;
+  healthHost: string;
+  /** auto: readable on a terminal, JSON when piped or NODE_ENV=production. */
+  logFormat: 'auto' | 'pretty' | 'json';
+}
+
+export function loadServiceConfig(env: Env = process.env): ServiceConfig {
+  const raw = parse(serviceSchema, env);
+  return { healthPort: raw.HEALTH_PORT, healthHost: raw.HEALTH_HOST, logFormat: raw.LOG_FORMAT };
 }
 
 export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd()): BaseConfig {

@@ -6,7 +6,7 @@
  * question), then logs in and waits for READY. `stop()` turns new questions away, waits (bounded) for
  * the answers and rebuild in progress, and closes the client.
  */
-import { Events, type Client } from 'discord.js';
+import { Events, GatewayCloseCodes, WebSocketShardEvents, type Client } from 'discord.js';
 import type { DiscordConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { registerSecret } from '../core/logger.js';
@@ -19,6 +19,8 @@ import { messageCreate } from './events/message-create.js';
 import { ready } from './events/ready.js';
 import { bindEvent } from './events/types.js';
 import { FeedbackStore } from './feedback.js';
+import type { Readiness } from './health-server.js';
+import { BotMetrics, type IndexInfo } from './metrics.js';
 import { CooldownTracker } from './preconditions/cooldown.js';
 import { QuestionQueue } from './question-queue.js';
 
@@ -35,7 +37,23 @@ export interface BotOptions {
   /** A client to use instead of `createClient({ apiUrl: config.apiUrl })`. */
   client?: Client;
   commands?: readonly SlashCommand[];
+  /** Where outcomes, latency, reconnects… are counted; a private BotMetrics when omitted. */
+  metrics?: BotMetrics;
+  /** The index generation answering now, for the metrics (the real Library's snapshot). */
+  indexInfo?: () => IndexInfo | undefined;
+  /**
+   * Called when Discord closes the gateway for good after the bot was online (e.g. 4014: a privileged
+   * intent was switched off, 4004: the token was reset); discord.js does not reconnect after those.
+   */
+  onGatewayClosed?: (code: number) => void;
 }
+
+/** The gateway connection as the bot last saw it. */
+type GatewayState =
+  | { state: 'offline' }
+  | { state: 'connected' }
+  | { state: 'reconnecting'; code: number | undefined }
+  | { state: 'closed'; code: number };
 
 export class VerbatimBot {
   readonly client: Client;
@@ -45,6 +63,10 @@ export class VerbatimBot {
   private started = false;
   private stopping: Promise<void> | undefined;
   private stopPruning: (() => void) | undefined;
+  private gateway: GatewayState = { state: 'offline' };
+  private online = false;
+  /** The close code of the last gateway disconnection (for /readyz and the log). */
+  private lastCloseCode: number | undefined;
 
   private constructor(
     private readonly options: BotOptions,
@@ -54,6 +76,7 @@ export class VerbatimBot {
     registerSecret(config.token);
     registerSecret(config.feedbackSalt);
     this.client = options.client ?? createClient({ apiUrl: config.apiUrl });
+    const metrics = options.metrics ?? new BotMetrics();
     this.context = {
       library: options.library,
       config,
@@ -65,7 +88,30 @@ export class VerbatimBot {
       buttons: BUTTON_HANDLERS,
       accepting: () => this.accepting,
       track: (work) => this.track(work),
+      metrics,
     };
+    metrics.observe({
+      queue: () => ({ running: this.context.queue.active, waiting: this.context.queue.pending }),
+      connected: () => this.gateway.state === 'connected',
+      ready: () => this.readiness().ready,
+      ...(options.indexInfo ? { index: options.indexInfo } : {}),
+    });
+  }
+
+  /** Whether the bot can answer now (for /readyz): online, the gateway connected, not stopping. */
+  readiness(): Readiness {
+    if (this.stopping) return { ready: false, reason: 'stopping' };
+    const gateway = this.gateway;
+    if (gateway.state === 'connected' && this.online) return { ready: true };
+    if (!this.started) return { ready: false, reason: 'starting' };
+    switch (gateway.state) {
+      case 'reconnecting':
+        return { ready: false, reason: `gateway disconnected${gateway.code === undefined ? '' : ` (close code ${gateway.code})`}; reconnecting` };
+      case 'closed':
+        return { ready: false, reason: `gateway closed by Discord (close code ${gateway.code}${closeCodeName(gateway.code)}); not reconnecting` };
+      default:
+        return { ready: false, reason: 'warming up the model and logging in to Discord' };
+    }
   }
 
   /** Makes a bot (reading the feedback file); call `start()` to bring it online. */
@@ -86,8 +132,27 @@ export class VerbatimBot {
     const client = this.client;
     client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
     client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
-    client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
-    client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+    client.on(Events.ShardDisconnect, (event, shard) => {
+      // discord.js emits this only for close codes it does not reconnect after.
+      this.gateway = { state: 'closed', code: event.code };
+      if (this.stopping) return;
+      logger.warn({ code: event.code, shard }, `gateway closed by Discord (close code ${event.code}${closeCodeName(event.code)}); not reconnecting`);
+      if (this.online) this.options.onGatewayClosed?.(event.code);
+    });
+    client.on(Events.ShardReconnecting, (shard) => {
+      if (this.stopping || this.gateway.state === 'closed') return;
+      const code = this.lastCloseCode;
+      this.gateway = { state: 'reconnecting', code };
+      this.context.metrics.reconnect();
+      logger.warn({ shard, code }, 'gateway disconnected; reconnecting');
+    });
+    client.on(Events.ShardResume, (shard, replayed) => {
+      this.gateway = { state: 'connected' };
+      logger.info({ shard, replayed }, 'gateway resumed');
+    });
+    client.on(Events.ShardReady, () => {
+      this.gateway = { state: 'connected' };
+    });
     bindEvent(client, ready, this.context);
     bindEvent(client, interactionCreate, this.context);
     bindEvent(client, messageCreate, this.context);
@@ -97,6 +162,13 @@ export class VerbatimBot {
     logger.info('logging in to Discord');
     await client.login(this.options.config.token);
     await isReady;
+    this.gateway = { state: 'connected' };
+    this.online = true;
+    for (const shard of client.ws.shards.values()) {
+      shard.on(WebSocketShardEvents.Close, (event) => {
+        this.lastCloseCode = event.code;
+      });
+    }
   }
 
   /**
@@ -145,4 +217,10 @@ export class VerbatimBot {
     }
     return true;
   }
+}
+
+/** ": Disallowed intents" and the like, for a close code Discord defines (empty otherwise). */
+export function closeCodeName(code: number): string {
+  const name = (GatewayCloseCodes as Record<number, string | undefined>)[code];
+  return name === undefined ? '' : `: ${name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (c) => c.toUpperCase())}`;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { SlashCommand } from './commands/types.js';
 import type { ButtonHandler } from './components/types.js';
 import type { FeedbackStore } from './feedback.js';
+import type { BotMetrics } from './metrics.js';
 import type { CooldownTracker } from './preconditions/cooldown.js';
 import type { QuestionQueue } from './question-queue.js';
 
@@ -38,4 +39,6 @@ export interface BotContext {
   accepting(): boolean;
   /** Keeps track of a handler's work so that `stop()` can wait for it. */
   track<T>(work: Promise<T>): Promise<T>;
+  /** Where handlers count questions by outcome, answer latency and rebuilds. */
+  metrics: BotMetrics;
 }

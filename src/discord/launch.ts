@@ -4,15 +4,23 @@
  * bad token or an unreachable API is reported at once), opens the Library — the model and the index are
  * loaded before the bot logs in — starts the bot, and stops it cleanly on SIGINT / SIGTERM.
  *
- * A rejected token or an unreachable Discord, at the check or at login, ends the process with one line
- * on stderr and its own exit code (see EXIT_CODES in startup-errors.ts).
+ * A rejected token or an unreachable Discord, at the check or at login, or gateway intents Discord
+ * refuses, end the process with one line on stderr and its own exit code (see EXIT_CODES in
+ * startup-errors.ts); so does a gateway Discord closes for good while the bot is online.
+ *
+ * With HEALTH_PORT set, the health and metrics listener starts before the model loads (so /healthz
+ * answers while it loads, and /readyz says why it is not ready yet) and stops last.
  */
+import path from 'node:path';
 import { engineOptions } from '../answer/engine.js';
 import { Library } from '../answer/library.js';
-import { loadAnswerConfig, loadBaseConfig, loadDiscordConfig, loadDotenv } from '../core/config.js';
-import { createLogger, registerSecret } from '../core/logger.js';
+import { loadAnswerConfig, loadBaseConfig, loadDiscordConfig, loadDotenv, loadServiceConfig, type ServiceConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { createLogger, registerSecret, type Logger } from '../core/logger.js';
 import { VerbatimBot } from './bot.js';
-import { checkDiscord, startupFailure } from './startup-errors.js';
+import { HealthServer, type Readiness } from './health-server.js';
+import { BotMetrics } from './metrics.js';
+import { checkDiscord, gatewayClosed, startupFailure } from './startup-errors.js';
 
 /** How long stopping waits for answers in progress. */
 const STOP_TIMEOUT_MS = 20_000;
@@ -24,8 +32,14 @@ export async function launchBot(): Promise<void> {
   registerSecret(discord.token);
   const base = loadBaseConfig();
   const answer = loadAnswerConfig();
+  const service = loadServiceConfig();
   await checkDiscord(discord.token, discord.apiUrl);
-  const logger = createLogger({ level: base.logLevel, name: 'verbatim' });
+  const logger = createLogger({ level: base.logLevel, name: 'verbatim', format: service.logFormat });
+
+  const metrics = new BotMetrics({ defaultMetrics: true });
+  // What /readyz says: the phase until the bot exists, then the bot's own readiness.
+  let readiness = (): Readiness => ({ ready: false, reason: 'loading the model and the index' });
+  const health = await startHealth(service, () => readiness(), metrics, logger);
 
   logger.info({ corpus: base.corpusDir, index: base.indexDir, model: base.modelId }, 'loading the model and the index');
   const started = performance.now();
@@ -44,7 +58,25 @@ export async function launchBot(): Promise<void> {
   });
   logger.info({ ms: Math.round(performance.now() - started), articles: library.articles().length }, 'model and index loaded');
 
-  const bot = await VerbatimBot.create({ config: discord, library, logger });
+  readiness = () => ({ ready: false, reason: 'starting the bot' });
+  const onGatewayClosed = (code: number): void => {
+    const failure = gatewayClosed(code, running.client.options.intents.bitfield);
+    logger.error({ code }, failure.message);
+    void running
+      .stop(STOP_TIMEOUT_MS)
+      .catch(() => undefined)
+      .then(() => health?.close())
+      .finally(() => process.exit(failure.exitCode));
+  };
+  const running = await VerbatimBot.create({
+    config: discord,
+    library,
+    logger,
+    metrics,
+    indexInfo: () => ({ generation: path.basename(library.snapshot.dir), builtAt: library.snapshot.manifest.builtAt }),
+    onGatewayClosed,
+  });
+  readiness = () => running.readiness();
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -53,25 +85,50 @@ export async function launchBot(): Promise<void> {
     }
     stopping = true;
     logger.info(`${signal}: stopping`);
-    bot.stop(STOP_TIMEOUT_MS).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    running
+      .stop(STOP_TIMEOUT_MS)
+      .then(() => health?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   try {
-    await bot.start();
+    await running.start();
   } catch (error) {
-    const failure = startupFailure(error, discord.apiUrl);
+    const failure = startupFailure(error, discord.apiUrl, running.client.options.intents.bitfield);
     if (!failure) throw error;
     logger.debug({ err: error }, 'could not log in');
-    await bot.client.destroy().catch(() => undefined);
+    await running.client.destroy().catch(() => undefined);
+    await health?.close();
     throw failure;
+  }
+}
+
+/** Starts the health and metrics listener when HEALTH_PORT is set; a port that cannot be bound is a configuration error. */
+async function startHealth(
+  service: ServiceConfig,
+  readiness: () => Readiness,
+  metrics: BotMetrics,
+  logger: Logger,
+): Promise<HealthServer | undefined> {
+  if (service.healthPort === undefined) return undefined;
+  try {
+    const health = await HealthServer.start({ port: service.healthPort, host: service.healthHost, readiness, metrics, logger });
+    logger.info({ url: health.url }, `health and metrics on ${health.url} (/healthz, /readyz, /metrics)`);
+    return health;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new ConfigError(
+      `Cannot listen on ${service.healthHost}:${service.healthPort} for the health endpoints (${typeof code === 'string' ? code : String(error)}).`,
+      { hint: 'Choose another HEALTH_PORT (or HEALTH_HOST), or leave HEALTH_PORT unset to run without them.', cause: error },
+    );
   }
 }

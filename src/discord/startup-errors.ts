@@ -1,6 +1,7 @@
 /**
  * Why the bot could not come online, as one clear line and a distinct exit code, instead of
- * discord.js's `TokenInvalid` or undici's `ECONNREFUSED` with a stack trace.
+ * discord.js's `TokenInvalid`, @discordjs/ws's "Used disallowed intents" or undici's `ECONNREFUSED` with
+ * a stack trace.
  *
  * `checkDiscord` asks Discord for the gateway (GET /gateway/bot, the request discord.js makes first
  * when it logs in) before the model is loaded, so that a bad token or an unreachable API is reported
@@ -27,6 +28,10 @@ export const EXIT_CODES = {
   config: 2,
   /** Discord cannot be reached (refused, unknown host, timed out): EX_UNAVAILABLE. */
   discordUnreachable: 69,
+  /** The gateway refused the intents as invalid (close code 4013), a bug in the intent list: EX_SOFTWARE. */
+  invalidIntents: 70,
+  /** The gateway refused a privileged intent not enabled for the application (close code 4014): EX_NOPERM. */
+  disallowedIntents: 77,
   /** Discord rejected DISCORD_TOKEN (401): EX_CONFIG. */
   tokenRejected: 78,
 } as const;
@@ -34,7 +39,7 @@ export const EXIT_CODES = {
 /** The bot could not come online; `exitCode` is one of EXIT_CODES. */
 export class DiscordStartupError extends VerbatimError {
   constructor(
-    code: 'DISCORD_TOKEN' | 'DISCORD_UNREACHABLE',
+    code: 'DISCORD_TOKEN' | 'DISCORD_UNREACHABLE' | 'DISCORD_INTENTS' | 'DISCORD_GATEWAY',
     message: string,
     readonly exitCode: number,
     cause?: unknown,
@@ -72,6 +77,60 @@ export function unreachable(apiUrl: string | undefined, reason: string, cause?: 
     `Cannot reach Discord at ${displayUrl(apiUrl)} (${reason}): check the network, any proxy or firewall, and DISCORD_API_URL.`,
     EXIT_CODES.discordUnreachable,
     cause,
+  );
+}
+
+/** Privileged intents and what the Developer Portal calls their switches (Bot → Privileged Gateway Intents). */
+const PRIVILEGED_INTENT_NAMES: readonly [bigint, string][] = [
+  [1n << 1n, 'Server Members Intent'],
+  [1n << 8n, 'Presence Intent'],
+  [1n << 15n, 'Message Content Intent'],
+];
+
+/** The Developer Portal names of the privileged intents in `intents` (a bitfield). */
+export function privilegedIntentNames(intents: bigint | number): string[] {
+  const bits = BigInt(intents);
+  return PRIVILEGED_INTENT_NAMES.filter(([bit]) => (bits & bit) !== 0n).map(([, name]) => name);
+}
+
+/** Close code 4014: the bot asked for a privileged intent the application does not have switched on. */
+export function disallowedIntents(intents: bigint | number | undefined, cause?: unknown): DiscordStartupError {
+  const names = intents === undefined ? [] : privilegedIntentNames(intents);
+  const what =
+    names.length > 0
+      ? `switch on ${names.join(' and ')} in the Developer Portal (your application → Bot → Privileged Gateway Intents), or remove it from the bot's intents`
+      : 'switch on the privileged intents the bot asks for in the Developer Portal (your application → Bot → Privileged Gateway Intents)';
+  return new DiscordStartupError(
+    'DISCORD_INTENTS',
+    `Discord refused the bot's gateway intents (close code 4014, disallowed intents): ${what}.`,
+    EXIT_CODES.disallowedIntents,
+    cause,
+  );
+}
+
+/** Close code 4013: intents Discord does not know, a bug in the bot's intent list. */
+export function invalidIntents(intents: bigint | number | undefined, cause?: unknown): DiscordStartupError {
+  const shown = intents === undefined ? '' : ` (${String(intents)})`;
+  return new DiscordStartupError(
+    'DISCORD_INTENTS',
+    `Discord rejected the bot's gateway intents as invalid${shown} (close code 4013): the intent list in src/discord/client.ts is wrong; check it against Discord's documented intents.`,
+    EXIT_CODES.invalidIntents,
+    cause,
+  );
+}
+
+/**
+ * What an unrecoverable gateway close code means, as a startup error (4004 a rejected token, 4013 and
+ * 4014 intents), or a generic one naming the code.
+ */
+export function gatewayClosed(code: number, intents?: bigint | number): DiscordStartupError {
+  if (code === 4004) return tokenRejected();
+  if (code === 4013) return invalidIntents(intents);
+  if (code === 4014) return disallowedIntents(intents);
+  return new DiscordStartupError(
+    'DISCORD_GATEWAY',
+    `Discord closed the gateway connection with code ${code} and discord.js will not reconnect: see https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes.`,
+    EXIT_CODES.failure,
   );
 }
 
@@ -122,12 +181,16 @@ function field(error: unknown, name: 'code' | 'name' | 'status'): unknown {
 }
 
 /**
- * The startup failure `error` stands for — a rejected token or an unreachable Discord — or undefined
+ * The startup failure `error` stands for — a rejected token, an unreachable Discord, intents the
+ * gateway refused (`intents`: the ones the client asked for, to name them) — or undefined
  * when it is something else (which is reported as it is).
  */
-export function startupFailure(error: unknown, apiUrl: string | undefined): DiscordStartupError | undefined {
+export function startupFailure(error: unknown, apiUrl: string | undefined, intents?: bigint | number): DiscordStartupError | undefined {
   if (error instanceof DiscordStartupError) return error;
   const chain = errorChain(error);
+  // @discordjs/ws rejects the login with these plain Errors on gateway close codes 4014 and 4013.
+  if (chain.some((e) => e instanceof Error && e.message === 'Used disallowed intents')) return disallowedIntents(intents, error);
+  if (chain.some((e) => e instanceof Error && e.message === 'Used invalid intents')) return invalidIntents(intents, error);
   // discord.js: DiscordjsError code TokenInvalid (a 401 on /gateway/bot, or gateway close 4004); REST: status 401.
   if (chain.some((e) => field(e, 'code') === 'TokenInvalid' || field(e, 'status') === 401)) return tokenRejected(error);
   for (const e of chain) {

@@ -5,6 +5,7 @@
  */
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { feedbackRowFor } from '../answering.js';
+import { secondsSince } from '../metrics.js';
 import { cooldown } from '../preconditions/cooldown.js';
 import { guildAllowlist } from '../preconditions/guild-allowlist.js';
 import { BUSY_MESSAGE, STOPPING_MESSAGE } from '../render/notices.js';
@@ -26,6 +27,7 @@ export const ask: SlashCommand = {
     ),
   preconditions: [guildAllowlist, cooldown],
   async execute(interaction, ctx) {
+    const arrived = performance.now();
     const question = interaction.options.getString('question', true);
     const isPublic = interaction.options.getBoolean('public') ?? ctx.config.askPublicDefault;
     const userId = interaction.user.id;
@@ -33,6 +35,7 @@ export const ask: SlashCommand = {
     if (!ticket) {
       ctx.cooldowns.refund(userId);
       ctx.logger.info({ user: userId, active: ctx.queue.active, pending: ctx.queue.pending }, 'question turned away: busy');
+      ctx.metrics.question('busy', 'slash');
       await interaction.reply(ephemeralNotice(ctx.accepting() ? BUSY_MESSAGE : STOPPING_MESSAGE));
       return;
     }
@@ -41,6 +44,7 @@ export const ask: SlashCommand = {
     } catch (error) {
       ticket.cancel();
       ctx.cooldowns.refund(userId);
+      ctx.metrics.question('error', 'slash');
       throw error;
     }
     let answer;
@@ -50,8 +54,10 @@ export const ask: SlashCommand = {
     } catch (error) {
       // No answer reached the user (discord.js has already retried the edit): they may ask again at once.
       ctx.cooldowns.refund(userId);
+      ctx.metrics.question('error', 'slash');
       throw error;
     }
+    ctx.metrics.question(answer.answered ? 'answered' : 'declined', 'slash', secondsSince(arrived));
     ctx.logger.info(
       { user: userId, answered: answer.answered, quotes: answer.quotes.length, ms: answer.timings.totalMs, public: isPublic },
       'answered /ask',

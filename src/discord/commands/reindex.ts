@@ -30,9 +30,11 @@ export const reindex: SlashCommand = {
     ctx.logger.info({ user: interaction.user.id, guild: interaction.guildId }, 'reindex started');
     try {
       const summary = await ctx.library.rebuild();
+      ctx.metrics.rebuild(summary.written ? 'changed' : 'unchanged');
       ctx.logger.info({ ...summary, warnings: summary.warnings.length }, `reindex finished: ${changeLine(summary)}`);
       await interaction.editReply(embedPayload([renderReindexSummary(summary)]));
     } catch (error) {
+      ctx.metrics.rebuild('failed');
       ctx.logger.error({ err: error }, 'reindex failed');
       const message = truncate(`The reindex failed and the current index was kept: ${describeError(error)}`, LIMITS.content);
       await interaction.editReply(notice(message));

@@ -7,6 +7,7 @@ import { ChannelType, Events, ThreadAutoArchiveDuration, type Message, type Send
 import { feedbackRowFor } from '../answering.js';
 import type { BotContext } from '../context.js';
 import { mentionQuestion, threadName } from '../mention.js';
+import { secondsSince } from '../metrics.js';
 import { guildAllowlist } from '../preconditions/guild-allowlist.js';
 import { actorOfMessage, runPreconditions } from '../preconditions/types.js';
 import { renderHelp } from '../render/help.js';
@@ -37,6 +38,7 @@ export const messageCreate: BotEvent<Events.MessageCreate> = {
 };
 
 async function answerMention(message: Message, question: string, ctx: BotContext): Promise<void> {
+  const arrived = performance.now();
   const actor = actorOfMessage(message);
   const allowed = runPreconditions([guildAllowlist], actor, ctx);
   if (!allowed.ok) {
@@ -48,6 +50,7 @@ async function answerMention(message: Message, question: string, ctx: BotContext
     return;
   }
   if (!ctx.accepting()) {
+    ctx.metrics.question('busy', 'mention');
     await message.reply(notice(STOPPING_MESSAGE));
     return;
   }
@@ -60,6 +63,7 @@ async function answerMention(message: Message, question: string, ctx: BotContext
   if (!ticket) {
     ctx.cooldowns.refund(actor.userId);
     ctx.logger.info({ user: actor.userId, active: ctx.queue.active, pending: ctx.queue.pending }, 'mention turned away: busy');
+    ctx.metrics.question('busy', 'mention');
     await message.reply(notice(BUSY_MESSAGE));
     return;
   }
@@ -78,6 +82,7 @@ async function answerMention(message: Message, question: string, ctx: BotContext
   } catch (error) {
     ticket.cancel();
     ctx.cooldowns.refund(actor.userId);
+    ctx.metrics.question('error', 'mention');
     throw error;
   }
 
@@ -85,12 +90,14 @@ async function answerMention(message: Message, question: string, ctx: BotContext
   try {
     const answer = await ticket.run(() => ctx.library.ask(question));
     await send(answerPayload(answer, feedbackRowFor(ctx)));
+    ctx.metrics.question(answer.answered ? 'answered' : 'declined', 'mention', secondsSince(arrived));
     ctx.logger.info(
       { user: actor.userId, answered: answer.answered, quotes: answer.quotes.length, ms: answer.timings.totalMs, mode: modeOf(typingIn) },
       'answered mention',
     );
   } catch (error) {
     ctx.cooldowns.refund(actor.userId);
+    ctx.metrics.question('error', 'mention');
     throw error;
   } finally {
     stopTyping();
