@@ -11,6 +11,7 @@ import { ConfigError } from './errors.js';
 export type Env = Record<string, string | undefined>;
 
 export const DEFAULT_MODEL_ID = 'Xenova/all-MiniLM-L6-v2';
+export const DEFAULT_MODEL_HUB_URL = 'https://huggingface.co';
 
 const boolean = z
   .string()
@@ -43,6 +44,8 @@ const EXAMPLES: Record<string, string> = {
   CORPUS_DIR: 'CORPUS_DIR=corpus',
   INDEX_DIR: 'INDEX_DIR=data/index',
   MODEL_DIR: 'MODEL_DIR=../shared/models',
+  MODEL_CACHE_DIR: 'MODEL_CACHE_DIR=data/models',
+  MODEL_HUB_URL: 'MODEL_HUB_URL=https://huggingface.co',
   MODEL_ID: 'MODEL_ID=Xenova/all-MiniLM-L6-v2',
   MODEL_QUANTIZED: 'MODEL_QUANTIZED=true',
   LOG_LEVEL: 'LOG_LEVEL=info',
@@ -64,6 +67,8 @@ const baseSchema = z.object({
   CORPUS_DIR: z.string().trim().min(1, 'must not be empty').default('corpus'),
   INDEX_DIR: z.string().trim().min(1, 'must not be empty').default('data/index'),
   MODEL_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  MODEL_CACHE_DIR: z.string().trim().min(1, 'must not be empty').default('data/models'),
+  MODEL_HUB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(DEFAULT_MODEL_HUB_URL),
   MODEL_ID: z.string().trim().min(1, 'must not be empty').default(DEFAULT_MODEL_ID),
   MODEL_QUANTIZED: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -103,6 +108,10 @@ export interface BaseConfig {
   indexDir: string;
   /** Local transformers.js model directory; undefined means download from the Hugging Face hub. */
   modelDir: string | undefined;
+  /** Where the model is downloaded to (and read from) when MODEL_DIR is not set; `npm run model:fetch` fills it. */
+  modelCacheDir: string;
+  /** The Hugging Face hub (or a mirror) the model is downloaded from. */
+  modelHubUrl: string;
   modelId: string;
   quantized: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -169,6 +178,8 @@ export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd
     corpusDir: path.resolve(cwd, raw.CORPUS_DIR),
     indexDir: path.resolve(cwd, raw.INDEX_DIR),
     modelDir: raw.MODEL_DIR === undefined ? undefined : path.resolve(cwd, raw.MODEL_DIR),
+    modelCacheDir: path.resolve(cwd, raw.MODEL_CACHE_DIR),
+    modelHubUrl: raw.MODEL_HUB_URL,
     modelId: raw.MODEL_ID,
     quantized: raw.MODEL_QUANTIZED,
     logLevel: raw.LOG_LEVEL,

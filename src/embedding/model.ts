@@ -1,12 +1,14 @@
 /**
  * Loads the embedding model (tokenizer + ONNX session), once per process.
  *
- * The tokenizer and config come through transformers.js, and so does the model file on its usual
- * path: with a local model directory (MODEL_DIR) remote loading is switched off and the files are
- * read from `<dir>/<model id>/`; without one, transformers.js downloads from the Hugging Face hub
- * into its cache. The onnxruntime session is created here, from the file's path, rather than by
- * transformers.js, which creates it from a buffer with no options — and onnxruntime-node 1.14
- * ignores the options of a session created from a buffer anyway. With explicit options (a thread
+ * The tokenizer and config come through transformers.js, always from a local model directory
+ * (`<dir>/<model id>/…`, remote loading switched off): MODEL_DIR when it is set (nothing is ever
+ * downloaded then), else the model cache MODEL_CACHE_DIR (default data/models, outside node_modules so
+ * that `npm ci` keeps it), whose missing files are first downloaded from the hub (MODEL_HUB_URL) —
+ * `npm run model:fetch` does that ahead of time; see model-files.ts. The onnxruntime session is
+ * created here, from the file's path, rather than by transformers.js, which creates it from a
+ * buffer with no options — and onnxruntime-node 1.14 ignores the options of a session created from a
+ * buffer anyway. With explicit options (a thread
  * per usable core, all graph optimisations, sequential execution) embedding runs at the speed of
  * the best raw session, where the default one ran 5–10% slower; it keeps to the CPUs the process
  * may use (the default pins a thread per physical core of the machine, so two threads shared one
@@ -18,12 +20,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { AutoConfig, AutoTokenizer, env, type PreTrainedTokenizer } from '@xenova/transformers';
 import ort from 'onnxruntime-node';
+import { loadBaseConfig } from '../core/config.js';
 import { ModelError } from '../core/errors.js';
+import { CONFIG_FILES, fetchModelFiles, missingModelFiles, modelFileNames, onnxFileName } from './model-files.js';
 
 export interface ModelOptions {
   modelId: string;
-  /** A transformers.js model directory (holding `<modelId>/onnx/…`); undefined: the hub. */
+  /** A transformers.js model directory (holding `<modelId>/onnx/…`); undefined: the model cache, filled from the hub. */
   modelDir: string | undefined;
+  /** The model cache used when `modelDir` is undefined; default: MODEL_CACHE_DIR (see config.ts). */
+  cacheDir?: string | undefined;
+  /** Where missing files of the cache are downloaded from; default: MODEL_HUB_URL. */
+  hubUrl?: string | undefined;
   /** true: the int8 file `onnx/model_quantized.onnx`; false: the fp32 `onnx/model.onnx`. */
   quantized: boolean;
   /** onnxruntime intra-op threads; default: one per core this process may use (see `intraOpThreads`). */
@@ -92,10 +100,11 @@ const loaded = new Map<string, Promise<LoadedModel>>();
 
 /** The model for these options, loaded on first use and shared afterwards. */
 export function loadModel(options: ModelOptions): Promise<LoadedModel> {
-  const key = `${options.modelDir ?? 'hub'}|${options.modelId}|${options.quantized}|${options.threads ?? 'auto'}`;
+  const location = modelLocation(options);
+  const key = `${location.dir}|${location.hubUrl ?? 'local'}|${options.modelId}|${options.quantized}|${options.threads ?? 'auto'}`;
   let pending = loaded.get(key);
   if (!pending) {
-    pending = load(options);
+    pending = load(options, location);
     loaded.set(key, pending);
     // A failed load must not be cached: the next call (e.g. after fixing MODEL_DIR) tries again.
     pending.catch(() => loaded.delete(key));
@@ -103,60 +112,64 @@ export function loadModel(options: ModelOptions): Promise<LoadedModel> {
   return pending;
 }
 
+/** Where the model is read from: MODEL_DIR as given, or the cache (with the hub its missing files come from). */
+interface ModelLocation {
+  dir: string;
+  /** Set for the cache: missing files are downloaded from here. */
+  hubUrl: string | undefined;
+}
+
+function modelLocation(options: ModelOptions): ModelLocation {
+  if (options.modelDir !== undefined) return { dir: options.modelDir, hubUrl: undefined };
+  if (options.cacheDir !== undefined && options.hubUrl !== undefined) return { dir: options.cacheDir, hubUrl: options.hubUrl };
+  // Callers that pass only MODEL_DIR's value get the configured cache (the environment every command validated at start).
+  const config = loadBaseConfig();
+  return { dir: options.cacheDir ?? config.modelCacheDir, hubUrl: options.hubUrl ?? config.modelHubUrl };
+}
+
+/** Downloads what the cache lacks (on first use), saying so on stderr: `npm run model:fetch` is the way to do it ahead of time. */
+async function fillCache(options: ModelOptions, location: ModelLocation & { hubUrl: string }): Promise<void> {
+  const files = modelFileNames(options.quantized);
+  const missing = missingModelFiles(location.dir, options.modelId, files);
+  if (missing.length === 0) return;
+  process.stderr.write(
+    `Downloading the model ${options.modelId} (${missing.join(', ')}) from ${location.hubUrl} into ${location.dir} ` +
+      '(first use; npm run model:fetch does it ahead of time)\n',
+  );
+  await fetchModelFiles({ modelId: options.modelId, dir: location.dir, hubUrl: location.hubUrl, files });
+}
+
 function checkLocalFiles(options: ModelOptions & { modelDir: string }): void {
   const modelPath = path.join(options.modelDir, options.modelId);
-  const onnx = path.join(modelPath, modelFileName(options.quantized));
+  const onnx = path.join(modelPath, onnxFileName(options.quantized));
   const hint =
     'MODEL_DIR must be a transformers.js model directory that holds <MODEL_ID>/tokenizer.json, config.json and onnx/*.onnx ' +
-    '(for example MODEL_DIR=../shared/models); unset it to download the model from the Hugging Face hub.';
+    '(for example MODEL_DIR=../shared/models); unset it to use the model cache MODEL_CACHE_DIR, filled from the hub (npm run model:fetch).';
   if (!existsSync(options.modelDir)) {
     throw new ModelError(`The model directory ${options.modelDir} does not exist.`, { hint });
   }
-  for (const file of [path.join(modelPath, 'tokenizer.json'), path.join(modelPath, 'config.json'), onnx]) {
+  for (const file of [...CONFIG_FILES.map((name) => path.join(modelPath, name)), onnx]) {
     if (!existsSync(file)) throw new ModelError(`The model file ${file} is missing.`, { hint });
   }
 }
 
-function modelFileName(quantized: boolean): string {
-  return quantized ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';
+/** Where the session reads the model: the ONNX file in the model directory (the one transformers.js would read). */
+async function modelSource(options: ModelOptions, dir: string): Promise<string> {
+  return path.join(dir, options.modelId, onnxFileName(options.quantized));
 }
 
-/** transformers.js's file loader (local directory, hub download, cache); its package root does not export it. */
-interface TransformersHub {
-  getModelFile(modelId: string, fileName: string, fatal: boolean, options: Record<string, unknown>): Promise<Uint8Array>;
-}
-
-// A variable specifier: the module has no type declarations of its own (the interface above gives them).
-const HUB_MODULE = '@xenova/transformers/src/utils/hub.js';
-
-/**
- * Where the session reads the model: the file in MODEL_DIR (the one transformers.js would read);
- * from the hub, the file transformers.js downloaded into its cache — or, with no file cache, the
- * downloaded bytes (the session then gets onnxruntime's default options, as before).
- */
-async function modelSource(options: ModelOptions): Promise<string | Uint8Array> {
-  const fileName = modelFileName(options.quantized);
-  if (options.modelDir !== undefined) return path.join(options.modelDir, options.modelId, fileName);
-  const hub = (await import(HUB_MODULE)) as TransformersHub;
-  const bytes = await hub.getModelFile(options.modelId, fileName, true, {});
-  const cached = typeof env.cacheDir === 'string' && env.useFSCache ? path.join(env.cacheDir, options.modelId, fileName) : undefined;
-  return cached !== undefined && existsSync(cached) ? cached : bytes;
-}
-
-async function load(options: ModelOptions): Promise<LoadedModel> {
-  if (options.modelDir !== undefined) {
-    checkLocalFiles({ ...options, modelDir: options.modelDir });
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = options.modelDir.endsWith(path.sep) ? options.modelDir : options.modelDir + path.sep;
-  } else {
-    env.allowRemoteModels = true;
-  }
+async function load(options: ModelOptions, location: ModelLocation): Promise<LoadedModel> {
+  if (location.hubUrl !== undefined) await fillCache(options, { ...location, hubUrl: location.hubUrl });
+  else checkLocalFiles({ ...options, modelDir: location.dir });
+  // transformers.js reads the tokenizer and config from the directory and never reaches the network (nor its cache in node_modules).
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = location.dir.endsWith(path.sep) ? location.dir : location.dir + path.sep;
   try {
     const [tokenizer, config, source] = await Promise.all([
       AutoTokenizer.from_pretrained(options.modelId),
       AutoConfig.from_pretrained(options.modelId),
-      modelSource(options),
+      modelSource(options, location.dir),
     ]);
     const settings = sessionOptions(options.threads ?? intraOpThreads());
     const session = typeof source === 'string' ? await ort.InferenceSession.create(source, settings) : await ort.InferenceSession.create(source, settings);
@@ -165,11 +178,10 @@ async function load(options: ModelOptions): Promise<LoadedModel> {
     const maxTokens = KNOWN_MAX_TOKENS[options.modelId] ?? tokenizer.model_max_length;
     return { options, tokenizer, session, dimensions, maxTokens };
   } catch (error) {
-    const where = options.modelDir === undefined ? 'from the Hugging Face hub' : `from ${options.modelDir}`;
-    throw new ModelError(`Could not load the embedding model ${options.modelId} ${where}: ${(error as Error).message}`, {
+    throw new ModelError(`Could not load the embedding model ${options.modelId} from ${location.dir}: ${(error as Error).message}`, {
       hint:
-        options.modelDir === undefined
-          ? 'Without internet access, set MODEL_DIR to a local transformers.js model directory.'
+        location.hubUrl !== undefined
+          ? `A file in the model cache may be damaged: delete ${path.join(location.dir, options.modelId)} and run npm run model:fetch.`
           : 'Check that MODEL_DIR holds the model files for MODEL_ID (see README, "Offline use").',
       cause: error,
     });

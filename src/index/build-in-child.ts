@@ -56,7 +56,8 @@ const CHILD_ENV = new Set([
   'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'OMP_NUM_THREADS',
   // Verbatim's indexing settings (src/core/config.ts, loadBaseConfig).
   'CORPUS_DIR', 'INDEX_DIR', 'MODEL_DIR', 'MODEL_ID', 'MODEL_QUANTIZED', 'LOG_LEVEL',
-  // Downloading the model from the Hugging Face hub when MODEL_DIR is not set.
+  // Downloading the model from the Hugging Face hub into the model cache when MODEL_DIR is not set.
+  'MODEL_CACHE_DIR', 'MODEL_HUB_URL',
   'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'HF_TOKEN', 'HF_ACCESS_TOKEN',
 ]);
 

@@ -13,6 +13,8 @@ describe('configuration', () => {
       corpusDir: '/srv/verbatim/corpus',
       indexDir: '/srv/verbatim/data/index',
       modelDir: undefined,
+      modelCacheDir: '/srv/verbatim/data/models',
+      modelHubUrl: 'https://huggingface.co',
       modelId: 'Xenova/all-MiniLM-L6-v2',
       quantized: true,
       logLevel: 'info',
