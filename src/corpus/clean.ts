@@ -5,9 +5,12 @@
  *
  * Rules work on whole blocks (never inside one), so every kept sentence stays verbatim. They
  * are general web boilerplate — the patterns below are data, not per-file fixes — and each
- * is conservative: when in doubt a block is kept.
+ * is conservative: when in doubt a block is kept. They judge a block by the words a reader sees:
+ * Markdown's inline markup ("**Share:** [Facebook](…)") is looked through (withoutInlineMarkup),
+ * so a Markdown page loses the same clutter as the HTML page it was made from.
  */
 import { parseByline } from './byline.js';
+import { withoutInlineMarkup } from './readers/markdown.js';
 import type { RawBlock } from './raw-document.js';
 import { collapseWhitespace, isShortPhrase, wordCount } from './text-shape.js';
 
@@ -35,6 +38,12 @@ export interface CleanResult {
 /** Blocks longer than this are article prose, whatever they start with. */
 const MAX_BOILERPLATE_WORDS = 30;
 
+/** Share and follow buttons: the networks' names as they label them. */
+const SOCIAL =
+  '(?:facebook|x|twitter|linkedin|whatsapp|telegram|reddit|e-?mail|print|copy(?: link)?|pinterest|threads|bluesky|mastodon|instagram|youtube|tiktok|flipboard)';
+/** Between two of them: a space, a separator, or "and" (on whitespace-collapsed text). */
+const SOCIAL_SEPARATOR = '(?: ?[|·•,/] ?| and | )';
+
 /** Whole blocks that are site furniture (matched against the block's whitespace-collapsed text). */
 const BOILERPLATE_PATTERNS: readonly RegExp[] = [
   // Newsletter sign-ups ("LET’S KEEP IN TOUCH!", "We’d love to keep you updated…", "We don’t spam!…").
@@ -47,6 +56,13 @@ const BOILERPLATE_PATTERNS: readonly RegExp[] = [
   /^(?:leave|post|add|write) a (?:comment|reply)\b/i,
   /^\d[\d,.]*\s*[km]? (?:comments?|responses?)$/i,
   /^share(?: this)?(?: (?:article|post|story|on \w+))?:?$/i,
+  // A row of share or follow buttons ("Share this article: Facebook | X | LinkedIn", "Follow us on X").
+  new RegExp(`^(?:share(?: this)?(?: (?:article|post|story|page))?|follow us(?: on)?) ?:? ?${SOCIAL}(?:${SOCIAL_SEPARATOR}${SOCIAL})*$`, 'i'),
+  new RegExp(`^${SOCIAL}(?:${SOCIAL_SEPARATOR}${SOCIAL})+$`, 'i'),
+  // Cookie banners ("We use cookies to improve your experience. By continuing you agree to our Cookie Policy.").
+  /^(?:this (?:web)?site|our (?:web)?site|we) uses? cookies\b.*\b(?:accept|agree to|consent to|(?:cookie|privacy) polic)/i,
+  /^(?:accept|allow|reject|decline)(?: all)? cookies$/i,
+  /^cookie (?:policy|settings|preferences)$/i,
   // Counters, ads and page chrome.
   /^\d[\d,.]*\s*[km]? (?:views?|shares?)$/i,
   /^advertisement$/i,
@@ -60,6 +76,8 @@ const LINK_LIST_LABELS: readonly RegExp[] = [
   /^related(?: (?:posts|articles|stories|reading|coverage|news))?\s*:?$/i,
   /^(?:more (?:stories|news|on this(?: story)?)|you (?:may|might) also like|most read|popular posts)\s*:?$/i,
   /^(?:table of contents|contents)\s*:?$/i,
+  // A share or follow label above a list of its buttons.
+  /^(?:share(?: this)?(?: (?:article|post|story|page))?|follow us(?: on)?)\s*:$/i,
 ];
 
 /** The same labels followed by one link title in the same block ("Read also: Some Other Story"). */
@@ -119,21 +137,22 @@ function isBoilerplate(block: RawBlock): boolean {
 }
 
 function matchesShortBlock(text: string, patterns: readonly RegExp[]): boolean {
-  if (wordCount(text) > MAX_BOILERPLATE_WORDS) return false;
-  const collapsed = collapseWhitespace(text);
+  const seen = withoutInlineMarkup(text);
+  if (wordCount(seen) > MAX_BOILERPLATE_WORDS) return false;
+  const collapsed = collapseWhitespace(seen);
   return patterns.some((pattern) => pattern.test(collapsed));
 }
 
 /** A link title: a short phrase that does not end like a sentence (link lists are titles, not prose). */
 function isLinkTitle(block: RawBlock): boolean {
-  return isShortPhrase(block.text);
+  return isShortPhrase(withoutInlineMarkup(block.text));
 }
 
 /** A link-list label and the link-title items right under it; the first item that reads as prose ends the list. */
 function findLinkLists(blocks: readonly RawBlock[]): Set<number> {
   const drop = new Set<number>();
   blocks.forEach((block, index) => {
-    const inline = INLINE_LINK_LABEL.exec(collapseWhitespace(block.text))?.[1];
+    const inline = INLINE_LINK_LABEL.exec(collapseWhitespace(withoutInlineMarkup(block.text)))?.[1];
     if (inline !== undefined && isShortPhrase(inline)) drop.add(index);
     if (!matchesShortBlock(block.text, LINK_LIST_LABELS)) return;
     drop.add(index);

@@ -2,7 +2,10 @@
  * Markdown: YAML front matter for metadata, then the block structure of the body — ATX and
  * setext headings, list items, pipe-table rows, paragraphs, block quotes and fenced code.
  * Block markers (`#`, `- `, `1. `, `>`, `|`) are stripped from the ends of a block; inline
- * markup (emphasis, links) is left as written.
+ * markup (emphasis, links) is left as written, so that every block stays a substring of the file.
+ * Link reference definitions (`[1]: https://…`) and image-only lines are not text and are left out.
+ * The cleaning rules (clean.ts) look through inline markup (`withoutInlineMarkup`), so that a
+ * "**Share this article:** [Facebook](…) | [X](…)" line is judged as the words a reader sees.
  *
  * Every line is read in time linear in its length: the patterns below have no two quantifiers
  * that can share a run of characters, and headings and table separators are taken apart by hand
@@ -26,6 +29,36 @@ const SEPARATOR_CELL = /^:?-+:?$/;
 /** Characters "." does not match: a line holding one is never a heading, item or quote (their text is ".*"). */
 const LINE_TERMINATOR = /[\r\u2028\u2029]/;
 const IMAGE_ONLY = /^[ \t]*!\[[^\]]*\]\([^)]*\)[ \t]*$/;
+/**
+ * A link reference definition: `[label]: destination` with an optional quoted title, alone on its
+ * line (CommonMark renders nothing for it). The label is bounded, so a line is read in linear time.
+ */
+const LINK_DEFINITION = /^ {0,3}\[[^\]]{1,999}\]:[ \t]*(?:<[^<>\n]*>|[^\s<>]+)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*$/;
+
+/** Inline markup a cleaning rule reads through (never applied to the text that is kept). */
+const INLINE_IMAGE = /!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])/g;
+const INLINE_LINK = /\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g;
+const AUTOLINK = /<((?:https?|mailto):[^<>\s]*)>/gi;
+const EMPHASIS_AND_CODE = /[*_`~]+/g;
+const ESCAPE = /\\([!-/:-@[-`{-~])/g;
+/** Longer text is never looked through: no boilerplate block is this long, and the patterns above stay cheap. */
+const MAX_LOOK_THROUGH = 2000;
+
+/**
+ * The words of a Markdown block as a reader sees them: images dropped, links as their text,
+ * autolinks as their address, emphasis, code and strike-through markers and backslash escapes
+ * removed. For judging a block (is it a share row? a newsletter prompt?); the block's text itself
+ * keeps its markup. Text longer than MAX_LOOK_THROUGH is returned as it is.
+ */
+export function withoutInlineMarkup(text: string): string {
+  if (text.length > MAX_LOOK_THROUGH) return text;
+  return text
+    .replace(INLINE_IMAGE, ' ')
+    .replace(INLINE_LINK, '$1')
+    .replace(AUTOLINK, '$1')
+    .replace(ESCAPE, '$1')
+    .replace(EMPHASIS_AND_CODE, '');
+}
 
 /** Reads a Markdown file: front matter into `meta`, the body into blocks. */
 export function readMarkdown(source: string): RawDocument {
@@ -80,6 +113,8 @@ class BlockParser {
       this.closeAs('heading');
     } else if (line.trim() === '' || IMAGE_ONLY.test(line) || isThematicBreak(line)) {
       this.close();
+    } else if (this.open === undefined && LINK_DEFINITION.test(line)) {
+      // A link reference definition (it cannot interrupt a paragraph): markup, not text.
     } else {
       this.contentLine(line);
     }
