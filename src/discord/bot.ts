@@ -19,6 +19,7 @@ import { messageCreate } from './events/message-create.js';
 import { ready } from './events/ready.js';
 import { bindEvent } from './events/types.js';
 import { FeedbackStore } from './feedback.js';
+import { warnMissingPermissions } from './permissions.js';
 import type { Readiness } from './health-server.js';
 import { BotMetrics, type IndexInfo } from './metrics.js';
 import { CooldownTracker } from './preconditions/cooldown.js';
@@ -135,9 +136,10 @@ export class VerbatimBot {
     client.on(Events.ShardDisconnect, (event, shard) => {
       // discord.js emits this only for close codes it does not reconnect after.
       this.gateway = { state: 'closed', code: event.code };
-      if (this.stopping) return;
+      // While logging in, the login fails with it (and launch.ts says what it means).
+      if (this.stopping || !this.online) return;
       logger.warn({ code: event.code, shard }, `gateway closed by Discord (close code ${event.code}${closeCodeName(event.code)}); not reconnecting`);
-      if (this.online) this.options.onGatewayClosed?.(event.code);
+      this.options.onGatewayClosed?.(event.code);
     });
     client.on(Events.ShardReconnecting, (shard) => {
       if (this.stopping || this.gateway.state === 'closed') return;
@@ -152,6 +154,10 @@ export class VerbatimBot {
     });
     client.on(Events.ShardReady, () => {
       this.gateway = { state: 'connected' };
+    });
+    // A guild joined while online (GuildCreate is not emitted for those at READY).
+    client.on(Events.GuildCreate, (guild) => {
+      warnMissingPermissions(guild, this.options.config.mentionReplyMode, logger);
     });
     bindEvent(client, ready, this.context);
     bindEvent(client, interactionCreate, this.context);

@@ -4,6 +4,7 @@
  */
 import type { RepliableInteraction } from 'discord.js';
 import type { Logger } from '../core/logger.js';
+import { permissionProblem } from './permissions.js';
 import { ERROR_MESSAGE } from './render/notices.js';
 import { ephemeralNotice, notice } from './render/reply.js';
 
@@ -14,7 +15,13 @@ export async function reportInteractionError(
   logger: Logger,
   what: Record<string, unknown>,
 ): Promise<void> {
-  logger.error({ err: error, ...what, user: interaction.user.id, guild: interaction.guildId }, 'interaction handler failed');
+  const problem = permissionProblem(error);
+  if (problem !== undefined) {
+    logger.warn({ ...what, user: interaction.user.id, guild: interaction.guildId, channel: interaction.channelId }, `interaction refused by Discord: ${problem}`);
+    logger.debug({ err: error }, 'interaction refused');
+  } else {
+    logger.error({ err: error, ...what, user: interaction.user.id, guild: interaction.guildId }, 'interaction handler failed');
+  }
   try {
     if (interaction.deferred && !interaction.replied) await interaction.editReply(notice(ERROR_MESSAGE));
     else if (interaction.replied) await interaction.followUp(ephemeralNotice(ERROR_MESSAGE));

@@ -339,6 +339,14 @@ export class DiscordStandin {
     this.gateway.invalidateSession(resumable);
   }
 
+  /**
+   * Closes every IDENTIFY from now on with a gateway close code (e.g. 4014 "Disallowed intent(s)", 4013
+   * "Invalid intent(s)") whatever intents the client asks for; `null` identifies normally again.
+   */
+  refuseIdentify(code: number | null, reason?: string): void {
+    this.gateway.refuseIdentify(code, reason);
+  }
+
   /** Stops (or restarts) acknowledging heartbeats, to simulate a zombie connection. */
   setHeartbeatAcks(enabled: boolean): void {
     this.gateway.setHeartbeatAcks(enabled);
@@ -461,8 +469,9 @@ export class DiscordStandin {
         return;
       }
       if (status !== undefined) {
-        record.fault = status === 429 ? 'rate-limit' : 'server-error';
-        this.respond(res, record, status === 429 ? rateLimitResult(fault.spec, record) : serverErrorResult(status));
+        record.fault = status === 429 ? 'rate-limit' : status >= 500 ? 'server-error' : 'client-error';
+        const result = status === 429 ? rateLimitResult(fault.spec, record) : status >= 500 ? serverErrorResult(status) : clientErrorResult(status, fault.spec);
+        this.respond(res, record, result);
         return;
       }
     }
@@ -540,6 +549,13 @@ function rateLimitResult(spec: FaultSpec, request: RecordedRequest): RestResult 
   };
   if (global) headers['x-ratelimit-global'] = 'true';
   return { status: 429, headers, body: { message: 'You are being rate limited.', retry_after: retryAfter, global, code: 0 } };
+}
+
+/** A 4xx refusal like Discord's, e.g. 403 `{ "message": "Missing Permissions", "code": 50013 }`. */
+function clientErrorResult(status: number, spec: FaultSpec): RestResult {
+  const known: Record<number, string> = { 50001: 'Missing Access', 50013: 'Missing Permissions', 160002: 'Cannot reply without permission to read message history' };
+  const code = spec.code ?? 0;
+  return { status, body: { message: spec.message ?? known[code] ?? `${status}: Client Error`, code } };
 }
 
 function serverErrorResult(status: number): RestResult {

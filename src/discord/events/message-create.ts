@@ -8,6 +8,7 @@ import { feedbackRowFor } from '../answering.js';
 import type { BotContext } from '../context.js';
 import { mentionQuestion, threadName } from '../mention.js';
 import { secondsSince } from '../metrics.js';
+import { permissionProblem } from '../permissions.js';
 import { guildAllowlist } from '../preconditions/guild-allowlist.js';
 import { actorOfMessage, runPreconditions } from '../preconditions/types.js';
 import { renderHelp } from '../render/help.js';
@@ -29,6 +30,16 @@ export const messageCreate: BotEvent<Events.MessageCreate> = {
     try {
       await answerMention(message, question, ctx);
     } catch (error) {
+      const problem = permissionProblem(error);
+      if (problem !== undefined) {
+        // Telling the user would be refused the same way: one line for the operator instead.
+        ctx.logger.warn(
+          { guild: message.guildId, channel: message.channelId, user: message.author.id },
+          `cannot answer a mention in channel ${message.channelId}: ${problem}; give the bot View Channels, Send Messages, Embed Links and Read Message History there`,
+        );
+        ctx.logger.debug({ err: error }, 'mention answer refused');
+        return;
+      }
       ctx.logger.error({ err: error, user: message.author.id, guild: message.guildId, channel: message.channelId }, 'mention handler failed');
       await message.reply(notice(ERROR_MESSAGE)).catch((replyError: unknown) => {
         ctx.logger.warn({ err: replyError }, 'could not tell the user that handling failed');
@@ -120,7 +131,9 @@ async function openThread(message: Message, question: string, ctx: BotContext) {
   try {
     return await message.startThread({ name: threadName(question), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
   } catch (error) {
-    ctx.logger.warn({ err: error, channel: message.channelId }, 'could not start a thread; replying instead');
+    const problem = permissionProblem(error);
+    if (problem !== undefined) ctx.logger.warn({ channel: message.channelId }, `could not start a thread (${problem}: Create Public Threads); replying instead`);
+    else ctx.logger.warn({ err: error, channel: message.channelId }, 'could not start a thread; replying instead');
     return undefined;
   }
 }

@@ -1,5 +1,6 @@
-/** ClientReady: logs that the bot is up, with what it serves. */
+/** ClientReady: logs that the bot is up, with what it serves, and a warning per guild where it lacks permissions. */
 import { Events } from 'discord.js';
+import { warnMissingPermissions } from '../permissions.js';
 import type { BotEvent } from './types.js';
 
 export const ready: BotEvent<Events.ClientReady> = {
@@ -18,5 +19,6 @@ export const ready: BotEvent<Events.ClientReady> = {
       const outside = guilds.filter((id) => !allow.includes(id));
       if (outside.length > 0) ctx.logger.warn({ guilds: outside }, 'in guilds outside GUILD_ALLOWLIST; commands there will be refused');
     }
+    for (const guild of client.guilds.cache.values()) warnMissingPermissions(guild, ctx.config.mentionReplyMode, ctx.logger);
   },
 };

@@ -98,6 +98,7 @@ export class Gateway {
   private current: Session | null = null;
   private connCount = 0;
   private acks = true;
+  private identifyRefusal: { code: number; reason: string } | null = null;
 
   constructor(
     private readonly options: GatewayOptions,
@@ -127,6 +128,14 @@ export class Gateway {
   /** Accepts an HTTP upgrade request as a gateway connection. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+  }
+
+  /**
+   * Closes every IDENTIFY from now on with `code` (after the token check), as Discord does for 4013
+   * invalid or 4014 disallowed intents whatever the application's settings; null goes back to normal.
+   */
+  refuseIdentify(code: number | null, reason = 'Refused by the stand-in'): void {
+    this.identifyRefusal = code === null ? null : { code, reason };
   }
 
   /** Turns heartbeat ACKs on or off (off simulates a zombie connection). */
@@ -307,6 +316,10 @@ export class Gateway {
     });
     if (this.options.token !== undefined && token !== this.options.token) {
       this.serverClose(conn, 4004, 'Authentication failed');
+      return;
+    }
+    if (this.identifyRefusal) {
+      this.serverClose(conn, this.identifyRefusal.code, this.identifyRefusal.reason);
       return;
     }
     if (!Number.isInteger(intents) || (intents & ~ALL_INTENTS) !== 0) {

@@ -42,7 +42,7 @@ export interface RecordedRequest {
   /** Set once the stand-in has answered. */
   response: { status: number; body: unknown; headers: Record<string, string> } | null;
   /** Set when an injected fault answered instead of the normal handler. */
-  fault: 'rate-limit' | 'server-error' | 'reset' | null;
+  fault: 'rate-limit' | 'server-error' | 'client-error' | 'reset' | null;
   /** Form issues found in the body (the request was answered 400). */
   issues: FormIssue[];
 }
@@ -78,8 +78,15 @@ export interface FaultSpec {
   match: RequestMatcher;
   /** How many matching requests it answers (default 1). */
   times?: number;
-  /** Status to answer with: 429 for a rate limit, 5xx for a server error. Omit with `delayMs` to only slow the response. */
+  /**
+   * Status to answer with: 429 for a rate limit, 5xx for a server error, another 4xx for a refusal with
+   * `code` (e.g. 403 with 50013 Missing Permissions). Omit with `delayMs` to only slow the response.
+   */
   status?: number;
+  /** For another 4xx (e.g. 403): Discord's JSON error code, e.g. 50013 Missing Permissions (default 0). */
+  code?: number;
+  /** For another 4xx: the error message (default: Discord's for `code`, or the status text). */
+  message?: string;
   /** For 429: seconds to wait, sent in `retry-after` and the body (default 0.05). */
   retryAfterSeconds?: number;
   /** For 429: whether it is the global rate limit (adds `x-ratelimit-global`). */
