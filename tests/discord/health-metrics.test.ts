@@ -4,6 +4,7 @@
  * counts an answered and a declined question, a busy refusal and a gateway reconnect; only GET and
  * HEAD, and only the three paths. Needs the model (MODEL_DIR or ../shared/models).
  */
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InteractionResponseType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,19 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
   }
   return undefined;
+}
+
+/**
+ * Scrapes until `name{labels}` reads `value` (the bot counts a question just after Discord has answered
+ * its reply, so a scrape right after the stand-in saw the reply may come a moment early); returns the text.
+ */
+async function scrapeUntil(name: string, labels: Record<string, string>, value: number): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = await scrape();
+    if (sample(text, name, labels) === value || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function scrape(): Promise<string> {
@@ -145,7 +159,8 @@ describe('metrics', () => {
     await waitForEdit(standin, answered);
     const declined = slashAsk('What happened?');
     await waitForEdit(standin, declined);
-    const text = await scrape();
+    await scrapeUntil('verbatim_questions_total', { outcome: 'answered', via: 'slash' }, 1);
+    const text = await scrapeUntil('verbatim_questions_total', { outcome: 'declined', via: 'slash' }, 1);
     expect(sample(text, 'verbatim_questions_total', { outcome: 'answered', via: 'slash' })).toBe(1);
     expect(sample(text, 'verbatim_questions_total', { outcome: 'declined', via: 'slash' })).toBe(1);
     expect(sample(text, 'verbatim_answer_duration_seconds_count')).toBe(2);
@@ -166,7 +181,7 @@ describe('metrics', () => {
     library.askGate.open();
     library.askGate = undefined;
     await waitForEdit(standin, held);
-    const text = await scrape();
+    const text = await scrapeUntil('verbatim_questions_total', { outcome: 'answered', via: 'slash' }, 2);
     expect(sample(text, 'verbatim_questions_total', { outcome: 'busy', via: 'slash' })).toBe(1);
     expect(sample(text, 'verbatim_questions_total', { outcome: 'answered', via: 'slash' })).toBe(2);
     expect(sample(text, 'verbatim_queue_questions', { state: 'running' })).toBe(0);
@@ -177,7 +192,7 @@ describe('metrics', () => {
     library.askFailures.push(new Error('the engine broke'));
     const failing = slashAsk('Who was Mike Pompeo?');
     await waitForEdit(standin, failing);
-    expect(sample(await scrape(), 'verbatim_questions_total', { outcome: 'error', via: 'slash' })).toBe(1);
+    expect(sample(await scrapeUntil('verbatim_questions_total', { outcome: 'error', via: 'slash' }, 1), 'verbatim_questions_total', { outcome: 'error', via: 'slash' })).toBe(1);
   });
 
   it('counts a gateway reconnect and is ready again once resumed', async () => {
@@ -189,6 +204,44 @@ describe('metrics', () => {
     expect(sample(text, 'verbatim_gateway_reconnects_total')).toBe(1);
     expect((await get('/readyz')).status).toBe(200);
     expect(logs.messages()).toContain('gateway disconnected; reconnecting');
+  });
+});
+
+describe('more metrics', () => {
+  it('counts an answered @mention', async () => {
+    const before = standin.requests.length;
+    standin.sendMessage({ content: 'Who was Mike Pompeo?', mentionBot: true, author: standin.createUser('mentioner') });
+    await standin.waitForRequest({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, { after: before, timeoutMs: 30_000 });
+    const text = await scrapeUntil('verbatim_questions_total', { outcome: 'answered', via: 'mention' }, 1);
+    expect(sample(text, 'verbatim_questions_total', { outcome: 'answered', via: 'mention' })).toBe(1);
+  });
+
+  it('counts rebuilds by result, and shows the new generation once swapped in', async () => {
+    const generation = path.basename(corpus.library.snapshot.dir);
+    const unchanged = standin.sendSlashCommand({ name: 'reindex', user: standin.users.moderator });
+    await waitForEdit(standin, unchanged, 60_000);
+    let text = await scrapeUntil('verbatim_index_rebuilds_total', { result: 'unchanged' }, 1);
+    expect(sample(text, 'verbatim_index_rebuilds_total', { result: 'unchanged' })).toBe(1);
+    expect(sample(text, 'verbatim_index_info', { generation })).toBe(1);
+
+    const edited = corpus.library.articles()[0]!;
+    await appendFile(path.join(corpus.corpusDir, edited.path), '\n\nThe envoy said the venue would be announced in Reykjavik on Friday.\n');
+    const changed = standin.sendSlashCommand({ name: 'reindex', user: standin.users.moderator });
+    await waitForEdit(standin, changed, 60_000);
+    text = await scrapeUntil('verbatim_index_rebuilds_total', { result: 'changed' }, 1);
+    expect(sample(text, 'verbatim_index_rebuilds_total', { result: 'changed' })).toBe(1);
+    const live = path.basename(corpus.library.snapshot.dir);
+    expect(live).not.toBe(generation);
+    expect(sample(text, 'verbatim_index_info', { generation: live })).toBe(1);
+    expect(sample(text, 'verbatim_index_info', { generation })).toBeUndefined();
+  });
+
+  it('is ready again after Discord invalidates the session and the bot identifies anew', async () => {
+    const identifies = standin.identifies.length;
+    standin.invalidateSession(false);
+    await standin.waitForIdentify(identifies + 1, 20_000);
+    await until(() => bot.readiness().ready, 'the bot to be ready again', 20_000);
+    expect((await get('/readyz')).status).toBe(200);
   });
 });
 

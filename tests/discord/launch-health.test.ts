@@ -58,7 +58,12 @@ describe('npm start with HEALTH_PORT', () => {
 
     const asked = standin.sendSlashCommand({ name: 'ask', options: { question: 'Who was Mike Pompeo?' }, user: standin.createUser('asker') });
     await waitForEdit(standin, asked);
-    const metrics = await get(`${url}/metrics`);
+    // The bot counts the question just after Discord has answered its edit: scrape until it shows.
+    let metrics = await get(`${url}/metrics`);
+    for (let tries = 0; tries < 200 && !metrics.body.includes('verbatim_questions_total{outcome="answered",via="slash"} 1'); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      metrics = await get(`${url}/metrics`);
+    }
     expect(metrics.body).toMatch(/^verbatim_questions_total\{outcome="answered",via="slash"\} 1$/m);
     expect(metrics.body).toMatch(/^verbatim_index_info\{generation="gen-[^"]+"\} 1$/m);
     expect(metrics.body).toMatch(/^process_cpu_seconds_total \d/m);
