@@ -11,6 +11,7 @@ import { containsAnswer, scoreAnswer, summarize, type QuestionOutcome } from '..
 import type { SquadReport } from '../../src/cli/squad-report.js';
 import { mulberry32, permutation, sample, splitHalves } from '../../src/cli/squad-sample.js';
 import { MODEL_DIR, PROJECT_ROOT } from '../support/env.js';
+import { MODEL_AVAILABLE } from '../support/requirements.js';
 
 const run = promisify(execFile);
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
@@ -207,7 +208,7 @@ describe('the measures', () => {
   });
 });
 
-describe('npm run eval:squad end to end', () => {
+describe.skipIf(!MODEL_AVAILABLE)('npm run eval:squad end to end', () => {
   it('writes the corpus, builds its index, and reports Verbatim beside the baselines as JSON', async () => {
     const args = [path.join(PROJECT_ROOT, 'scripts', 'eval-squad.ts'), '--squad', 'squad.json', '--corpus', 'corpus', '--index', 'index', '--sample', '8', '--json'];
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_DIR };

@@ -10,6 +10,7 @@ import { isAnswerable, parseWikiQA, readWikiQA } from '../../src/cli/wikiqa-data
 import { alignment, holds, holdsAny, normalizeForMatch, scoreWikiQA, summarizeWikiQA, type WikiQAOutcome, type WikiQAScores } from '../../src/cli/wikiqa-metrics.js';
 import { formatWikiQAReport, type WikiQAReport } from '../../src/cli/wikiqa-report.js';
 import { MODEL_DIR, PROJECT_ROOT } from '../support/env.js';
+import { MODEL_AVAILABLE } from '../support/requirements.js';
 
 const run = promisify(execFile);
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
@@ -324,7 +325,7 @@ describe('the report', () => {
   });
 });
 
-describe('npm run eval:wikiqa end to end', () => {
+describe.skipIf(!MODEL_AVAILABLE)('npm run eval:wikiqa end to end', () => {
   const env = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_DIR });
   const script = path.join(PROJECT_ROOT, 'scripts', 'eval-wikiqa.ts');
 
