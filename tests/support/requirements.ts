@@ -53,14 +53,17 @@ export interface LeftOut {
 }
 
 /** The test files (relative to the project, `/` separators) that cannot run here, with what each needs. */
-export function testsThatCannotRun(testsDir: string = path.join(PROJECT_ROOT, 'tests')): LeftOut[] {
+export function testsThatCannotRun(
+  testsDir: string = path.join(PROJECT_ROOT, 'tests'),
+  { modelAvailable = MODEL_AVAILABLE, sharedDir = SHARED_DIR }: { modelAvailable?: boolean; sharedDir?: string } = {},
+): LeftOut[] {
   const leftOut: LeftOut[] = [];
   for (const file of testFiles(testsDir)) {
     const text = readFileSync(file, 'utf8');
     if (HANDLES_ITSELF.test(text)) continue;
     const relative = path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
-    const missingShared = [...text.matchAll(SHARED_PATH)].map((match) => match[1]!).find((rest) => !existsSync(path.join(SHARED_DIR, rest)));
-    if (!MODEL_AVAILABLE && MARKERS.some((marker) => marker.test(text))) leftOut.push({ file: relative, needs: 'the model' });
+    const missingShared = [...text.matchAll(SHARED_PATH)].map((match) => match[1]!).find((rest) => !existsSync(path.join(sharedDir, rest)));
+    if (!modelAvailable && MARKERS.some((marker) => marker.test(text))) leftOut.push({ file: relative, needs: 'the model' });
     else if (missingShared !== undefined) leftOut.push({ file: relative, needs: `../shared/${missingShared}` });
   }
   return leftOut;
