@@ -19,6 +19,7 @@ import { DEFAULT_SELECTION, selectQuotes, type SelectionOptions } from './select
 import { scoreSentences, type JudgedCandidate, type ScoredSentence } from './sentence-scoring.js';
 import { SourceList } from './sources.js';
 import type { Answer, AnswerStrength, NearestPassage, Quote, RefusalReason } from './types.js';
+import { quoteLink } from './text-fragment.js';
 import { quoteProblem, type QuoteSpan } from './verify-quotes.js';
 
 /** What the engine needs of the embedding model: one query vector per question. */
@@ -124,6 +125,7 @@ export class AnswerEngine {
         if (!quoted) continue;
         const quote: Quote = { ...quoted, source: sources.number(article), score: round(score, 4) };
         if (heading !== undefined) quote.heading = heading;
+        addLink(quote, article);
         quotes.push(quote);
       }
       // Every quote dropped as damaged: nothing verbatim to serve, so the question is declined.
@@ -186,7 +188,7 @@ export class AnswerEngine {
       if (nearest.length >= this.options.nearestPassages) break;
       if (sentence.coverage === 0 || nearest.some((n) => n.articleId === sentence.article.id)) continue;
       const quoted = this.verified(span(sentence.article, sentence.sentence.index, sentence.sentence.index));
-      if (quoted) nearest.push({ ...quoted, source: sources.number(sentence.article) });
+      if (quoted) nearest.push(addLink({ ...quoted, source: sources.number(sentence.article) }, sentence.article));
     }
     for (const hit of hits) {
       if (sources.list.length >= Math.max(this.options.nearestSources, nearest.length)) break;
@@ -219,6 +221,13 @@ function span(article: StoredArticle, first: number, last: number): QuoteSpan {
   const start = article.sentences[first]?.start ?? Number.NaN;
   const end = article.sentences[last]?.end ?? Number.NaN;
   return { text: article.text.slice(start, end), articleId: article.id, start, end };
+}
+
+/** Gives a quote or passage the link that opens its article's page at it, when the article has a URL. */
+function addLink<T extends QuoteSpan & { link?: string }>(quoted: T, article: StoredArticle): T {
+  const link = article.url === undefined ? undefined : quoteLink(article.url, article.text, quoted.start, quoted.end);
+  if (link !== undefined) quoted.link = link;
+  return quoted;
 }
 
 function refusal(reason: RefusalReason, sources: Answer['sources'], confidence: number): AnswerBody {

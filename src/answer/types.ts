@@ -17,6 +17,8 @@ export interface Quote {
   score: number;
   /** The section heading above the quote, if any. */
   heading?: string;
+  /** The article's URL with a text fragment that opens the page at this quote (when the article has a URL). */
+  link?: string;
 }
 
 /** A cited (or, in a refusal, a nearest) article. */
@@ -54,6 +56,8 @@ export interface NearestPassage {
   articleId: string;
   start: number;
   end: number;
+  /** As `Quote.link`. */
+  link?: string;
 }
 
 /** A question word that was not in the articles' vocabulary and was searched as the nearest word that is. */

@@ -11,7 +11,7 @@ import type { FeedbackRecord } from '../../src/discord/feedback.js';
 import { NOT_IN_CORPUS_TITLE } from '../../src/discord/render/answer.js';
 import { BUSY_MESSAGE, ERROR_MESSAGE } from '../../src/discord/render/notices.js';
 import { embedViolations } from './helpers/answers.js';
-import { expectVerbatimAnswer, sourcesOf } from './helpers/embeds.js';
+import { expectVerbatimAnswer, quotesOf, sourcesOf } from './helpers/embeds.js';
 import {
   addArticle,
   ask,
@@ -38,12 +38,17 @@ const HOSTILE_ARTICLE = [
   'The Zanzibar lighthouse keeper added that ships should follow the ||secret|| `signal` code every night.',
 ].join('\n');
 
+const LIGHTHOUSE_URL = 'https://news.example.com/zanzibar/lighthouse?ref=rss';
+
 let corpus: TestCorpus;
 let running: RunningBot;
 let library: TestLibrary;
 
 beforeAll(async () => {
-  corpus = await openTestLibrary((dir) => addArticle(dir, '900_lighthouse.txt', HOSTILE_ARTICLE));
+  corpus = await openTestLibrary(async (dir) => {
+    await addArticle(dir, '900_lighthouse.txt', HOSTILE_ARTICLE);
+    await addArticle(dir, '900_lighthouse.meta.json', JSON.stringify({ url: LIGHTHOUSE_URL }));
+  });
   library = new TestLibrary(corpus.library);
   running = await startBot(library, path.join(corpus.root, 'feedback.jsonl'));
 });
@@ -90,6 +95,24 @@ describe('/ask', () => {
     expect(embed.description).toContain('@\u200beveryone');
     expect(JSON.stringify(body)).not.toMatch(/@everyone|<@&\d+>/);
     expectVerbatimAnswer(embed, library);
+  });
+
+  it('links each quote of an article with a URL to that sentence in its page (a text fragment)', async () => {
+    const { embed } = await ask(running, 'What did the Zanzibar lighthouse keeper say ships should follow?');
+    expectVerbatimAnswer(embed, library);
+    const linked = quotesOf(embed).filter((quote) => quote.link !== undefined);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const { text, link } of linked) {
+      expect(link!.startsWith(`${LIGHTHOUSE_URL}#:~:text=`)).toBe(true);
+      // text=[prefix-,]start[,end][,-suffix]: the start term begins the quote, the end term (if any) ends it.
+      const terms = link!.slice(link!.indexOf(':~:text=') + 8).split(',').filter((term) => !term.endsWith('-') && !term.startsWith('-')).map(decodeURIComponent);
+      const quoted = text.replace(/\s+/g, ' ');
+      expect(quoted.startsWith(terms[0]!)).toBe(true);
+      expect(quoted.endsWith(terms.at(-1)!)).toBe(true);
+    }
+    // Articles without a URL keep a plain [n].
+    const { embed: seed } = await ask(running, 'How did Trump describe the talks Witkoff held with Putin?');
+    expect(quotesOf(seed).every((quote) => quote.link === undefined)).toBe(true);
   });
 
   it('tells someone asking again too soon to slow down, ephemerally, without answering', async () => {

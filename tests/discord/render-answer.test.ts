@@ -69,6 +69,36 @@ describe('renderAnswer: an answer', () => {
   });
 });
 
+describe('renderAnswer: links to the exact sentence', () => {
+  const link = 'https://example.com/kremlin#:~:text=The%20Kremlin%20said%20the%20meeting%20was%20useful.';
+
+  it('makes each [n] a link that opens the page at the quote, with no preview', () => {
+    const embed = renderAnswer(answered('q', [quote(KREMLIN, 1, { link }), quote(ENVOY, 2)], [source(1, { url: 'https://example.com/kremlin' }), source(2)]));
+    expect(embed.description).toBe([`> ${KREMLIN} [[1]](<${link}>)`, `> ${ENVOY} [2]`].join('\n\n'));
+    expect(embedViolations(embed)).toEqual([]);
+  });
+
+  it('links the nearest passages of a refusal the same way', () => {
+    const nearest = [{ ...passage(KREMLIN, 1), link }];
+    const embed = renderAnswer(refusedWithNearest('q', [source(1, { url: 'https://example.com/kremlin' })], nearest));
+    expect(embed.description).toContain(`> ${KREMLIN} [[1]](<${link}>)`);
+  });
+
+  it('shows a plain [n] for a link that is not http(s), has spaces or angle brackets, or is too long', () => {
+    for (const bad of ['javascript:alert(1)', 'https://example.com/a b', 'https://example.com/<x>', `https://example.com/${'x'.repeat(700)}`]) {
+      const embed = renderAnswer(answered('q', [quote(KREMLIN, 1, { link: bad })], [source(1)]));
+      expect(embed.description).toBe(`> ${KREMLIN} [1]`);
+    }
+  });
+
+  it('keeps the link on a quote cut to fit, after the ellipsis', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `Sentence ${i} goes on about the summit.`).join(' ');
+    const embed = renderAnswer(answered('q', [quote(long, 1, { link })], [source(1)]));
+    expect(embedViolations(embed)).toEqual([]);
+    expect(embed.description).toMatch(/… \[\[1\]\]\(<https:\/\/example\.com\/kremlin#:~:text=[^>]+>\)\n\n\*Trimmed/);
+  });
+});
+
 describe('renderAnswer: untrusted text is inert', () => {
   it('escapes markdown in quotes, titles and the echoed question', () => {
     const text = '**Bold** claim with _italics_, __underline__, ~~strike~~, ||spoiler||, `code` and [a link](https://evil.example).';
@@ -351,7 +381,7 @@ describe('renderAnswer: Discord limits always hold', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 5000 }), fc.array(text, { maxLength: 10 }), fc.array(ref, { minLength: 1, maxLength: 30 }), (question, texts, refs) => {
         const sources = refs.map((r, i) => source(i + 1, { title: r.title, path: r.path, ...(r.url ? { url: r.url } : {}), ...(r.outlet ? { outlet: r.outlet } : {}) }));
-        const quotes = texts.map((t, i) => quote(t, (i % sources.length) + 1));
+        const quotes = texts.map((t, i) => quote(t, (i % sources.length) + 1, refs[i]?.url ? { link: `${refs[i]?.url}#:~:text=${encodeURIComponent(t.slice(0, 40))}` } : {}));
         expect(embedViolations(renderAnswer(answered(question, quotes, sources)))).toEqual([]);
         expect(embedViolations(renderAnswer(refused(question, sources)))).toEqual([]);
         const corrections = texts.slice(0, 3).map((t) => ({ from: t, to: question.slice(0, 50) }));

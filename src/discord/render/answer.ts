@@ -24,7 +24,7 @@ import {
 } from '../../answer/strength-labels.js';
 import type { Answer, Quote, RefusalReason } from '../../answer/types.js';
 import { enforceEmbedLimits, fitRendered, LIMITS } from './limits.js';
-import { safeText } from './sanitize.js';
+import { safeText, safeUrl } from './sanitize.js';
 import { sourceField } from './source-field.js';
 
 /** Embed colours. */
@@ -38,6 +38,9 @@ export const TOO_VAGUE_TITLE = 'Ask about something specific';
 
 /** At most this many sources are listed as fields; more are counted in the footer. */
 export const MAX_SOURCE_FIELDS = 10;
+
+/** How long a quote's link may be (a longer one is left out; the source's field still has the URL). */
+const LINK_MAX = 600;
 
 /** Put after the quotes when some had to be cut or left out. */
 const TRIMMED_NOTE = '*Trimmed to fit Discord’s limits.*';
@@ -125,11 +128,17 @@ function correctionsNote(answer: Answer): string {
   return `*Searched for: ${searched} (spelling: ${spelling})*`;
 }
 
-/** The quotes (or nearest passages) as block quotes, each followed by its [n], within `budget` characters. */
-export function renderQuotes(quotes: readonly Pick<Quote, 'text' | 'source'>[], budget: number): string {
+/** What a block quote shows of a quote or nearest passage. */
+type QuotedText = Pick<Quote, 'text' | 'source' | 'link'>;
+
+/**
+ * The quotes (or nearest passages) as block quotes, each followed by its [n] — a link that opens the
+ * article's page at the quote when it has one — within `budget` characters.
+ */
+export function renderQuotes(quotes: readonly QuotedText[], budget: number): string {
   // Escaping never makes text shorter, so a quote whose lines alone are over the budget cannot fit
   // whole: it is not escaped whole (escaping a long text is slow, worse than linear).
-  const blocks = quotes.map((quote) => (quoteLines(quote.text).length <= budget ? quoteBlock(quote.text, quote.source) : undefined));
+  const blocks = quotes.map((quote) => (quoteLines(quote.text).length <= budget ? quoteBlock(quote) : undefined));
   if (blocks.every((block) => block !== undefined)) {
     const whole = blocks.join('\n\n');
     if (whole.length <= budget) return whole.length > 0 ? whole : '*No quotes.*';
@@ -150,7 +159,7 @@ export function renderQuotes(quotes: readonly Pick<Quote, 'text' | 'source'>[], 
     // A cut quote is only worth showing if a useful part of it fits.
     const left = room - used - separator;
     if (left >= 120 || kept.length === 0) {
-      const cut = cutQuoteBlock(quote.text, quote.source, left);
+      const cut = cutQuoteBlock(quote, left);
       if (cut.length > 0) kept.push(cut);
     }
     break;
@@ -158,10 +167,22 @@ export function renderQuotes(quotes: readonly Pick<Quote, 'text' | 'source'>[], 
   return kept.length > 0 ? `${kept.join('\n\n')}${note}` : TRIMMED_NOTE;
 }
 
-/** One quote: each line prefixed with `> `, the last followed by ` [n]`. */
-export function quoteBlock(text: string, source: number): string {
-  const lines = safeText(quoteLines(text)).split('\n');
-  return `${lines.map((line) => `> ${line}`).join('\n')} [${source}]`;
+/** One quote: each line prefixed with `> `, the last followed by ` [n]` (linked to the quote in its page, if it has a link). */
+export function quoteBlock(quote: QuotedText): string {
+  return `${quotedLines(quoteLines(quote.text))}${sourceMark(quote)}`;
+}
+
+function quotedLines(text: string): string {
+  return safeText(text)
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+/** ` [n]`, or ` [[n]](<link>)` — Markdown's link, with the URL in angle brackets so that Discord shows no preview. */
+function sourceMark(quote: QuotedText): string {
+  const link = safeUrl(quote.link, LINK_MAX);
+  return link === undefined ? ` [${quote.source}]` : ` [[${quote.source}]](<${link}>)`;
 }
 
 /** A quote's text with blank lines and the spaces around line breaks removed (block quotes cannot show them). */
@@ -173,10 +194,13 @@ function quoteLines(text: string): string {
   return lines.length > 0 ? lines.join('\n') : '…';
 }
 
-/** A quote cut to fit in `room` characters, with the ellipsis inside the quote before its [n]. */
-function cutQuoteBlock(text: string, source: number, room: number): string {
-  const suffix = ` [${source}]`;
-  const fitted = fitRendered(quoteLines(text), Math.max(0, room - suffix.length), (raw) => quoteBlock(raw, source).slice(0, -suffix.length));
+/**
+ * A quote cut to fit in `room` characters, with the ellipsis inside the quote before its [n]. The link
+ * still opens the page at the whole quote (the browser highlights all of it).
+ */
+function cutQuoteBlock(quote: QuotedText, room: number): string {
+  const suffix = sourceMark(quote);
+  const fitted = fitRendered(quoteLines(quote.text), Math.max(0, room - suffix.length), (raw) => quotedLines(quoteLines(raw)));
   return fitted.text.length > 0 ? `${fitted.text}${suffix}` : '';
 }
 

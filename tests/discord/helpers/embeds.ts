@@ -5,19 +5,20 @@ import { unescapeText } from '../../../src/discord/render/sanitize.js';
 import type { AnswerLibrary } from '../../../src/discord/context.js';
 import { embedViolations } from './answers.js';
 
-/** The quotes of an answer embed, unescaped, with the [n] each cites. */
-export function quotesOf(embed: APIEmbed): { text: string; n: number }[] {
+/** The quotes of an answer embed, unescaped, with the [n] each cites and the link its [n] opens, if any. */
+export function quotesOf(embed: APIEmbed): { text: string; n: number; link?: string }[] {
   return (embed.description ?? '')
     .split('\n\n')
     .filter((block) => block.startsWith('> '))
     .map((block) => {
-      const match = /^([\s\S]*) \[(\d+)\]$/.exec(block);
+      const match = /^([\s\S]*) (?:\[(\d+)\]|\[\[(\d+)\]\]\(<([^>]+)>\))$/.exec(block);
       expect(match, `quote block without [n]: ${block}`).not.toBeNull();
       const text = match![1]!
         .split('\n')
         .map((line) => line.replace(/^> /, ''))
         .join('\n');
-      return { text: unescapeText(text).replace(/ …$/, ''), n: Number(match![2]) };
+      const quote = { text: unescapeText(text).replace(/ …$/, ''), n: Number(match![2] ?? match![3]) };
+      return match![4] === undefined ? quote : { ...quote, link: match![4] };
     });
 }
 
