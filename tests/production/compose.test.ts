@@ -1,0 +1,62 @@
+/**
+ * compose.yaml against the Dockerfile and .env.example (no container engine runs here): the service reads
+ * .env, yet every path .env.example sets (relative to the project) is set back to the container's own, the
+ * data volume is where the index and the feedback go, the health port is published on the host's loopback
+ * only, and the build argument picks a model stage the Dockerfile has. Needs no model.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../support/env.js';
+
+interface ComposeService {
+  build?: { context?: string; args?: Record<string, string> };
+  env_file?: string | string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  init?: boolean;
+  stop_grace_period?: string;
+}
+
+async function project(file: string): Promise<string> {
+  return readFile(path.join(PROJECT_ROOT, file), 'utf8');
+}
+
+/** The variables .env.example sets (uncommented lines), with their values. */
+function exampleSettings(text: string): Map<string, string> {
+  const settings = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (match) settings.set(match[1]!, match[2]!);
+  }
+  return settings;
+}
+
+describe('compose.yaml', () => {
+  it('runs the bot from .env with the container paths, the data volume, loopback-only health port and an init', async () => {
+    const compose = parse(await project('compose.yaml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+    const service = compose.services.verbatim!;
+    expect(service.env_file).toBe('.env');
+    expect(service.init).toBe(true);
+    expect(service.environment).toMatchObject({ INDEX_DIR: '/data/index', FEEDBACK_FILE: '/data/feedback.jsonl', CORPUS_DIR: '/app/corpus', HEALTH_HOST: '0.0.0.0' });
+    expect(service.volumes).toContain('verbatim-data:/data');
+    expect(Object.keys(compose.volumes ?? {})).toContain('verbatim-data');
+    const port = service.environment?.HEALTH_PORT;
+    expect(service.ports).toEqual([`127.0.0.1:${port}:${port}`]);
+
+    const dockerfile = await project('Dockerfile');
+    expect(dockerfile).toContain(`FROM build AS model-${service.build?.args?.MODEL}`);
+    // The stop grace period outlasts the bot's 20 s for answers in progress.
+    expect(Number.parseInt(service.stop_grace_period ?? '10s', 10)).toBeGreaterThan(20);
+  });
+
+  it('sets back every path a .env copied from .env.example would set relative to the project', async () => {
+    const compose = parse(await project('compose.yaml')) as { services: Record<string, ComposeService> };
+    const environment = compose.services.verbatim!.environment ?? {};
+    const paths = [...exampleSettings(await project('.env.example'))].filter(([name]) => /_(DIR|FILE)$/.test(name));
+    expect(paths.length).toBeGreaterThan(0);
+    for (const [name, value] of paths) expect(environment[name], `${name}=${value} in .env.example`).toMatch(/^\//);
+  });
+});
