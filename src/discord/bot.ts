@@ -22,7 +22,7 @@ import { FeedbackStore } from './feedback.js';
 import { warnMissingPermissions } from './permissions.js';
 import type { Readiness } from './health-server.js';
 import { BotMetrics, type IndexInfo } from './metrics.js';
-import { CooldownTracker } from './preconditions/cooldown.js';
+import { CooldownTracker } from './cooldowns.js';
 import { QuestionQueue } from './question-queue.js';
 
 /** The question used to warm the model up before login. */

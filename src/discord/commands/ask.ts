@@ -4,12 +4,10 @@
  * immediate ephemeral replies, so nobody waits on a question that will not be answered.
  */
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { feedbackRowFor } from '../answering.js';
-import { secondsSince } from '../metrics.js';
+import { answerQuestion } from '../answer-question.js';
 import { cooldown } from '../preconditions/cooldown.js';
 import { guildAllowlist } from '../preconditions/guild-allowlist.js';
-import { BUSY_MESSAGE, STOPPING_MESSAGE } from '../render/notices.js';
-import { answerPayload, ephemeralNotice } from '../render/reply.js';
+import { ephemeralNotice } from '../render/reply.js';
 import type { SlashCommand } from './types.js';
 
 /** The longest question the command accepts (Discord enforces it in the client). */
@@ -27,40 +25,26 @@ export const ask: SlashCommand = {
     ),
   preconditions: [guildAllowlist, cooldown],
   async execute(interaction, ctx) {
-    const arrived = performance.now();
     const question = interaction.options.getString('question', true);
     const isPublic = interaction.options.getBoolean('public') ?? ctx.config.askPublicDefault;
-    const userId = interaction.user.id;
-    const ticket = ctx.accepting() ? ctx.queue.reserve() : undefined;
-    if (!ticket) {
-      ctx.cooldowns.refund(userId);
-      ctx.logger.info({ user: userId, active: ctx.queue.active, pending: ctx.queue.pending }, 'question turned away: busy');
-      ctx.metrics.question('busy', 'slash');
-      await interaction.reply(ephemeralNotice(ctx.accepting() ? BUSY_MESSAGE : STOPPING_MESSAGE));
-      return;
-    }
-    try {
-      await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
-    } catch (error) {
-      ticket.cancel();
-      ctx.cooldowns.refund(userId);
-      ctx.metrics.question('error', 'slash');
-      throw error;
-    }
-    let answer;
-    try {
-      answer = await ticket.run(() => ctx.library.ask(question));
-      await interaction.editReply(answerPayload(answer, feedbackRowFor(ctx)));
-    } catch (error) {
-      // No answer reached the user (discord.js has already retried the edit): they may ask again at once.
-      ctx.cooldowns.refund(userId);
-      ctx.metrics.question('error', 'slash');
-      throw error;
-    }
-    ctx.metrics.question(answer.answered ? 'answered' : 'declined', 'slash', secondsSince(arrived));
-    ctx.logger.info(
-      { user: userId, answered: answer.answered, quotes: answer.quotes.length, ms: answer.timings.totalMs, public: isPublic },
-      'answered /ask',
-    );
+    await answerQuestion(ctx, {
+      question,
+      userId: interaction.user.id,
+      via: 'slash',
+      // The cooldown precondition has started it.
+      cooldownTaken: true,
+      delivery: {
+        refuse: async (text) => {
+          await interaction.reply(ephemeralNotice(text));
+        },
+        prepare: async () => {
+          await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+        },
+        send: async (payload) => {
+          await interaction.editReply(payload);
+        },
+      },
+      logFields: () => ({ public: isPublic }),
+    });
   },
 };

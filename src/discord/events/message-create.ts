@@ -4,16 +4,15 @@
  * A mention inside a thread the bot started is answered in that thread. A bare mention gets the help.
  */
 import { ChannelType, Events, ThreadAutoArchiveDuration, type Message, type SendableChannels } from 'discord.js';
-import { feedbackRowFor } from '../answering.js';
+import { answerQuestion } from '../answer-question.js';
 import type { BotContext } from '../context.js';
 import { mentionQuestion, threadName } from '../mention.js';
-import { secondsSince } from '../metrics.js';
 import { permissionProblem } from '../permissions.js';
 import { guildAllowlist } from '../preconditions/guild-allowlist.js';
 import { actorOfMessage, runPreconditions } from '../preconditions/types.js';
 import { renderHelp } from '../render/help.js';
-import { BUSY_MESSAGE, cooldownMessage, ERROR_MESSAGE, STOPPING_MESSAGE } from '../render/notices.js';
-import { answerPayload, embedPayload, notice, type ReplyPayload } from '../render/reply.js';
+import { ERROR_MESSAGE } from '../render/notices.js';
+import { embedPayload, notice, type ReplyPayload } from '../render/reply.js';
 import type { BotEvent } from './types.js';
 
 /** Discord shows "typing…" for about 10 s; it is renewed this often while an answer is worked on. */
@@ -49,7 +48,6 @@ export const messageCreate: BotEvent<Events.MessageCreate> = {
 };
 
 async function answerMention(message: Message, question: string, ctx: BotContext): Promise<void> {
-  const arrived = performance.now();
   const actor = actorOfMessage(message);
   const allowed = runPreconditions([guildAllowlist], actor, ctx);
   if (!allowed.ok) {
@@ -60,59 +58,36 @@ async function answerMention(message: Message, question: string, ctx: BotContext
     await message.reply(embedPayload([renderHelp({ mention: `<@${message.client.user.id}>`, articles: ctx.library.articles().length })]));
     return;
   }
-  if (!ctx.accepting()) {
-    ctx.metrics.question('busy', 'mention');
-    await message.reply(notice(STOPPING_MESSAGE));
-    return;
-  }
-  const wait = ctx.cooldowns.take(actor.userId);
-  if (wait > 0) {
-    await message.reply(notice(cooldownMessage(wait)));
-    return;
-  }
-  const ticket = ctx.queue.reserve();
-  if (!ticket) {
-    ctx.cooldowns.refund(actor.userId);
-    ctx.logger.info({ user: actor.userId, active: ctx.queue.active, pending: ctx.queue.pending }, 'mention turned away: busy');
-    ctx.metrics.question('busy', 'mention');
-    await message.reply(notice(BUSY_MESSAGE));
-    return;
-  }
 
-  let send: (payload: ReplyPayload) => Promise<unknown>;
+  let send: (payload: ReplyPayload) => Promise<unknown> = (payload) => message.reply(payload);
   let typingIn: SendableChannels | undefined;
-  try {
-    const thread = ctx.config.mentionReplyMode === 'thread' ? await openThread(message, question, ctx) : undefined;
-    if (thread) {
-      send = (payload) => thread.send(payload);
-      typingIn = thread;
-    } else {
-      send = (payload) => message.reply(payload);
-      typingIn = message.channel.isSendable() ? message.channel : undefined;
-    }
-  } catch (error) {
-    ticket.cancel();
-    ctx.cooldowns.refund(actor.userId);
-    ctx.metrics.question('error', 'mention');
-    throw error;
-  }
-
-  const stopTyping = typingIn ? keepTyping(typingIn, ctx) : () => undefined;
-  try {
-    const answer = await ticket.run(() => ctx.library.ask(question));
-    await send(answerPayload(answer, feedbackRowFor(ctx)));
-    ctx.metrics.question(answer.answered ? 'answered' : 'declined', 'mention', secondsSince(arrived));
-    ctx.logger.info(
-      { user: actor.userId, answered: answer.answered, quotes: answer.quotes.length, ms: answer.timings.totalMs, mode: modeOf(typingIn) },
-      'answered mention',
-    );
-  } catch (error) {
-    ctx.cooldowns.refund(actor.userId);
-    ctx.metrics.question('error', 'mention');
-    throw error;
-  } finally {
-    stopTyping();
-  }
+  let stopTyping = (): void => undefined;
+  await answerQuestion(ctx, {
+    question,
+    userId: actor.userId,
+    via: 'mention',
+    cooldownTaken: false,
+    delivery: {
+      refuse: async (text) => {
+        await message.reply(notice(text));
+      },
+      prepare: async () => {
+        const thread = ctx.config.mentionReplyMode === 'thread' ? await openThread(message, question, ctx) : undefined;
+        if (thread) {
+          send = (payload) => thread.send(payload);
+          typingIn = thread;
+        } else {
+          typingIn = message.channel.isSendable() ? message.channel : undefined;
+        }
+        if (typingIn) stopTyping = keepTyping(typingIn, ctx);
+      },
+      send: async (payload) => {
+        await send(payload);
+      },
+      finish: () => stopTyping(),
+    },
+    logFields: () => ({ mode: modeOf(typingIn) }),
+  });
 }
 
 function modeOf(channel: SendableChannels | undefined): string {

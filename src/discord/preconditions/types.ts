@@ -4,27 +4,10 @@
  * the message to show (ephemerally) instead. They work on an `Actor`, so that slash commands and
  * @mentions share them.
  */
-import type { BaseInteraction, Message, PermissionsBitField } from 'discord.js';
-import type { BotContext } from '../context.js';
+import type { BaseInteraction, Message } from 'discord.js';
+import type { Actor, BotContext, Precondition } from '../context.js';
 
-/** Who is acting, and where. */
-export interface Actor {
-  userId: string;
-  /** Undefined in DMs. */
-  guildId: string | undefined;
-  /** The member's role ids in the guild (empty in DMs). */
-  roleIds: readonly string[];
-  /** The member's guild permissions, when known (interactions always carry them in guilds). */
-  permissions: Readonly<PermissionsBitField> | undefined;
-}
-
-export type PreconditionResult = { ok: true } | { ok: false; message: string };
-
-export interface Precondition {
-  /** A name for the log. */
-  readonly name: string;
-  run(actor: Actor, ctx: BotContext): PreconditionResult;
-}
+export type { Actor, Precondition, PreconditionResult } from '../context.js';
 
 /** Runs preconditions in order; the first refusal wins. */
 export function runPreconditions(
