@@ -1,6 +1,8 @@
 /**
  * Scores answers against evaluation questions. Every number is a share of the questions it
- * concerns (answerable ones, or out-of-corpus ones), so runs of different sizes compare.
+ * concerns (answerable ones, out-of-corpus ones, or those with phrases of known wrong quotes), so runs
+ * of different sizes compare. An item without a source counts only in `questions` and the wrong-quote
+ * check.
  */
 import type { Answer } from '../answer/types.js';
 import type { EvalQuestion } from './eval-questions.js';
@@ -24,6 +26,10 @@ export interface EvalReport {
   fullyCorrect: number;
   correctRefusals: number;
   falseRefusals: number;
+  /** Questions with phrases of known wrong quotes (`wrongPhrases`). */
+  wrongChecked: number;
+  /** Of those, answers that quoted a passage with one of the phrases again. */
+  wrongQuoted: number;
   /** Out-of-corpus questions that got an answer anyway. */
   falseAnswers: number;
   recallAtK: number;
@@ -35,6 +41,11 @@ export interface EvalReport {
 
 export function matchesSource(articleId: string | undefined, source: string): boolean {
   return articleId !== undefined && (articleId === source || articleId.startsWith(source));
+}
+
+/** Whether a quote contains a phrase, ignoring case. */
+export function containsPhrase(text: string, phrase: string): boolean {
+  return text.toLowerCase().includes(phrase.toLowerCase());
 }
 
 export function percentile(values: readonly number[], p: number): number {
@@ -55,6 +66,8 @@ export function scoreRun(results: readonly QuestionResult[], k: number): EvalRep
     correctRefusals: 0,
     falseRefusals: 0,
     falseAnswers: 0,
+    wrongChecked: 0,
+    wrongQuoted: 0,
     recallAtK: 0,
     k,
     mrr: 0,
@@ -64,6 +77,17 @@ export function scoreRun(results: readonly QuestionResult[], k: number): EvalRep
   let recallHits = 0;
   let reciprocal = 0;
   for (const { question, answer, retrieved } of results) {
+    const wrong = question.wrongPhrases ?? [];
+    if (wrong.length > 0) {
+      report.wrongChecked++;
+      const repeated = wrong.find((phrase) => answer.quotes.some((quote) => containsPhrase(quote.text, phrase)));
+      if (answer.answered && repeated !== undefined) {
+        report.wrongQuoted++;
+        report.failures.push({ q: question.q, why: `quoted a passage marked wrong (“${repeated}”)` });
+      }
+    }
+    // Without a source the item only says what must not be quoted.
+    if (question.source === undefined) continue;
     if (question.source === null) {
       report.outOfCorpus++;
       if (answer.answered) {
@@ -85,7 +109,7 @@ export function scoreRun(results: readonly QuestionResult[], k: number): EvalRep
     const firstRight = matchesSource(answer.sources[0]?.id, source);
     const phrase =
       question.expect.length === 0 ||
-      answer.quotes.some((quote) => question.expect.some((e) => quote.text.toLowerCase().includes(e.toLowerCase())));
+      answer.quotes.some((quote) => question.expect.some((e) => containsPhrase(quote.text, e)));
     if (firstRight) report.firstSourceCorrect++;
     if (phrase) report.phraseInQuote++;
     if (firstRight && phrase) report.fullyCorrect++;

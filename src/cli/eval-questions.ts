@@ -1,19 +1,37 @@
-/** Reads an evaluation questions file: `[{ "q": string, "source": string | null, "expect": string[] }]`. */
+/**
+ * Reads an evaluation questions file: `[{ "q": string, "source": string | null, "expect": string[],
+ * "wrongPhrases"?: string[], "note"?: string }]`.
+ *
+ * - `source`: the id (or id prefix) of the article that answers it; `null`: the corpus does not, the
+ *   answer must decline. It may be left out only when `wrongPhrases` is given (the item then says only
+ *   what must not be quoted — e.g. from a 👎 that named a wrong quote).
+ * - `expect`: phrases, any one of which a good quote contains.
+ * - `wrongPhrases`: phrases of quotes known to be wrong for the question: no quote of the answer may
+ *   contain any of them.
+ * - `note`: free text for the people who keep the file (where the item came from); not scored.
+ */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 
-const schema = z.array(
-  z.object({
+export const evalQuestionSchema = z
+  .object({
     q: z.string().min(1),
-    /** The id (or id prefix) of the article that answers it; null: the corpus does not. */
-    source: z.string().min(1).nullable(),
-    /** Phrases, any one of which a good quote contains. */
+    source: z.string().min(1).nullable().optional(),
     expect: z.array(z.string()).default([]),
-  }),
-);
+    wrongPhrases: z.array(z.string().min(1)).optional(),
+    note: z.string().optional(),
+  })
+  .refine((item) => item.source !== undefined || (item.wrongPhrases?.length ?? 0) > 0, {
+    message: 'give "source" (an article id, or null when the corpus does not answer it), or "wrongPhrases"',
+    path: ['source'],
+  });
 
-export type EvalQuestion = z.output<typeof schema>[number];
+const schema = z.array(evalQuestionSchema);
+
+export type EvalQuestion = z.output<typeof evalQuestionSchema>;
+/** An item as written to a file (defaults not filled in). */
+export type EvalQuestionInput = z.input<typeof evalQuestionSchema>;
 
 export async function readEvalQuestions(file: string): Promise<EvalQuestion[]> {
   let raw: unknown;
@@ -28,7 +46,7 @@ export async function readEvalQuestions(file: string): Promise<EvalQuestion[]> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InputError(`The questions file ${file} is not in the expected form: at ${issue.path.join('.')}: ${issue.message}`, {
-      hint: 'Each entry is { "q": "question", "source": "article id prefix" or null, "expect": ["phrase", …] }.',
+      hint: 'Each entry is { "q": "question", "source": "article id prefix" or null, "expect": ["phrase", …] } (optionally "wrongPhrases": ["phrase", …]).',
     });
   }
   return parsed.data;

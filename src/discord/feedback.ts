@@ -1,16 +1,23 @@
 /**
  * 👍/👎 votes on answers, kept in an append-only JSONL file (FEEDBACK_FILE), one vote per line:
- * `{"time", "answerId", "vote", "user", "question", "sources"}` where `user` is a keyed hash
- * (HMAC-SHA256) of the voter's Discord id and `sources` the ids of the answer's sources. No raw ids are
- * stored, and since Discord ids can be enumerated the hash is keyed: with FEEDBACK_SALT, or else with a
- * random key made once and kept beside the file (`<file>.salt`, readable by its owner only), so
- * the file alone does not tell who voted. Keep the key with the file: a new key makes earlier voters
- * look new.
+ * `{"time", "answerId", "vote", "user", "question", "sources", "answered", "quotes"}` where `user` is a
+ * keyed hash (HMAC-SHA256) of the voter's Discord id, `sources` the ids of the answer's sources and
+ * `quotes` each quote's article, offsets and text (enough to make an evaluation item of it later: see
+ * `npm run eval -- --from-feedback`). No raw ids are stored, and since Discord ids can be enumerated
+ * the hash is keyed: with FEEDBACK_SALT, or else with a random key made once and kept beside the file
+ * (`<file>.salt`, readable by its owner only), so the file alone does not tell who voted. Keep the key
+ * with the file: a new key makes earlier voters look new.
  *
- * One vote per person per answer: a second vote is acknowledged but not written. The file is read
- * at start, so this holds across restarts. The answer a vote is about is remembered in memory when
- * it is sent; for a vote on an answer sent before a restart, its question and sources are read back
- * from the answer message's embed (and the line is marked `recovered`).
+ * After a 👎 the voter may say what was wrong — which quote, or that the answer should have declined.
+ * That is another line, which refers to the vote by its `answerId` and `user` and has no `vote`:
+ * `{"time", "answerId", "user", "detail": "wrong-quote", "quote": 2}` (the second quote shown) or
+ * `{"time", "answerId", "user", "detail": "should-decline"}`. The file is never rewritten; lines of
+ * older versions (without `answered`, `quotes` or details) still read.
+ *
+ * One vote per person per answer: a second vote is acknowledged but not written (likewise the same
+ * detail twice). The file is read at start, so this holds across restarts. The answer a vote is about
+ * is remembered in memory when it is sent; for a vote on an answer sent before a restart, its question,
+ * sources and quotes are read back from the answer message's embed (and the line is marked `recovered`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { appendFile, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -18,7 +25,7 @@ import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer } from '../answer/types.js';
 import type { Logger } from '../core/logger.js';
-import { feedbackId, type Vote } from './custom-ids.js';
+import { feedbackId, type FeedbackDetail, type Vote } from './custom-ids.js';
 import { NOT_IN_CORPUS_TITLE } from './render/answer.js';
 import { unescapeText } from './render/sanitize.js';
 
@@ -32,15 +39,53 @@ export interface FeedbackRecord {
   question: string;
   /** Ids of the answer's sources, in [n] order. */
   sources: string[];
+  /** Whether the answer quoted the articles (false: it declined). Absent in lines of older versions. */
+  answered?: boolean;
+  /** The answer's quotes in the order shown. Absent in lines of older versions. */
+  quotes?: FeedbackQuote[];
   /** True when the question and sources were read back from the message after a restart. */
   recovered?: boolean;
+}
+
+/** A quote as the feedback file keeps it. */
+export interface FeedbackQuote {
+  /** The [n] of its source. */
+  source: number;
+  articleId: string;
+  /** Offsets into the article's cleaned text (absent when read back from a message after a restart). */
+  start?: number;
+  end?: number;
+  text: string;
+}
+
+/** A line adding what was wrong to a 👎 (the vote with the same `answerId` and `user`). */
+export interface FeedbackDetailRecord {
+  time: string;
+  answerId: string;
+  user: string;
+  detail: FeedbackDetail['kind'];
+  /** For `wrong-quote`: which quote, 1-based in the order shown (`quotes[quote - 1]` of the vote). */
+  quote?: number;
+}
+
+/** Any line of the feedback file. */
+export type FeedbackLine = FeedbackRecord | FeedbackDetailRecord;
+
+/** Whether a line of the feedback file is a detail added to a vote (it has no `vote`). */
+export function isDetailLine(line: FeedbackLine): line is FeedbackDetailRecord {
+  return (line as Partial<FeedbackDetailRecord>).detail !== undefined && (line as Partial<FeedbackRecord>).vote === undefined;
 }
 
 /** What a vote is about. */
 export interface AnsweredQuestion {
   question: string;
   sources: string[];
+  answered?: boolean;
+  quotes?: FeedbackQuote[];
 }
+
+/** What the store keeps of an answer it is about to send. */
+export type RememberedAnswer = Pick<Answer, 'question' | 'sources'> & Partial<Pick<Answer, 'answered' | 'quotes'>>;
 
 /** How many answers are remembered in memory for their votes. */
 const REMEMBERED_ANSWERS = 5000;
@@ -59,8 +104,10 @@ const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
 export class FeedbackStore {
-  /** Votes remembered, oldest first (see REMEMBERED_VOTES). */
-  private readonly voted = new Set<string>();
+  /** Votes remembered, oldest first (see REMEMBERED_VOTES), with which way each went. */
+  private readonly voted = new Map<string, Vote | undefined>();
+  /** Details added to votes, oldest first (bounded like the votes). */
+  private readonly details = new Set<string>();
   private readonly answers = new Map<string, AnsweredQuestion>();
   private writing: Promise<void> = Promise.resolve();
 
@@ -88,9 +135,11 @@ export class FeedbackStore {
     for (const line of text.split('\n')) {
       if (line.trim().length === 0) continue;
       try {
-        const record = JSON.parse(line) as Partial<FeedbackRecord>;
-        if (typeof record.answerId === 'string' && typeof record.user === 'string') store.rememberVote(voteKey(record.answerId, record.user));
-        else bad++;
+        const record = JSON.parse(line) as Partial<FeedbackRecord & FeedbackDetailRecord>;
+        if (typeof record.answerId !== 'string' || typeof record.user !== 'string') bad++;
+        else if (record.vote === undefined && typeof record.detail === 'string') {
+          store.rememberDetail(detailKey(voteKey(record.answerId, record.user), record.detail, record.quote));
+        } else store.rememberVote(voteKey(record.answerId, record.user), record.vote === 'up' || record.vote === 'down' ? record.vote : undefined);
       } catch {
         bad++;
       }
@@ -106,19 +155,33 @@ export class FeedbackStore {
   }
 
   /** Remembers an answer about to be sent and returns the id its buttons carry. */
-  remember(answer: Pick<Answer, 'question' | 'sources'>): string {
+  remember(answer: RememberedAnswer): string {
     const answerId = randomBytes(9).toString('base64url');
-    this.answers.set(answerId, { question: answer.question, sources: answer.sources.map((s) => s.id) });
+    const about: AnsweredQuestion = { question: answer.question, sources: answer.sources.map((s) => s.id) };
+    if (answer.answered !== undefined) about.answered = answer.answered;
+    if (answer.quotes !== undefined) {
+      about.quotes = answer.quotes.map((q) => ({ source: q.source, articleId: q.articleId, start: q.start, end: q.end, text: q.text }));
+    }
+    this.keep(answerId, about);
+    return answerId;
+  }
+
+  private keep(answerId: string, about: AnsweredQuestion): void {
+    this.answers.set(answerId, about);
     if (this.answers.size > REMEMBERED_ANSWERS) {
       const oldest = this.answers.keys().next().value;
       if (oldest !== undefined) this.answers.delete(oldest);
     }
-    return answerId;
   }
 
   /** Whether this user has voted on this answer. */
   hasVoted(answerId: string, userId: string): boolean {
     return this.voted.has(voteKey(answerId, this.hashUser(userId)));
+  }
+
+  /** The answer remembered under `answerId` (sent since the start), if any. */
+  answerOf(answerId: string): AnsweredQuestion | undefined {
+    return this.answers.get(answerId);
   }
 
   /**
@@ -135,11 +198,14 @@ export class FeedbackStore {
     const user = this.hashUser(userId);
     const key = voteKey(answerId, user);
     if (this.voted.has(key)) return 'duplicate';
-    this.rememberVote(key);
+    this.rememberVote(key, vote);
     const known = this.answers.get(answerId);
     const about = known ?? fallback() ?? { question: '', sources: [] };
     const record: FeedbackRecord = { time: new Date().toISOString(), answerId, vote, user, question: about.question, sources: about.sources };
+    if (about.answered !== undefined) record.answered = about.answered;
+    if (about.quotes !== undefined) record.quotes = about.quotes;
     if (!known) record.recovered = true;
+    if (!known && about.quotes !== undefined) this.keep(answerId, about);
     try {
       await this.append(`${JSON.stringify(record)}\n`);
     } catch (error) {
@@ -149,12 +215,45 @@ export class FeedbackStore {
     return 'recorded';
   }
 
-  private rememberVote(key: string): void {
+  /**
+   * Adds what was wrong to this user's 👎 on this answer. Resolves 'no-vote' (writing nothing) when the
+   * user has no 👎 on it that the store remembers, or names a quote the answer did not have, and
+   * 'duplicate' when they already said the same.
+   */
+  async recordDetail(answerId: string, userId: string, detail: FeedbackDetail): Promise<'recorded' | 'duplicate' | 'no-vote'> {
+    const user = this.hashUser(userId);
+    const vote = voteKey(answerId, user);
+    if (this.voted.get(vote) !== 'down') return 'no-vote';
+    const quotes = this.answers.get(answerId)?.quotes;
+    if (detail.kind === 'wrong-quote' && quotes !== undefined && detail.quote > quotes.length) return 'no-vote';
+    const key = detailKey(vote, detail.kind, detail.kind === 'wrong-quote' ? detail.quote : undefined);
+    if (this.details.has(key)) return 'duplicate';
+    this.rememberDetail(key);
+    const record: FeedbackDetailRecord = { time: new Date().toISOString(), answerId, user, detail: detail.kind };
+    if (detail.kind === 'wrong-quote') record.quote = detail.quote;
+    try {
+      await this.append(`${JSON.stringify(record)}\n`);
+    } catch (error) {
+      this.details.delete(key);
+      throw error;
+    }
+    return 'recorded';
+  }
+
+  private rememberVote(key: string, vote?: Vote): void {
     this.voted.delete(key);
-    this.voted.add(key);
+    this.voted.set(key, vote);
     if (this.voted.size > REMEMBERED_VOTES) {
-      const oldest = this.voted.values().next().value;
+      const oldest = this.voted.keys().next().value;
       if (oldest !== undefined) this.voted.delete(oldest);
+    }
+  }
+
+  private rememberDetail(key: string): void {
+    this.details.add(key);
+    if (this.details.size > REMEMBERED_VOTES) {
+      const oldest = this.details.values().next().value;
+      if (oldest !== undefined) this.details.delete(oldest);
     }
   }
 
@@ -217,6 +316,10 @@ function voteKey(answerId: string, userHash: string): string {
   return `${answerId}:${userHash}`;
 }
 
+function detailKey(voteKey: string, detail: string, quote: number | undefined): string {
+  return `${voteKey}:${detail}:${quote ?? ''}`;
+}
+
 /** The 👍/👎 row under an answer. */
 export function feedbackButtons(answerId: string): APIActionRowComponent<APIButtonComponent> {
   return {
@@ -247,4 +350,30 @@ export function answerFromEmbed(embed: APIEmbed | undefined): AnsweredQuestion |
     if (file !== undefined) sources.push(path.posix.basename(file).replace(/\.[^.]+$/, ''));
   }
   return { question: unescapeText(question).replace(/ …$/, ''), sources };
+}
+
+/**
+ * An answer read back from its embed after a restart: `answerFromEmbed` and, for an answer (not a
+ * refusal), its quotes from the block quotes of the description, each ending in its [n] (or a
+ * linked [n]). A quote that was cut to fit loses its ellipsis; its offsets are not known.
+ */
+export function recoveredAnswer(embed: APIEmbed | undefined): AnsweredQuestion | undefined {
+  const about = answerFromEmbed(embed);
+  if (!about || !embed) return about;
+  const answered = embed.title !== undefined && embed.title !== NOT_IN_CORPUS_TITLE;
+  const quotes: FeedbackQuote[] = [];
+  if (answered) {
+    for (const block of (embed.description ?? '').split('\n\n')) {
+      const lines = block.split('\n');
+      if (!lines.every((line) => line.startsWith('> '))) continue;
+      const body = lines.map((line) => line.slice(2)).join('\n');
+      const mark = /\s\[(\d+)\]$|\s\[\[(\d+)\]\]\(<[^>]*>\)$/.exec(body);
+      if (!mark) continue;
+      const n = Number(mark[1] ?? mark[2]);
+      const text = unescapeText(body.slice(0, mark.index)).replace(/\s*…$/, '');
+      const articleId = about.sources[n - 1];
+      if (articleId !== undefined && text.length > 0) quotes.push({ source: n, articleId, text });
+    }
+  }
+  return { ...about, answered, quotes };
 }

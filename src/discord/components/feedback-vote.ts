@@ -1,6 +1,11 @@
-/** The 👍/👎 buttons under an answer: record the vote once per person, acknowledge ephemerally. */
+/**
+ * The 👍/👎 buttons under an answer: record the vote once per person, acknowledge ephemerally. After a
+ * 👎 on an answer (not on a refusal), the acknowledgement offers to say which quote was wrong or that
+ * the answer should have declined (handled by feedback-detail.ts).
+ */
 import { parseFeedbackId } from '../custom-ids.js';
-import { answerFromEmbed } from '../feedback.js';
+import { recoveredAnswer } from '../feedback.js';
+import { quoteChoice } from '../render/feedback-choice.js';
 import { ephemeralNotice } from '../render/reply.js';
 import type { ButtonHandler } from './types.js';
 
@@ -11,7 +16,7 @@ export const feedbackVote: ButtonHandler = {
     const parsed = parseFeedbackId(interaction.customId);
     if (!parsed) return;
     const outcome = await ctx.feedback.record(parsed.answerId, interaction.user.id, parsed.vote, () =>
-      answerFromEmbed(interaction.message.embeds[0]?.toJSON()),
+      recoveredAnswer(interaction.message.embeds[0]?.toJSON()),
     );
     const emoji = parsed.vote === 'up' ? '👍' : '👎';
     if (outcome === 'duplicate') {
@@ -19,6 +24,11 @@ export const feedbackVote: ButtonHandler = {
       return;
     }
     ctx.logger.info({ answerId: parsed.answerId, vote: parsed.vote }, 'feedback recorded');
+    const about = ctx.feedback.answerOf(parsed.answerId);
+    if (parsed.vote === 'down' && about !== undefined && about.answered !== false) {
+      await interaction.reply(quoteChoice(parsed.answerId, about.quotes ?? []));
+      return;
+    }
     await interaction.reply(ephemeralNotice(`Thanks — your ${emoji} has been recorded.`));
   },
 };
