@@ -7,14 +7,16 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import { feedbackDetailId, MAX_QUOTE_CHOICES } from '../custom-ids.js';
 import type { FeedbackQuote } from '../feedback.js';
-import { LIMITS, truncate } from './limits.js';
+import { fitRendered, LIMITS, truncate } from './limits.js';
 import { ephemeralNotice, type ReplyPayload } from './reply.js';
 import { safeText } from './sanitize.js';
 
 /** Up to this many quotes get a row each with their first words on the button; more get numbered buttons, five a row. */
 const WORDED_BUTTONS = 4;
-/** How much of a quote the content lists when the buttons are only numbered. */
+/** At most this much of a quote is listed in the content when the buttons are only numbered (less when many must fit). */
 const LISTED_WORDS = 90;
+/** What a listed line has besides the quote's words: `20. “…” [20]`. */
+const LISTED_OVERHEAD = 16;
 
 export const SHOULD_DECLINE_LABEL = 'It should have declined';
 
@@ -41,6 +43,10 @@ export function quoteChoice(answerId: string, quotes: readonly FeedbackQuote[]):
     ],
   });
   const lines = ['Thanks — your 👎 has been recorded.', shown.length > 0 ? 'If you can, say which quote was wrong (it helps turn feedback into tests):' : 'If you can, say what was wrong:'];
-  if (!worded) shown.forEach((quote, i) => lines.push(`${i + 1}. “${safeText(firstWords(quote.text, LISTED_WORDS))}” [${quote.source}]`));
+  if (!worded) {
+    const room = LIMITS.content - lines.join('\n').length;
+    const each = Math.min(LISTED_WORDS, Math.floor(room / shown.length) - LISTED_OVERHEAD);
+    shown.forEach((quote, i) => lines.push(`${i + 1}. “${fitRendered(firstWords(quote.text, LISTED_WORDS), each, safeText).text}” [${quote.source}]`));
+  }
   return { ...ephemeralNotice(lines.join('\n')), components: rows };
 }
