@@ -24,11 +24,11 @@ async function project(file: string): Promise<string> {
   return readFile(path.join(PROJECT_ROOT, file), 'utf8');
 }
 
-/** The variables .env.example sets (uncommented lines), with their values. */
+/** The variables .env.example sets or shows commented out (`# NAME=value`, for a user to uncomment), with their values. */
 function exampleSettings(text: string): Map<string, string> {
   const settings = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    const match = /^(?:#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (match) settings.set(match[1]!, match[2]!);
   }
   return settings;
@@ -52,7 +52,7 @@ describe('compose.yaml', () => {
     expect(Number.parseInt(service.stop_grace_period ?? '10s', 10)).toBeGreaterThan(20);
   });
 
-  it('sets back every path a .env copied from .env.example would set relative to the project', async () => {
+  it('sets back every path a .env copied from .env.example could set relative to the project', async () => {
     const compose = parse(await project('compose.yaml')) as { services: Record<string, ComposeService> };
     const environment = compose.services.verbatim!.environment ?? {};
     const paths = [...exampleSettings(await project('.env.example'))].filter(([name]) => /_(DIR|FILE)$/.test(name));
