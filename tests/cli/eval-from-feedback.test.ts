@@ -126,7 +126,7 @@ describe.skipIf(!MODEL_AVAILABLE)('eval --from-feedback', () => {
     expect((JSON.parse(printed.stdout) as unknown[]).length).toBe(4);
     const missing = await evalScript(['--from-feedback', 'nowhere.jsonl']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error: Cannot read the feedback file .*nowhere\.jsonl.*\n  → .*FEEDBACK_FILE/);
+    expect(missing.stderr).toMatch(/^error: Cannot read the feedback file .*nowhere\.jsonl.*\n {2}→ .*FEEDBACK_FILE/);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
     // An item must have a source (or null), unless it has wrong phrases.
     await writeFile(path.join(workspace.root, 'bad.json'), JSON.stringify([{ q: 'x', expect: [] }]));
