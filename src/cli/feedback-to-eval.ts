@@ -263,7 +263,8 @@ const STOPWORDS = new Set(
   how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out
   over own same she should so some such than that the their theirs them themselves then there these they this those through to too
   under until up very was we were what when where which while who whom why will with would you your yours yourself yourselves
-  said says say told according mr mrs ms one two may might must shall us new even still already later well back many much`
+  said says say told according mr mrs ms one two may might must shall us new even still already later well back many much
+  confirmed highlighted emphasized emphasizing stressed noted repeatedly importance`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );
@@ -297,34 +298,37 @@ function words(text: string): Word[] {
 function weight(word: string, frequencies: Frequencies, asked: ReadonlySet<string>): number {
   const lower = word.toLowerCase();
   if (STOPWORDS.has(lower) || word.length < 3) return 0;
-  // A word of the question says less about the answer than one the question does not have.
-  if (asked.has(lower)) return 0.25;
+  // A word of the question says nothing about the answer: it may stand inside a phrase, like a stop word.
+  if (asked.has(lower)) return 0;
   const idf = 1 + Math.log((frequencies.docs + 1) / ((frequencies.of.get(lower) ?? 0) + 1));
   const named = /^[\p{Lu}\p{N}]/u.test(word) ? 1.2 : 1;
-  return idf * named * (Math.min(word.length, 12) / 6);
+  return idf * named * (0.5 + Math.min(word.length, 12) / 12);
 }
 
 /**
  * A few distinctive words of a quote, exactly as they stand in it (so that the eval's substring test
  * finds them): the run of words (2…`maxWords` of them not stop words), unbroken by punctuation, that begins and ends with a word that
  * is not a stop word, with the highest summed weight (rarer in the file's quotes, longer or
- * capitalised words weigh more, words of the question much less); the earliest of equal ones. Failing such a run,
+ * capitalised words weigh more, later words a little more; words of the question count as stop words); the earliest of equal ones. Failing such a run,
  * the single heaviest word.
  */
 export function distinctivePhrase(text: string, question: string, frequencies: Frequencies, maxWords: number): string {
   // `maxWords` counts the words that are not stop words; the run may have two stop words besides.
   const asked = new Set(words(question).map((w) => w.word.toLowerCase()));
-  const all = words(text);
+  const sentence = answeringSentence(text, asked);
+  const all = words(text).filter((w) => w.start >= sentence.start && w.end <= sentence.end);
   if (all.length === 0) return '';
+  // Answers tend to come after the words that frame them ("X said that …", "… since the Cold War era").
+  const at = (k: number): number => weight(all[k]!.word, frequencies, asked) * (0.7 + (0.6 * k) / Math.max(1, all.length - 1));
   let best = '';
   let bestScore = 0;
   for (let i = 0; i < all.length; i++) {
-    if (weight(all[i]!.word, frequencies, asked) === 0) continue;
+    if (at(i) === 0) continue;
     let score = 0;
     let content = 0;
     for (let j = i; j < Math.min(all.length, i + maxWords + 2) && content < maxWords; j++) {
       if (j > i && text.slice(all[j - 1]!.end, all[j]!.start) !== ' ') break;
-      const w = weight(all[j]!.word, frequencies, asked);
+      const w = at(j);
       score += w;
       if (w > 0) content++;
       if (j === i || w === 0) continue;
@@ -333,9 +337,30 @@ export function distinctivePhrase(text: string, question: string, frequencies: F
   }
   if (best.length > 0) return best;
   // No run of two content words: the single heaviest word.
-  for (const w of all) {
-    const score = weight(w.word, frequencies, asked);
-    if (score > bestScore) [best, bestScore] = [w.word, score];
+  for (const [k, w] of all.entries()) {
+    if (at(k) > bestScore) [best, bestScore] = [w.word, at(k)];
+  }
+  return best;
+}
+
+/**
+ * The sentence of a quote that answers: the one with the most of the question's words that are not
+ * stop words (the last of equal ones: what answers tends to follow what frames it).
+ */
+function answeringSentence(text: string, asked: ReadonlySet<string>): { start: number; end: number } {
+  const sentences: { start: number; end: number }[] = [];
+  let start = 0;
+  for (const boundary of text.matchAll(/(?<=[.!?][”"’)]?)\s+(?=[\p{Lu}\p{N}“"‘(])/gu)) {
+    sentences.push({ start, end: boundary.index });
+    start = boundary.index + boundary[0].length;
+  }
+  sentences.push({ start, end: text.length });
+  let best = sentences[0]!;
+  let bestCount = -1;
+  for (const sentence of sentences) {
+    const found = new Set(words(text.slice(sentence.start, sentence.end)).map((w) => w.word.toLowerCase()));
+    const count = [...asked].filter((word) => !STOPWORDS.has(word) && found.has(word)).length;
+    if (count >= bestCount) [best, bestCount] = [sentence, count];
   }
   return best;
 }
