@@ -16,7 +16,7 @@ import { FittedReader, type AnswerReader } from './reader/reader.js';
 import { DEFAULT_READER_MODEL } from './reader/reader-model.js';
 import { REFUSAL_MESSAGES } from './refusal.js';
 import { DEFAULT_SELECTION, selectQuotes, type SelectionOptions } from './select-quotes.js';
-import { scoreSentences, type JudgedCandidate, type ScoredSentence } from './sentence-scoring.js';
+import { scoreSentences, type JudgedCandidate, type ScoredSentence, type ScoredSentences } from './sentence-scoring.js';
 import { SourceList } from './sources.js';
 import type { Answer, AnswerStrength, NearestPassage, Quote, RefusalReason } from './types.js';
 import { quoteLink } from './text-fragment.js';
@@ -64,6 +64,16 @@ export function engineOptions(config: AnswerConfig): Partial<EngineOptions> {
   return options;
 }
 
+/** What a caller may add to one question (all optional; without them a question is answered as ever). */
+export interface AskOptions {
+  /**
+   * Articles to answer from when they can (a follow-up's earlier sources, see follow-up.ts): the
+   * question is answered from their passages among those found if the reader is confident in one,
+   * and from all the passages found otherwise.
+   */
+  preferArticles?: readonly string[];
+}
+
 /** Hooks for evaluations and fitting. */
 export interface AskTrace {
   onPassages?: (hits: readonly PassageHit[]) => void;
@@ -83,7 +93,7 @@ export class AnswerEngine {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, reader: options.reader ?? defaultReader() };
   }
 
-  async ask(rawQuestion: string, trace: AskTrace = {}): Promise<Answer> {
+  async ask(rawQuestion: string, trace: AskTrace = {}, options: AskOptions = {}): Promise<Answer> {
     const started = performance.now();
     const question = normalizeQuestion(rawQuestion);
     const base = {
@@ -113,7 +123,7 @@ export class AnswerEngine {
     trace.onPassages?.(hits);
 
     const selectStart = performance.now();
-    const scored = scoreSentences(this.snapshot, hits, text, queryVector, this.options.reader, trace.onJudged);
+    const scored = this.score(hits, text, queryVector, trace, options.preferArticles);
     const { ranked } = scored;
     const confidence = this.checkScores(scored.confidence, ranked);
     let body: AnswerBody | undefined;
@@ -137,6 +147,24 @@ export class AnswerEngine {
     timings.selectMs = round(performance.now() - selectStart);
     if (corrections.length > 0) body.corrections = corrections;
     return finish(body);
+  }
+
+  /**
+   * The candidates scored: from the preferred articles' passages alone when the reader is confident
+   * in one of them (see AskOptions.preferArticles), otherwise (and without any) from all the passages.
+   */
+  private score(hits: PassageHit[], text: string, queryVector: Float32Array, trace: AskTrace, prefer: readonly string[] | undefined): ScoredSentences {
+    const wanted = new Set(prefer ?? []);
+    const preferred = hits.filter((hit) => wanted.has(hit.chunk.articleId));
+    if (preferred.length > 0) {
+      let judged: readonly JudgedCandidate[] = [];
+      const scored = scoreSentences(this.snapshot, preferred, text, queryVector, this.options.reader, (j) => (judged = j));
+      if (scored.ranked.length > 0 && scored.confidence >= this.options.refusalThreshold) {
+        trace.onJudged?.(judged);
+        return scored;
+      }
+    }
+    return scoreSentences(this.snapshot, hits, text, queryVector, this.options.reader, trace.onJudged);
   }
 
   /**

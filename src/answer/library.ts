@@ -12,7 +12,7 @@ import { buildIndexInChild } from '../index/build-in-child.js';
 import { currentGeneration, previousGeneration } from '../index/layout.js';
 import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
 import { isEnglishWord } from '../retrieval/english-words.js';
-import { AnswerEngine, type EngineOptions } from './engine.js';
+import { AnswerEngine, type AskOptions, type EngineOptions } from './engine.js';
 import type { Answer } from './types.js';
 
 export interface LibraryOptions {
@@ -85,8 +85,8 @@ export class Library {
     return this.engine.snapshot;
   }
 
-  ask(question: string): Promise<Answer> {
-    return this.engine.ask(question);
+  ask(question: string, options?: AskOptions): Promise<Answer> {
+    return this.engine.ask(question, {}, options);
   }
 
   articles(): ArticleSummary[] {

@@ -86,6 +86,7 @@ const discordSchema = z.object({
   DISCORD_API_URL: z.url({ error: 'must be a URL' }).optional(),
   ASK_PUBLIC_DEFAULT: boolean.default(false),
   MENTION_REPLY_MODE: z.enum(['reply', 'thread']).default('reply'),
+  THREAD_FOLLOW_UPS: z.enum(['mentions', 'all']).default('mentions'),
   MAINTAINER_ROLE_IDS: idList.default([]),
   MAINTAINER_USER_IDS: idList.default([]),
   GUILD_ALLOWLIST: idList.default([]),
@@ -130,6 +131,11 @@ export interface DiscordConfig {
   apiUrl: string | undefined;
   askPublicDefault: boolean;
   mentionReplyMode: 'reply' | 'thread';
+  /**
+   * In the bot's own threads: answer only messages that mention it (the default), or every message
+   * (`all`; requests the privileged MessageContent intent, which must be switched on in the Developer Portal).
+   */
+  threadFollowUps?: 'mentions' | 'all';
   maintainerRoleIds: string[];
   maintainerUserIds: string[];
   guildAllowlist: string[];
@@ -200,6 +206,7 @@ export function loadDiscordConfig(env: Env = process.env, cwd: string = process.
     apiUrl: raw.DISCORD_API_URL,
     askPublicDefault: raw.ASK_PUBLIC_DEFAULT,
     mentionReplyMode: raw.MENTION_REPLY_MODE,
+    threadFollowUps: raw.THREAD_FOLLOW_UPS,
     maintainerRoleIds: raw.MAINTAINER_ROLE_IDS,
     maintainerUserIds: raw.MAINTAINER_USER_IDS,
     guildAllowlist: raw.GUILD_ALLOWLIST,

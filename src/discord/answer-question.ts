@@ -5,9 +5,14 @@
  * answer reached the asker, the metrics and the log line. The front ends only say how to talk to
  * Discord: defer then edit for a slash command; typing, then a reply or a thread for a mention.
  *
+ * A follow-up (a reply to one of the bot's answers, a message in its thread) comes with the earlier
+ * questions of its conversation: it is read with them (src/answer/follow-up.ts), and every answer is
+ * remembered under the messages (and thread) it was sent in, for the next follow-up (conversations.ts).
+ *
  * Preconditions other than the cooldown (the guild allow-list) stay with the front ends
  * (src/discord/preconditions), as do the checks that come before a question (a bare mention's help).
  */
+import { resolveFollowUp, type EarlierTurn, type FollowUpSearch } from '../answer/follow-up.js';
 import type { Answer } from '../answer/types.js';
 import { feedbackRowFor } from './answering.js';
 import type { BotContext } from './context.js';
@@ -24,8 +29,11 @@ export interface AnswerDelivery {
    * thread and "typing…". A failure here gives the place and the cooldown back.
    */
   prepare(): Promise<void>;
-  /** Sends the answer (edits the deferred reply, replies, or posts in the thread). */
-  send(payload: ReplyPayload): Promise<void>;
+  /**
+   * Sends the answer (edits the deferred reply, replies, or posts in the thread) and returns the ids
+   * a follow-up may point at: the message sent, and the thread it is in (none for a private answer).
+   */
+  send(payload: ReplyPayload): Promise<readonly string[]>;
   /** Called when the question is over, whatever happened (stops "typing…"). */
   finish?(): void;
 }
@@ -42,13 +50,15 @@ export interface QuestionRequest {
    */
   cooldownTaken: boolean;
   delivery: AnswerDelivery;
+  /** The earlier questions of the conversation this one follows up (oldest first); none for a new one. */
+  earlier?: readonly EarlierTurn[];
   /** Fields added to the "answered" log line, read once the answer is sent. */
   logFields?: () => Record<string, unknown>;
 }
 
 /** What became of a question that did not throw. */
 export type QuestionResult =
-  | { outcome: 'answered' | 'declined'; answer: Answer }
+  | { outcome: 'answered' | 'declined'; answer: Answer; read: FollowUpSearch }
   | { outcome: 'busy' | 'stopping' | 'cooldown' };
 
 /** The "answered" log line of each front end (kept as they were). */
@@ -101,15 +111,20 @@ export async function answerQuestion(ctx: BotContext, request: QuestionRequest):
       ticket.cancel();
       throw error;
     }
-    const answer = await ticket.run(() => ctx.library.ask(request.question));
-    await delivery.send(answerPayload(answer, feedbackRowFor(ctx)));
+    const earlier = request.earlier ?? [];
+    const read = resolveFollowUp(request.question, earlier);
+    const prefer = read.preferArticles;
+    const answer = await ticket.run(() => (prefer.length > 0 ? ctx.library.ask(read.search, { preferArticles: prefer }) : ctx.library.ask(read.search)));
+    const sentAs = await delivery.send(answerPayload(answer, feedbackRowFor(ctx)));
     const outcome = answer.answered ? 'answered' : 'declined';
     ctx.metrics.question(outcome, via, secondsSince(arrived));
+    if (sentAs.length > 0) ctx.conversations.remember(sentAs, [...earlier, turnOf(request.question, read, answer)]);
+    const followUp = earlier.length > 0 ? { followUp: read.reading, turns: earlier.length + 1 } : {};
     ctx.logger.info(
-      { user: userId, answered: answer.answered, quotes: answer.quotes.length, ms: answer.timings.totalMs, ...request.logFields?.() },
+      { user: userId, answered: answer.answered, quotes: answer.quotes.length, ms: answer.timings.totalMs, ...followUp, ...request.logFields?.() },
       ANSWERED_LOG[via],
     );
-    return { outcome, answer };
+    return { outcome, answer, read };
   } catch (error) {
     // No answer reached the asker (discord.js has already retried the request): they may ask again at once.
     giveBack();
@@ -118,4 +133,11 @@ export async function answerQuestion(ctx: BotContext, request: QuestionRequest):
   } finally {
     delivery.finish?.();
   }
+}
+
+/** The question as a turn of its conversation: what was asked and searched, and the articles its answer cited. */
+function turnOf(question: string, read: FollowUpSearch, answer: Answer): EarlierTurn {
+  const turn: EarlierTurn = { question, articleIds: answer.answered ? answer.sources.map((source) => source.id) : [] };
+  if (read.search !== question) turn.searched = read.search;
+  return turn;
 }

@@ -22,6 +22,7 @@ import { FeedbackStore } from './feedback.js';
 import { warnMissingPermissions } from './permissions.js';
 import type { Readiness } from './health-server.js';
 import { BotMetrics, type IndexInfo } from './metrics.js';
+import { ConversationMemory } from './conversations.js';
 import { CooldownTracker } from './cooldowns.js';
 import { QuestionQueue } from './question-queue.js';
 
@@ -76,7 +77,7 @@ export class VerbatimBot {
     const { config, logger } = options;
     registerSecret(config.token);
     registerSecret(config.feedbackSalt);
-    this.client = options.client ?? createClient({ apiUrl: config.apiUrl });
+    this.client = options.client ?? createClient({ apiUrl: config.apiUrl, messageContent: config.threadFollowUps === 'all' });
     const metrics = options.metrics ?? new BotMetrics();
     this.context = {
       library: options.library,
@@ -84,6 +85,7 @@ export class VerbatimBot {
       logger,
       queue: new QuestionQueue({ concurrency: config.maxConcurrentQuestions, maxQueued: config.maxQueuedQuestions }),
       cooldowns: new CooldownTracker(config.cooldownSeconds),
+      conversations: new ConversationMemory(),
       feedback,
       commands: commandMap(options.commands ?? COMMANDS),
       buttons: BUTTON_HANDLERS,

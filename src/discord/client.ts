@@ -5,6 +5,8 @@ import { NO_MENTIONS } from './render/reply.js';
 export interface CreateClientOptions {
   /** REST base URL (DISCORD_API_URL), e.g. a proxy or a local stand-in; Discord's own when unset. */
   apiUrl?: string | undefined;
+  /** Request the privileged MessageContent intent (THREAD_FOLLOW_UPS=all); default false. */
+  messageContent?: boolean;
 }
 
 /**
@@ -27,10 +29,11 @@ export const CACHE_LIMITS = {
  * Intents:
  * - `Guilds`: guilds, channels, threads and roles in the cache (threads the bot made, the bot's role).
  * - `GuildMessages`: MESSAGE_CREATE in guild channels and threads, for @mentions.
- * Not `MessageContent`: it is privileged (it must be switched on in the Developer Portal, and
- * verified bots must justify it), and the bot does not need it. Discord always delivers the content of
- * a message that mentions the bot, which is the only kind of message it reads; slash commands carry
- * their options with the interaction whatever the intents.
+ * Not `MessageContent` by default: it is privileged (it must be switched on in the Developer Portal,
+ * and verified bots must justify it), and the bot does not need it. Discord always delivers the content
+ * of a message that mentions the bot (a reply that pings it counts), which is the only kind of message
+ * it reads; slash commands carry their options with the interaction whatever the intents. Only with
+ * THREAD_FOLLOW_UPS=all (`messageContent`), to read every message in the bot's own threads, is it requested.
  * Not `DirectMessages`: in DMs people use /ask, which needs no intent.
  *
  * Caches: users, members, messages and thread members are limited (see CACHE_LIMITS). Guilds,
@@ -43,7 +46,7 @@ export const CACHE_LIMITS = {
  */
 export function createClient(options: CreateClientOptions = {}): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(options.messageContent ? [GatewayIntentBits.MessageContent] : [])],
     allowedMentions: NO_MENTIONS,
     failIfNotExists: false,
     rest: options.apiUrl ? { api: options.apiUrl } : {},

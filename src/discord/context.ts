@@ -14,6 +14,7 @@ import type {
 import type { Library } from '../answer/library.js';
 import type { DiscordConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import type { ConversationMemory } from './conversations.js';
 import type { CooldownTracker } from './cooldowns.js';
 import type { FeedbackStore } from './feedback.js';
 import type { BotMetrics } from './metrics.js';
@@ -31,6 +32,7 @@ export type BotSettings = Pick<
   | 'maintainerUserIds'
   | 'guildAllowlist'
   | 'cooldownSeconds'
+  | 'threadFollowUps'
 >;
 
 export interface BotContext {
@@ -40,6 +42,8 @@ export interface BotContext {
   /** The global limit on questions answered at once. */
   queue: QuestionQueue;
   cooldowns: CooldownTracker;
+  /** The earlier questions of the bot's conversations, for follow-ups (memory only, bounded). */
+  conversations: ConversationMemory;
   feedback: FeedbackStore;
   /** The slash commands by name. */
   commands: ReadonlyMap<string, SlashCommand>;

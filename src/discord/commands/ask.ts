@@ -41,7 +41,9 @@ export const ask: SlashCommand = {
           await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
         },
         send: async (payload) => {
-          await interaction.editReply(payload);
+          const message = await interaction.editReply(payload);
+          // A public answer can be replied to with a follow-up; a private one cannot.
+          return isPublic ? [message.id] : [];
         },
       },
       logFields: () => ({ public: isPublic }),

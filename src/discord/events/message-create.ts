@@ -2,10 +2,15 @@
  * MessageCreate: answers messages that @mention the bot. Shows "typing…" while it works, then replies
  * to the message (MENTION_REPLY_MODE=reply) or starts a thread from it and answers there (thread).
  * A mention inside a thread the bot started is answered in that thread. A bare mention gets the help.
+ *
+ * A reply to one of the bot's answers (a reply that pings the bot is a mention), or a mention in a thread
+ * it answers in, is a follow-up: it is answered with the earlier questions of that conversation (see
+ * answer-question.ts). With THREAD_FOLLOW_UPS=all every message in the bot's own threads is answered.
  */
 import { ChannelType, Events, ThreadAutoArchiveDuration, type Message, type SendableChannels } from 'discord.js';
 import { answerQuestion } from '../answer-question.js';
 import type { BotContext } from '../context.js';
+import type { EarlierTurn } from '../../answer/follow-up.js';
 import { mentionQuestion, threadName } from '../mention.js';
 import { permissionProblem } from '../permissions.js';
 import { guildAllowlist } from '../preconditions/guild-allowlist.js';
@@ -22,9 +27,7 @@ export const messageCreate: BotEvent<Events.MessageCreate> = {
   name: Events.MessageCreate,
   async execute(ctx, message) {
     if (message.author.bot || message.system || message.webhookId !== null) return;
-    const me = message.client.user;
-    const botRole = message.guild?.members.me?.roles.botRole;
-    const question = mentionQuestion(message.content, me.id, botRole ? [botRole.id] : []);
+    const question = questionIn(message, ctx);
     if (question === undefined) return;
     try {
       await answerMention(message, question, ctx);
@@ -47,6 +50,40 @@ export const messageCreate: BotEvent<Events.MessageCreate> = {
   },
 };
 
+/**
+ * The question a message asks the bot, or undefined when it is not addressed to it: a message that
+ * mentions it (in the text, or a reply that pings it), and with THREAD_FOLLOW_UPS=all any message in
+ * one of its own threads (Discord delivers their text only with the MessageContent intent).
+ */
+function questionIn(message: Message, ctx: BotContext): string | undefined {
+  const me = message.client.user;
+  const botRole = message.guild?.members.me?.roles.botRole;
+  const mentioned = mentionQuestion(message.content, me.id, botRole ? [botRole.id] : []);
+  if (mentioned !== undefined) return mentioned;
+  const asText = message.content.replace(/\s+/g, ' ').trim();
+  // A reply that pings the bot mentions it without the mention in its text.
+  if (message.reference !== null && message.mentions.users.has(me.id)) return asText;
+  if (ctx.config.threadFollowUps === 'all' && asText.length > 0 && isBotThread(message, ctx)) return asText;
+  return undefined;
+}
+
+/** Whether the message is in a thread the bot started (or answers in). */
+function isBotThread(message: Message, ctx: BotContext): boolean {
+  const channel = message.channel;
+  return channel.isThread() && (channel.ownerId === message.client.user.id || ctx.conversations.has(channel.id));
+}
+
+/**
+ * The earlier questions of the conversation a message follows up: those of the bot answer it replies
+ * to, else those of the thread it is in (undefined when the bot remembers none).
+ */
+function earlierTurns(message: Message, ctx: BotContext): readonly EarlierTurn[] | undefined {
+  const repliedTo = message.reference?.messageId;
+  const byReply = repliedTo === undefined ? undefined : ctx.conversations.get(repliedTo);
+  if (byReply) return byReply;
+  return message.channel.isThread() ? ctx.conversations.get(message.channelId) : undefined;
+}
+
 async function answerMention(message: Message, question: string, ctx: BotContext): Promise<void> {
   const actor = actorOfMessage(message);
   const allowed = runPreconditions([guildAllowlist], actor, ctx);
@@ -59,7 +96,7 @@ async function answerMention(message: Message, question: string, ctx: BotContext
     return;
   }
 
-  let send: (payload: ReplyPayload) => Promise<unknown> = (payload) => message.reply(payload);
+  let send: (payload: ReplyPayload) => Promise<Message> = (payload) => message.reply(payload);
   let typingIn: SendableChannels | undefined;
   let stopTyping = (): void => undefined;
   await answerQuestion(ctx, {
@@ -67,6 +104,7 @@ async function answerMention(message: Message, question: string, ctx: BotContext
     userId: actor.userId,
     via: 'mention',
     cooldownTaken: false,
+    earlier: earlierTurns(message, ctx) ?? [],
     delivery: {
       refuse: async (text) => {
         await message.reply(notice(text));
@@ -82,7 +120,9 @@ async function answerMention(message: Message, question: string, ctx: BotContext
         if (typingIn) stopTyping = keepTyping(typingIn, ctx);
       },
       send: async (payload) => {
-        await send(payload);
+        const sent = await send(payload);
+        // A reply to this answer, or a message in its thread, follows it up.
+        return sent.channel.isThread() ? [sent.id, sent.channelId] : [sent.id];
       },
       finish: () => stopTyping(),
     },

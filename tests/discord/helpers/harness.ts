@@ -52,12 +52,12 @@ export class TestLibrary implements AnswerLibrary {
 
   constructor(readonly real: Library) {}
 
-  async ask(question: string): Promise<Answer> {
+  async ask(question: string, options?: Parameters<Library['ask']>[1]): Promise<Answer> {
     this.askCalls++;
     this.askTimes.push(Date.now());
     const failure = this.askFailures.shift();
     if (failure) throw failure;
-    const answer = await this.real.ask(question);
+    const answer = await this.real.ask(question, options);
     if (this.askGate) await this.askGate.opened;
     return answer;
   }
