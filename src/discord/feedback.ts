@@ -179,6 +179,11 @@ export class FeedbackStore {
     return this.voted.has(voteKey(answerId, this.hashUser(userId)));
   }
 
+  /** Which way this user voted on this answer, if the store remembers a vote of theirs. */
+  voteOf(answerId: string, userId: string): Vote | undefined {
+    return this.voted.get(voteKey(answerId, this.hashUser(userId)));
+  }
+
   /** The answer remembered under `answerId` (sent since the start), if any. */
   answerOf(answerId: string): AnsweredQuestion | undefined {
     return this.answers.get(answerId);

@@ -93,6 +93,11 @@ describe('👎 then which quote was wrong', () => {
     expect(thanks.buttons.at(-1)![0]!.label).toBe(SHOULD_DECLINE_LABEL);
     for (const row of thanks.buttons) for (const button of row) expect(customIdOf(button).length).toBeLessThanOrEqual(100);
 
+    // Dismissed? 👎 again brings the choice back (the vote is not written twice).
+    const back = await click(down!, answerMessage, voter);
+    expect(back.content).toContain('already voted');
+    expect(back.buttons.map((row) => row.map(customIdOf))).toEqual(thanks.buttons.map((row) => row.map(customIdOf)));
+
     // Quote [1] was wrong: recorded once; the same again is acknowledged, not written.
     const first = customIdOf(thanks.buttons[0]![0]);
     expect((await click(first, thanks.messageId, voter)).content).toBe('Noted: quote 1 was wrong. Thanks!');
