@@ -74,6 +74,9 @@ const PLURAL_PRONOUNS = new Map<string, 'plain' | 'possessive'>([
   ['theirs', 'possessive'],
 ]);
 
+/** Pronouns as objects, which do not refer to their own clause's subject ("Putin told him"; "himself" does). */
+const OBJECT_PRONOUNS = new Set(['him', 'her', 'them']);
+
 /** Words that point back at the earlier topic when they end the question or follow a preposition. */
 const THING_POINTERS = new Set(['it', 'its', 'that', 'this', 'these', 'those', 'there', 'then', 'so']);
 
@@ -203,7 +206,7 @@ function firstNameEnd(text: string): number | undefined {
  */
 function boundTo(pronoun: Word, ownNameEnd: number | undefined): boolean {
   if (ownNameEnd === undefined || pronoun.start < ownNameEnd) return false;
-  return !['him', 'them', 'her', 'himself', 'herself', 'themselves'].includes(pronoun.lower) || pronoun.lower.endsWith('self') || pronoun.lower.endsWith('selves');
+  return !OBJECT_PRONOUNS.has(pronoun.lower);
 }
 
 /**

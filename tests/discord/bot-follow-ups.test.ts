@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../support/discord-standin.js';
 import { expectVerbatimAnswer, quotesOf, sourcesOf } from './helpers/embeds.js';
 import { TOO_VAGUE_TITLE } from '../../src/discord/render/answer.js';
-import { bodyOf, firstEmbed, freshUser, openTestLibrary, startBot, TestLibrary, until, WAIT_MS, type RunningBot, type TestCorpus } from './helpers/harness.js';
+import { ask, bodyOf, firstEmbed, freshUser, openTestLibrary, startBot, TestLibrary, until, WAIT_MS, type RunningBot, type TestCorpus } from './helpers/harness.js';
 
 const DMITRIEV_FILE = '004_dc90a5985b6e19d6.txt';
 
@@ -123,6 +123,23 @@ describe('follow-ups in reply chains', () => {
     expect(embed.title).toBe(question);
     expectVerbatimAnswer(embed, library);
     expect(embed.description).toContain('unexpectedly productive');
+  });
+
+  it('follows up a public /ask answer; a private one is not remembered', async () => {
+    const { standin } = replyBot;
+    const user = freshUser(replyBot);
+    const { edit } = await ask(replyBot, 'What did Kirill Dmitriev say about the meeting?', { user, public: true });
+    const followUp = standin.sendMessage({ content: 'And who is he?', author: user, replyTo: (await sent(replyBot, edit)).id });
+    const reply = await waitForReplyTo(replyBot, followUp.id);
+    const embed = firstEmbed(bodyOf(reply));
+    expect(embed.title).toBe('Who is Kirill Dmitriev?');
+    expectDmitrievAnswer(embed);
+
+    await sent(replyBot, reply);
+    const remembered = replyBot.bot.context.conversations.size;
+    const secret = await ask(replyBot, 'What did Kirill Dmitriev say about the meeting?', { user: freshUser(replyBot), public: false });
+    expectVerbatimAnswer(secret.embed, library);
+    expect(replyBot.bot.context.conversations.size).toBe(remembered);
   });
 
   it('answers a mention replying to a message that is not a remembered answer as it stands', async () => {
