@@ -181,7 +181,7 @@ async function runVerbatim(indexDir: string, builds: readonly VerbatimBuild[], q
   const buildRunsSeconds = builds.map((b) => b.buildMs / 1000);
   const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const embeddings = await LocalEmbeddings.load(modelOptions(true));
-  const snapshot = await IndexSnapshot.open(indexDir, embeddings);
+  const snapshot = await IndexSnapshot.open(indexDir);
   const side = async (system: string, mode: 'hybrid' | 'dense'): Promise<SideResult> => {
     const engine = new AnswerEngine(snapshot, embeddings, { search: { ...DEFAULT_ENGINE_OPTIONS.search, mode } });
     for (const q of questions) await engine.ask(q.q);
@@ -208,7 +208,7 @@ async function runVerbatim(indexDir: string, builds: readonly VerbatimBuild[], q
       modelLoadSeconds: mean(builds.map((b) => b.modelLoadMs / 1000)),
       peakRssMB: Math.max(...builds.map((b) => b.peakRssMB)),
       cpuSeconds: builds.every((b) => b.cpuSeconds !== null) ? mean(builds.map((b) => b.cpuSeconds!)) : null,
-      passages: snapshot.chunks.length,
+      passages: snapshot.chunkCount,
       latencyMs: p(times),
       retrievalMs: p(retrieval),
       ...quality(ranks),

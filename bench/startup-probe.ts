@@ -31,7 +31,7 @@ export async function probeStartup(indexDir: string, question: string): Promise<
   mark('import the project (TypeScript via tsx) and the rest');
   const embeddings = await LocalEmbeddings.load(modelOptions(true));
   mark('load the model (tokenizer, ONNX session)');
-  const snapshot = await IndexSnapshot.open(indexDir, embeddings);
+  const snapshot = await IndexSnapshot.open(indexDir);
   mark('open the index');
   await new AnswerEngine(snapshot, embeddings).ask(question);
   mark('answer the first question');

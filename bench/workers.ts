@@ -99,7 +99,7 @@ export async function serveWorker(args: ServeArgs): Promise<ServeResult> {
   await embeddings.embedOne('warm up');
   const modelMB = rssMB();
   const t1 = performance.now();
-  const snapshot = await IndexSnapshot.open(args.indexDir, embeddings);
+  const snapshot = await IndexSnapshot.open(args.indexDir);
   const t2 = performance.now();
   const indexMB = rssMB();
   const engine = new AnswerEngine(snapshot, embeddings);
@@ -123,7 +123,7 @@ export async function serveWorker(args: ServeArgs): Promise<ServeResult> {
     rss: { startMB, modelMB, indexMB, afterQuestionsMB: rssMB(), peakMB: peakRssMB() },
     heap: { usedMB: mb(memory.heapUsed), externalMB: mb(memory.external), arrayBuffersMB: mb(memory.arrayBuffers) },
     loadMs: { model: Math.round(t1 - t0), index: Math.round(t2 - t1) },
-    chunks: snapshot.chunks.length,
+    chunks: snapshot.chunkCount,
     sentences: snapshot.manifest.counts.sentences,
     answered,
     latencyMs: { total: summarize(samples.total), embed: summarize(samples.embed), search: summarize(samples.search), select: summarize(samples.select) },

@@ -10,7 +10,8 @@ import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
 import { buildIndexInChild } from '../index/build-in-child.js';
 import { currentGeneration, previousGeneration } from '../index/layout.js';
-import { IndexSnapshot, type StoredArticle } from '../index/snapshot.js';
+import type { ArticleMeta } from '../corpus/types.js';
+import { IndexSnapshot } from '../index/snapshot.js';
 import { isEnglishWord } from '../retrieval/english-words.js';
 import { AnswerEngine, type AskOptions, type EngineOptions } from './engine.js';
 import type { Answer } from './types.js';
@@ -66,14 +67,14 @@ export class Library {
     const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
     let snapshot: IndexSnapshot;
     try {
-      snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
+      snapshot = await IndexSnapshot.open(config.indexDir);
     } catch (error) {
       const missing = error instanceof IndexError && error.message.startsWith('No index has been built');
       if (missing && options.buildIfMissing) {
         await buildIndex(buildOptions(options, embeddings, false));
-        snapshot = await IndexSnapshot.open(config.indexDir, embeddings);
+        snapshot = await IndexSnapshot.open(config.indexDir);
       } else {
-        snapshot = await openPrevious(options, embeddings, error);
+        snapshot = await openPrevious(options, error);
       }
     }
     // Spelling correction's word list, read now rather than while someone waits for an answer.
@@ -149,7 +150,7 @@ export class Library {
   private async swapTo(dir: string, beforeSwap?: () => Promise<void> | void): Promise<void> {
     let snapshot: IndexSnapshot;
     try {
-      snapshot = await IndexSnapshot.openGeneration(dir, this.embeddings);
+      snapshot = await IndexSnapshot.openGeneration(dir);
     } catch (error) {
       if (!(error instanceof IndexError)) throw error;
       const serving = path.basename(this.snapshot.dir);
@@ -168,11 +169,11 @@ export class Library {
  * The previous generation, when the live one is damaged and the previous one verifies: the bot keeps
  * answering (from the corpus as it was one build ago) instead of not starting. Rethrows `error` otherwise.
  */
-async function openPrevious(options: LibraryOptions, embeddings: LocalEmbeddings, error: unknown): Promise<IndexSnapshot> {
+async function openPrevious(options: LibraryOptions, error: unknown): Promise<IndexSnapshot> {
   if (!(error instanceof IndexError) || !options.onFallback) throw error;
   const previous = await previousGeneration(options.config.indexDir);
   if (previous === undefined) throw error;
-  const snapshot = await IndexSnapshot.openGeneration(previous, embeddings).catch(() => {
+  const snapshot = await IndexSnapshot.openGeneration(previous).catch(() => {
     throw error;
   });
   options.onFallback(error, previous);
@@ -185,7 +186,7 @@ function buildOptions(options: LibraryOptions, embeddings: LocalEmbeddings, full
   return built;
 }
 
-function summarize(article: StoredArticle, snapshot: IndexSnapshot): ArticleSummary {
+function summarize(article: ArticleMeta, snapshot: IndexSnapshot): ArticleSummary {
   const summary: ArticleSummary = {
     id: article.id,
     title: article.title,

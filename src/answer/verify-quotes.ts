@@ -2,12 +2,12 @@
  * The last check before a quote is served: it must be the article's text at its offsets, and that
  * text must agree with the indexed passages that hold it.
  *
- * The index keeps each article's cleaned text once (articles.json) and each passage's text again,
- * separately (docstore.json, the vector store's documents), so the two are independent copies of the
- * same characters: a quote is served only when both say the same. Both files are checksummed when
- * the index is opened; this check is what still stands if either was damaged in a way the checksum
- * could not see (damaged before it was computed, or in memory). A quote that fails is dropped and
- * reported, never served.
+ * The index keeps each article's cleaned text once (texts.bin), and beside each passage a digest of
+ * its text made when it was indexed (chunks.bin): an independent witness of the same characters, so
+ * a quote is served only when the text still matches the digest of every passage it overlaps. Both
+ * files are checksummed when the index is opened; this check is what still stands if either was
+ * damaged in a way the checksum could not see (damaged before it was computed, or in memory). A
+ * quote that fails is dropped and reported, never served.
  */
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Quote } from './types.js';
@@ -31,7 +31,8 @@ export function quoteProblem(snapshot: IndexSnapshot, quote: QuoteSpan): string 
     const to = Math.min(end, chunk.end);
     if (from >= to) continue;
     held = true;
-    if (chunk.text.length !== chunk.end - chunk.start || chunk.text.slice(from - chunk.start, to - chunk.start) !== text.slice(from - start, to - start)) {
+    const passage = chunk.text.slice(from - chunk.start, to - chunk.start);
+    if (chunk.text.length !== chunk.end - chunk.start || passage !== text.slice(from - start, to - start) || !snapshot.passageIntact(chunk)) {
       return `${where} differs from the indexed passage ${chunk.id} at ${from}–${to}.`;
     }
   }

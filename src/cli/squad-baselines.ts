@@ -36,7 +36,7 @@ export class SentenceBaselines {
   private matrix: Float32Array | undefined;
 
   constructor(private readonly snapshot: IndexSnapshot) {
-    for (const article of snapshot.articles) {
+    for (const article of snapshot.allArticles()) {
       for (const sentence of article.sentences) {
         this.rows.push({ articleId: article.id, text: article.text.slice(sentence.start, sentence.end) });
       }

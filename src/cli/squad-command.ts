@@ -101,7 +101,7 @@ export async function prepareSquad(paths: { squad: string; corpus: string; index
   } finally {
     progress.stop();
   }
-  return { dataset, ids: corpus.ids, snapshot: await IndexSnapshot.open(indexDir, embeddings), embeddings };
+  return { dataset, ids: corpus.ids, snapshot: await IndexSnapshot.open(indexDir), embeddings };
 }
 
 function singleSentenceCeiling(snapshot: IndexSnapshot, questions: readonly SquadQuestion[], articleIds: readonly string[]): number {

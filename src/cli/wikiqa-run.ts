@@ -38,7 +38,7 @@ export async function prepareWikiQA(options: PrepareOptions): Promise<PreparedWi
     embeddings: options.embeddings,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const snapshot = await IndexSnapshot.open(options.indexDir, options.embeddings);
+  const snapshot = await IndexSnapshot.open(options.indexDir);
   return { corpus, build, snapshot };
 }
 

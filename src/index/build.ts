@@ -6,9 +6,6 @@
  * looked up by the hash of the exact text embedded); deleted articles disappear. The result
  * is written as a new generation and published atomically (see layout.ts).
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { Document } from '@langchain/core/documents';
 import { tagSentences } from '../chunking/answer-kinds.js';
 import { chunkArticle } from '../chunking/chunk.js';
 import { splitSentences } from '../chunking/sentences.js';
@@ -18,23 +15,18 @@ import type { Article, CorpusWarning, LoadedCorpus } from '../corpus/types.js';
 import { sha256 } from '../core/hash.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
-import { digestFile, type FileDigest } from './checksum.js';
-import { DEFAULT_HNSW, HnswVectorStore, type HnswParams } from './hnsw-store.js';
+import { writeGeneration } from './generation/writer.js';
+import { DEFAULT_HNSW, type HnswParams } from './hnsw-store.js';
 import { createGeneration, currentGeneration, discardGeneration, publishGeneration, removeStaleGenerations, writeFailure } from './layout.js';
-import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
 import {
-  FORMAT_VERSION,
   manifestSentenceVectors,
   modelMismatch,
   PIPELINE_VERSION,
   readManifest,
-  writeManifest,
   type Manifest,
   type SentenceVectorKind,
 } from './manifest.js';
-import { ARTICLES_FILE, checkFiles, DATA_FILES, IndexSnapshot, SENTENCE_VECTORS_FILE, type ChunkMetadata, type StoredArticle } from './snapshot.js';
-import { writeVectors } from './vectors-file.js';
-import { Vocabulary, VOCABULARY_FILE } from './vocabulary.js';
+import { checkFiles, IndexSnapshot, type StoredArticle } from './snapshot.js';
 
 /** How a build makes sentence vectors unless told (BuildOptions.sentenceVectors). */
 export const DEFAULT_SENTENCE_VECTORS: SentenceVectorKind = 'separate';
@@ -112,7 +104,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     options.signal?.throwIfAborted();
     dir = await createGeneration(options.indexDir);
     options.onProgress?.({ phase: 'write', dir });
-    const counts = await writeGeneration(dir, articles, embedded, options, chunking, hnsw, started);
+    const { counts } = await writeGeneration(
+      dir,
+      { articles, chunkVectors: embedded.chunkVectors, sentenceVectors: embedded.sentenceVectors },
+      {
+        pipelineVersion: PIPELINE_VERSION,
+        sentenceVectors: sentenceVectorKind(options),
+        model: { id: options.embeddings.modelId, quantized: options.embeddings.quantized, dimensions: options.embeddings.dimensions, maxTokens: options.embeddings.maxTokens },
+        chunking,
+        hnsw: { ...hnsw, space: 'cosine' },
+      },
+      started,
+    );
     options.signal?.throwIfAborted();
     await publishGeneration(options.indexDir, dir);
     await removeStaleGenerations(options.indexDir);
@@ -180,7 +183,7 @@ async function openPrevious(
   // Opening verifies every file against its checksum, and reading the vectors checks each one, so
   // nothing damaged is reused: a damaged index is rebuilt from the corpus, every text embedded again.
   try {
-    const snapshot = await IndexSnapshot.openGeneration(dir, options.embeddings);
+    const snapshot = await IndexSnapshot.openGeneration(dir);
     return { previous: { snapshot, cache: vectorCache(snapshot) } };
   } catch (error) {
     return { fullReason: `the existing index is damaged (${(error as Error).message})` };
@@ -193,15 +196,17 @@ async function openPrevious(
  */
 function vectorCache(snapshot: IndexSnapshot): Map<string, Float32Array> {
   const cache = new Map<string, Float32Array>();
-  snapshot.chunks.forEach((chunk, label) => cache.set(sha256(embeddingInput(chunk)), snapshot.chunkVector(label)));
   const dimensions = snapshot.dimensions;
+  const row = (matrix: Float32Array, i: number) => matrix.subarray(i * dimensions, (i + 1) * dimensions);
   const late = manifestSentenceVectors(snapshot.manifest) === 'late';
-  for (const article of snapshot.articles) {
+  for (const article of snapshot.allArticles()) {
+    const chunks = snapshot.chunksOf(article.id);
+    const chunkVectors = snapshot.chunkVectorsOf(article.id);
+    chunks.forEach((chunk, i) => cache.set(sha256(embeddingInput(chunk)), row(chunkVectors, i)));
     const vectors = snapshot.sentenceVectorsOf(article.id);
-    const keys = late ? lateSentenceKeys(article, snapshot.chunksOf(article.id)) : undefined;
+    const keys = late ? lateSentenceKeys(article, chunks) : undefined;
     for (const sentence of article.sentences) {
-      const vector = vectors.subarray(sentence.index * dimensions, (sentence.index + 1) * dimensions);
-      cache.set(keys ? keys[sentence.index]! : sha256(article.text.slice(sentence.start, sentence.end)), vector);
+      cache.set(keys ? keys[sentence.index]! : sha256(article.text.slice(sentence.start, sentence.end)), row(vectors, sentence.index));
     }
   }
   return cache;
@@ -405,74 +410,8 @@ async function embedLate(articles: readonly PreparedArticle[], cache: Map<string
   };
 }
 
-async function writeGeneration(
-  dir: string,
-  prepared: readonly PreparedArticle[],
-  embedded: Embedded,
-  options: BuildOptions,
-  chunking: ChunkingOptions,
-  hnsw: HnswParams,
-  started: number,
-): Promise<Manifest['counts']> {
-  const dimensions = options.embeddings.dimensions;
-  const store = new HnswVectorStore(options.embeddings, { dimensions, params: hnsw });
-  const documents = prepared.flatMap(({ article, chunks }) => chunks.map((chunk) => chunkDocument(article, chunk)));
-  await store.addVectors(embedded.chunkVectors, documents);
-  await store.save(dir);
-
-  const lexical = LexicalIndex.build(
-    prepared.flatMap(({ article, chunks }) => chunks.map((chunk) => ({ title: article.title, heading: chunk.heading ?? '', text: chunk.text }))),
-  );
-  await lexical.save(path.join(dir, LEXICAL_FILE), path.join(dir, LEXICAL_POSTINGS_FILE));
-  // Counted over the articles (each title once), not the chunks, which repeat titles and overlap.
-  const vocabulary = Vocabulary.build(prepared.flatMap(({ article }) => [article.title, article.text]));
-  await vocabulary.save(path.join(dir, VOCABULARY_FILE));
-  await writeVectors(path.join(dir, SENTENCE_VECTORS_FILE), embedded.sentenceVectors, dimensions);
-  await writeFile(path.join(dir, ARTICLES_FILE), JSON.stringify(prepared.map((p) => p.article)));
-
-  const counts = {
-    articles: prepared.length,
-    chunks: documents.length,
-    sentences: embedded.sentenceVectors.length,
-  };
-  // Each file's size and SHA-256, read back from disk: what a reader will verify before using it.
-  const digests = await Promise.all(DATA_FILES.map((name) => digestFile(path.join(dir, name))));
-  const files: Record<string, FileDigest> = Object.fromEntries(DATA_FILES.map((name, i) => [name, digests[i]!]));
-  await writeManifest(dir, {
-    formatVersion: FORMAT_VERSION,
-    pipelineVersion: PIPELINE_VERSION,
-    sentenceVectors: sentenceVectorKind(options),
-    model: {
-      id: options.embeddings.modelId,
-      quantized: options.embeddings.quantized,
-      dimensions,
-      maxTokens: options.embeddings.maxTokens,
-    },
-    chunking,
-    hnsw: { ...hnsw, space: 'cosine' },
-    articles: Object.fromEntries(
-      prepared.map(({ article, chunks }) => [
-        article.id,
-        { path: article.path, title: article.title, contentHash: article.contentHash, chunks: chunks.length, sentences: article.sentences.length },
-      ]),
-    ),
-    counts,
-    files,
-    builtAt: new Date().toISOString(),
-    buildMs: Math.round(performance.now() - started),
-  });
-  return counts;
-}
-
 function sentenceVectorKind(options: Pick<BuildOptions, 'sentenceVectors'>): SentenceVectorKind {
   return options.sentenceVectors ?? DEFAULT_SENTENCE_VECTORS;
-}
-
-function chunkDocument(article: StoredArticle, chunk: Chunk): Document {
-  const { text, ...rest } = chunk;
-  const metadata: ChunkMetadata = { ...rest, title: article.title, path: article.path };
-  if (article.url !== undefined) metadata.url = article.url;
-  return new Document({ pageContent: text, metadata, id: chunk.id });
 }
 
 function summary(

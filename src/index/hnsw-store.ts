@@ -1,17 +1,14 @@
 /**
- * A persisted HNSW vector store (hnswlib-node, cosine space) that implements LangChain's
- * `SaveableVectorStore`: add documents or vectors, similarity search with scores, save and load.
- *
- * Files in a store directory: `hnsw.bin` (the graph and vectors) and `docstore.json`
- * (the documents, in label order). Scores are cosine similarities (1 = same direction).
+ * The approximate nearest-neighbour index of a generation's chunk vectors: hnswlib-node's
+ * HierarchicalNSW (cosine space) used directly, holding labels → vectors and nothing else (what a
+ * label stands for is in the generation's chunks.bin). Scores are cosine similarities (1 = same
+ * direction). File: `hnsw.bin`, checked whole after every write and before every read.
  */
-import { open, readFile, statfs, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Document, type DocumentInterface } from '@langchain/core/documents';
-import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { SaveableVectorStore } from '@langchain/core/vectorstores';
 import hnswlib from 'hnswlib-node';
 import { IndexError } from '../core/errors.js';
+import { HNSW_FILE } from './generation/schema.js';
 
 export interface HnswParams {
   /** Graph degree. */
@@ -24,43 +21,48 @@ export interface HnswParams {
 
 export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 100 };
 
-export const HNSW_FILE = 'hnsw.bin';
-export const DOCSTORE_FILE = 'docstore.json';
+export { HNSW_FILE };
 
-/** Keeps the documents whose metadata passes; the LangChain filter form for this store. */
-export type HnswFilter = (document: DocumentInterface) => boolean;
-
-interface StoreArgs {
-  dimensions: number;
-  params?: HnswParams;
+export interface LabelHit {
+  label: number;
+  score: number;
 }
 
-export class HnswVectorStore extends SaveableVectorStore {
-  declare FilterType: HnswFilter;
-  readonly dimensions: number;
-  readonly params: HnswParams;
-  private readonly index: hnswlib.HierarchicalNSW;
-  private readonly documents: DocumentInterface[] = [];
+export class HnswIndex {
+  private constructor(
+    private readonly index: hnswlib.HierarchicalNSW,
+    readonly dimensions: number,
+    readonly params: HnswParams,
+    /** How many vectors it holds (labels 0 … size − 1). */
+    readonly size: number,
+  ) {}
 
-  constructor(embeddings: EmbeddingsInterface, args: StoreArgs) {
-    super(embeddings, args);
-    this.dimensions = args.dimensions;
-    this.params = args.params ?? DEFAULT_HNSW;
-    this.index = new hnswlib.HierarchicalNSW('cosine', this.dimensions);
+  /** An index of `vectors`, vector i under label i. */
+  static build(vectors: readonly ArrayLike<number>[], dimensions: number, params: HnswParams = DEFAULT_HNSW): HnswIndex {
+    const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
+    if (vectors.length > 0) index.initIndex(vectors.length, params.m, params.efConstruction, 100);
+    vectors.forEach((vector, label) => {
+      if (vector.length !== dimensions) throw new IndexError(`A vector has ${vector.length} dimensions; this index holds ${dimensions}.`);
+      index.addPoint(Array.from(vector), label);
+    });
+    return new HnswIndex(index, dimensions, params, vectors.length);
   }
 
-  _vectorstoreType(): string {
-    return 'verbatim-hnsw';
-  }
-
-  /** How many vectors the store holds. */
-  get size(): number {
-    return this.documents.length;
-  }
-
-  /** The document stored under a label (labels are 0, 1, 2, … in insertion order). */
-  document(label: number): DocumentInterface | undefined {
-    return this.documents[label];
+  /** Reads `file`, which must hold `count` vectors of `dimensions` built with `params` (checked before hnswlib reads it). */
+  static async load(file: string, count: number, dimensions: number, params: HnswParams): Promise<HnswIndex> {
+    const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
+    if (count > 0) {
+      await checkHnswFile(file, count, dimensions, params.m);
+      try {
+        await index.readIndex(file);
+      } catch (error) {
+        throw new IndexError(`${file} could not be read: ${(error as Error).message}`, { path: file, cause: error });
+      }
+      if (index.getCurrentCount() !== count) {
+        throw new IndexError(`${file} holds ${index.getCurrentCount()} vectors; ${count} expected.`, { path: file });
+      }
+    }
+    return new HnswIndex(index, dimensions, params, count);
   }
 
   /** The stored (normalised) vector of a label. */
@@ -68,128 +70,27 @@ export class HnswVectorStore extends SaveableVectorStore {
     return Float32Array.from(this.index.getPoint(label));
   }
 
-  async addDocuments(documents: DocumentInterface[]): Promise<string[]> {
-    return this.addVectors(await this.embeddings.embedDocuments(documents.map((d) => d.pageContent)), documents);
-  }
-
-  async addVectors(vectors: ArrayLike<number>[], documents: DocumentInterface[]): Promise<string[]> {
-    if (vectors.length !== documents.length) {
-      throw new IndexError(`addVectors got ${vectors.length} vectors for ${documents.length} documents.`);
-    }
-    if (vectors.length === 0) return [];
-    const needed = this.documents.length + vectors.length;
-    if (this.index.getMaxElements() === 0 && this.documents.length === 0) {
-      this.index.initIndex(needed, this.params.m, this.params.efConstruction, 100);
-    } else if (needed > this.index.getMaxElements()) {
-      this.index.resizeIndex(Math.max(needed, Math.ceil(this.index.getMaxElements() * 1.5)));
-    }
-    const ids: string[] = [];
-    vectors.forEach((vector, i) => {
-      if (vector.length !== this.dimensions) {
-        throw new IndexError(`A vector has ${vector.length} dimensions; this store holds ${this.dimensions}.`);
-      }
-      const label = this.documents.length;
-      this.index.addPoint(Array.from(vector), label);
-      const document = documents[i]!;
-      this.documents.push(document);
-      ids.push(document.id ?? String(label));
-    });
-    return ids;
-  }
-
-  /**
-   * Swaps each document's text for an equal string the caller already holds (`textOf`; undefined
-   * keeps the document's own), so that text loaded twice — say, chunks that are slices of articles
-   * kept elsewhere — is held once.
-   */
-  shareTexts(textOf: (document: DocumentInterface) => string | undefined): void {
-    for (const document of this.documents) {
-      const text = textOf(document);
-      if (text !== undefined && text === document.pageContent) document.pageContent = text;
-    }
-  }
-
-  /** The k nearest documents with their cosine similarity, best first. */
-  async similaritySearchVectorWithScore(
-    query: number[],
-    k: number,
-    filter?: HnswFilter,
-  ): Promise<[DocumentInterface, number][]> {
-    return this.searchLabels(query, k, filter).map(({ label, score }) => [this.documents[label]!, score]);
-  }
-
-  /** Like similaritySearchVectorWithScore, but labels instead of documents (no allocation per hit). */
-  searchLabels(query: ArrayLike<number>, k: number, filter?: HnswFilter): { label: number; score: number }[] {
-    const n = Math.min(k, this.documents.length);
+  /** The k nearest labels with their cosine similarity, best first; `filter` keeps only the labels it passes. */
+  searchLabels(query: ArrayLike<number>, k: number, filter?: (label: number) => boolean): LabelHit[] {
+    const n = Math.min(k, this.size);
     if (n <= 0) return [];
     this.index.setEf(Math.max(this.params.efSearch, n));
-    const labelFilter = filter ? (label: number) => filter(this.documents[label]!) : undefined;
-    const result = this.index.searchKnn(Array.from(query), n, labelFilter);
+    const result = this.index.searchKnn(Array.from(query), n, filter);
     return result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i]! }));
   }
 
-  async save(directory: string): Promise<void> {
-    const file = path.join(directory, HNSW_FILE);
+  /** Writes the index to `file` (an empty index writes an empty file) and reads back what reached the disk. */
+  async save(file: string): Promise<void> {
+    if (this.size === 0) {
+      const handle = await open(file, 'w');
+      await handle.close();
+      return;
+    }
     await this.index.writeIndex(file);
     // hnswlib does not report a failed write: read what reached the disk back.
-    const count = this.index.getCurrentCount();
-    await checkHnswFile(file, count, this.dimensions, this.params.m).catch(async (error: unknown) => {
-      throw await shortWriteError(file, count * level0Bytes(this.params.m, this.dimensions), error);
+    await checkHnswFile(file, this.size, this.dimensions, this.params.m).catch(async (error: unknown) => {
+      throw await shortWriteError(file, this.size * level0Bytes(this.params.m, this.dimensions), error);
     });
-    const docs = this.documents.map((d) => ({ pageContent: d.pageContent, metadata: d.metadata, id: d.id }));
-    await writeFile(path.join(directory, DOCSTORE_FILE), JSON.stringify({ dimensions: this.dimensions, params: this.params, docs }));
-  }
-
-  static override async load(directory: string, embeddings: EmbeddingsInterface): Promise<HnswVectorStore> {
-    const docstorePath = path.join(directory, DOCSTORE_FILE);
-    const hnswPath = path.join(directory, HNSW_FILE);
-    const saved = await readJson(docstorePath);
-    if (!isSavedDocstore(saved)) {
-      throw new IndexError(`${docstorePath} is not a Verbatim vector store document file.`, { path: docstorePath });
-    }
-    const store = new HnswVectorStore(embeddings, { dimensions: saved.dimensions, params: saved.params });
-    if (saved.docs.length > 0) {
-      await checkHnswFile(hnswPath, saved.docs.length, saved.dimensions, saved.params.m);
-      try {
-        await store.index.readIndex(hnswPath);
-      } catch (error) {
-        throw new IndexError(`${hnswPath} could not be read: ${(error as Error).message}`, { path: hnswPath, cause: error });
-      }
-      if (store.index.getCurrentCount() !== saved.docs.length) {
-        throw new IndexError(
-          `${hnswPath} holds ${store.index.getCurrentCount()} vectors but ${docstorePath} lists ${saved.docs.length} documents.`,
-          { path: hnswPath },
-        );
-      }
-    }
-    for (const doc of saved.docs) store.documents.push(new Document(doc));
-    return store;
-  }
-}
-
-interface SavedDocstore {
-  dimensions: number;
-  params: HnswParams;
-  docs: { pageContent: string; metadata: Record<string, unknown>; id?: string }[];
-}
-
-function isSavedDocstore(value: unknown): value is SavedDocstore {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<SavedDocstore>;
-  return typeof v.dimensions === 'number' && typeof v.params?.m === 'number' && Array.isArray(v.docs);
-}
-
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new IndexError(`${file} is missing or unreadable.`, { path: file, cause: error });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new IndexError(`${file} is damaged (not valid JSON).`, { path: file, cause: error });
   }
 }
 

@@ -15,10 +15,10 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { IndexError } from '../core/errors.js';
+import { lexicalHeaderSchema, type LexicalHeader } from './generation/schema.js';
 import { terms } from './terms.js';
 
-export const LEXICAL_FILE = 'lexical.json';
-export const LEXICAL_POSTINGS_FILE = 'lexical.bin';
+export { LEXICAL_FILE, LEXICAL_POSTINGS_FILE } from './generation/schema.js';
 
 /** What the lexical index holds of a chunk (the chunk at the same position in the vector store). */
 export interface LexicalDocument {
@@ -40,12 +40,7 @@ export interface LexicalHit {
   score: number;
 }
 
-interface Header {
-  documentCount: number;
-  postings: number;
-  averageLength: number;
-  terms: string[];
-}
+type Header = LexicalHeader;
 
 export class LexicalIndex {
   private readonly termIds: Map<string, number>;
@@ -151,18 +146,18 @@ export class LexicalIndex {
   }
 
   static async load(jsonFile: string, binFile: string): Promise<LexicalIndex> {
-    let header: Partial<Header>;
+    let json: unknown;
     let bytes: Buffer;
     try {
-      header = JSON.parse(await readFile(jsonFile, 'utf8')) as Partial<Header>;
+      json = JSON.parse(await readFile(jsonFile, 'utf8'));
       bytes = await readFile(binFile);
     } catch (error) {
       throw new IndexError(`The lexical index (${jsonFile}, ${binFile}) is missing or damaged.`, { path: jsonFile, cause: error });
     }
+    const parsed = lexicalHeaderSchema.safeParse(json);
+    if (!parsed.success) throw new IndexError(`The lexical index ${jsonFile} is incomplete.`, { path: jsonFile });
+    const header = parsed.data;
     const { documentCount: n, postings: p, terms: termList } = header;
-    if (typeof n !== 'number' || typeof p !== 'number' || typeof header.averageLength !== 'number' || !Array.isArray(termList)) {
-      throw new IndexError(`The lexical index ${jsonFile} is incomplete.`, { path: jsonFile });
-    }
     const t = termList.length;
     const expected = 4 * (t + 1) + 4 * p + 4 * n + 2 * p;
     if (bytes.byteLength !== expected) {
@@ -176,7 +171,7 @@ export class LexicalIndex {
     const lengths = new Float32Array(buffer, base + 4 * (t + 1 + p), n);
     const tfs = new Uint16Array(buffer, base + 4 * (t + 1 + p + n), p);
     if (offsets[t] !== p) throw new IndexError(`The lexical index ${binFile} is damaged (its offsets do not add up).`, { path: binFile });
-    return new LexicalIndex(header as Header, offsets, docs, lengths, tfs);
+    return new LexicalIndex(header, offsets, docs, lengths, tfs);
   }
 }
 

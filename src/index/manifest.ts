@@ -5,18 +5,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChunkingOptions } from '../chunking/types.js';
-import { z } from 'zod';
 import { IndexError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import type { FileDigest } from './checksum.js';
+import { FORMAT_VERSION, manifestSchema } from './generation/schema.js';
 import type { HnswParams } from './hnsw-store.js';
 
-/**
- * Bump when the files' layout or meaning changes; an index of another version is rebuilt, never misread.
- * 4: every sentence in the articles file has its answer kinds (`Sentence.kinds`).
- * 5: every file's SHA-256 (`files[name].sha256`), and the manifest's own (`checksum`).
- */
-export const FORMAT_VERSION = 5;
+export { FORMAT_VERSION } from './generation/schema.js';
 export const MANIFEST_FILE = 'manifest.json';
 /**
  * Bump when cleaning, sentence splitting, chunking or answer-kind tagging (chunking/answer-kinds.ts)
@@ -36,26 +31,6 @@ export type SentenceVectorKind = 'separate' | 'late';
 export function manifestSentenceVectors(manifest: Pick<Manifest, 'sentenceVectors'>): SentenceVectorKind {
   return manifest.sentenceVectors ?? 'separate';
 }
-
-const count = z.number().int().nonnegative();
-
-const manifestSchema = z.object({
-  formatVersion: z.literal(FORMAT_VERSION),
-  pipelineVersion: count,
-  sentenceVectors: z.enum(['separate', 'late']).optional(),
-  model: z.object({ id: z.string(), quantized: z.boolean(), dimensions: z.number().int().positive(), maxTokens: count }),
-  chunking: z.object({ maxTokens: z.number().int().positive(), overlapSentences: count }),
-  hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive(), efSearch: z.number().int().positive(), space: z.literal('cosine') }),
-  articles: z.record(
-    z.string(),
-    z.object({ path: z.string(), title: z.string(), contentHash: z.string(), chunks: count, sentences: count }),
-  ),
-  counts: z.object({ articles: count, chunks: count, sentences: count }),
-  files: z.record(z.string(), z.object({ bytes: count, sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
-  builtAt: z.string(),
-  buildMs: z.number(),
-  checksum: z.string(),
-});
 
 export interface ManifestArticle {
   path: string;

@@ -1,98 +1,141 @@
 /**
- * A loaded index generation: articles with their sentences, chunks in an HNSW vector store,
- * sentence vectors (read from disk as needed), the lexical index, and the vocabulary of the
- * indexed words (for spelling correction). Immutable once open; a rebuild produces a new one.
+ * A loaded index generation (generation/reader.ts opens it): the articles' metadata, the HNSW
+ * index of the chunk vectors, the lexical index and the vocabulary in memory; articles with their
+ * text, blocks, sentences and chunks made from the typed tables when asked for (the last
+ * ARTICLE_CACHE kept, and any still in use elsewhere found again, so an article is one object for as
+ * long as anything holds it); vectors read from disk by row. Immutable once open; a rebuild
+ * produces a new one.
  */
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import type { Chunk, Sentence } from '../chunking/types.js';
-import type { Article } from '../corpus/types.js';
+import type { Chunk } from '../chunking/types.js';
+import type { ArticleMeta } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
 import { LruCache } from '../core/lru-cache.js';
-import { DOCSTORE_FILE, HNSW_FILE, HnswVectorStore } from './hnsw-store.js';
+import { readGeneration, type Generation } from './generation/reader.js';
+import { articleOfChunk, chunkLabels, passageIntact, readArticle, sentenceRows, type StoredArticle, type Tables } from './generation/records.js';
+import type { HnswIndex } from './hnsw-store.js';
 import { currentGeneration } from './layout.js';
-import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE, LexicalIndex } from './lexical-index.js';
-import { digestFile } from './checksum.js';
-import { MANIFEST_FILE, readManifest, REBUILD_HINT, type Manifest } from './manifest.js';
-import { VectorFileReader } from './vectors-file.js';
-import { Vocabulary, VOCABULARY_FILE } from './vocabulary.js';
+import type { LexicalIndex } from './lexical-index.js';
+import type { Manifest } from './manifest.js';
+import type { VectorFileReader } from './vectors-file.js';
+import type { Vocabulary } from './vocabulary.js';
 
-export const ARTICLES_FILE = 'articles.json';
-export const SENTENCE_VECTORS_FILE = 'sentence-vectors.f32';
-/** The files of a generation besides the manifest, each with its size and checksum in the manifest. */
-export const DATA_FILES = [HNSW_FILE, DOCSTORE_FILE, LEXICAL_FILE, LEXICAL_POSTINGS_FILE, VOCABULARY_FILE, SENTENCE_VECTORS_FILE, ARTICLES_FILE] as const;
+export { checkFiles } from './generation/reader.js';
+export type { StoredArticle } from './generation/records.js';
+export { DATA_FILES, SENTENCE_VECTORS_FILE } from './generation/schema.js';
+
 /** How many chunk vectors a snapshot keeps in memory (for near-duplicate checks between passages). */
 const CHUNK_VECTOR_CACHE = 8192;
+/** How many materialised articles (text, sentences, chunks) a snapshot keeps beyond those in use. */
+const ARTICLE_CACHE = 1024;
 
-/** An article as the index keeps it: its cleaned text, blocks and sentences (each with its answer `kinds`). */
-export interface StoredArticle extends Article {
-  sentences: Sentence[];
-}
-
-/** The metadata a chunk's document carries in the vector store. */
+/** The metadata of a chunk as a passage (what the LangChain adapter hands out with its text). */
 export type ChunkMetadata = Omit<Chunk, 'text'> & { title: string; path: string; url?: string };
 
 export class IndexSnapshot {
-  private readonly byId: Map<string, StoredArticle>;
-  private readonly chunksByArticle = new Map<string, Chunk[]>();
-  /** Chunk vectors read from the store lately (the store copies a vector on every read). */
-  private readonly chunkVectors = new LruCache<number, Float32Array>(CHUNK_VECTOR_CACHE);
-  /** Row of each article's first sentence in `sentenceVectors`. */
-  private readonly sentenceBase: Map<string, number>;
+  readonly dir: string;
+  readonly manifest: Manifest;
+  /** Every article's metadata, in article order (`article(id)` for its text and sentences). */
+  readonly articles: readonly ArticleMeta[];
+  /** The chunk vectors' nearest-neighbour index (labels are chunk labels). */
+  readonly hnsw: HnswIndex;
+  readonly lexical: LexicalIndex;
+  /** The distinct words of the indexed text with their counts. */
+  readonly vocabulary: Vocabulary;
+  private readonly tables: Tables;
+  private readonly chunkVectors: VectorFileReader;
+  private readonly sentenceVectors: VectorFileReader;
+  private readonly rowById: Map<string, number>;
+  private readonly recent = new LruCache<number, StoredArticle>(ARTICLE_CACHE);
+  /** Articles made, by row, while something holds them. */
+  private readonly live = new Map<number, WeakRef<StoredArticle>>();
+  private readonly chunkLists = new WeakMap<StoredArticle, Chunk[]>();
+  private readonly forget = new FinalizationRegistry<number>((row) => {
+    if (this.live.get(row)?.deref() === undefined) this.live.delete(row);
+  });
+  /** Chunk vectors read lately. */
+  private readonly recentChunkVectors = new LruCache<number, Float32Array>(CHUNK_VECTOR_CACHE);
 
-  private constructor(
-    readonly dir: string,
-    readonly manifest: Manifest,
-    readonly articles: readonly StoredArticle[],
-    readonly chunks: readonly Chunk[],
-    readonly store: HnswVectorStore,
-    readonly lexical: LexicalIndex,
-    /** The distinct words of the indexed text with their counts. */
-    readonly vocabulary: Vocabulary,
-    private readonly sentenceVectors: VectorFileReader,
-  ) {
-    this.byId = new Map(articles.map((a) => [a.id, a]));
-    for (const chunk of chunks) {
-      const list = this.chunksByArticle.get(chunk.articleId);
-      if (list) list.push(chunk);
-      else this.chunksByArticle.set(chunk.articleId, [chunk]);
-    }
-    this.sentenceBase = new Map();
-    let base = 0;
-    for (const article of articles) {
-      this.sentenceBase.set(article.id, base);
-      base += article.sentences.length;
-    }
+  private constructor(generation: Generation) {
+    this.dir = generation.dir;
+    this.manifest = generation.manifest;
+    this.tables = generation.tables;
+    this.articles = generation.tables.catalog;
+    this.hnsw = generation.hnsw;
+    this.lexical = generation.lexical;
+    this.vocabulary = generation.vocabulary;
+    this.chunkVectors = generation.chunkVectors;
+    this.sentenceVectors = generation.sentenceVectors;
+    this.rowById = new Map(this.articles.map((article, row) => [article.id, row]));
   }
 
   get dimensions(): number {
     return this.manifest.model.dimensions;
   }
 
-  article(id: string): StoredArticle | undefined {
-    return this.byId.get(id);
+  /** How many chunks (labels 0 … chunkCount − 1). */
+  get chunkCount(): number {
+    return this.manifest.counts.chunks;
   }
 
-  /** The (normalised) vector of chunk `label`; the last CHUNK_VECTOR_CACHE read are kept. */
-  chunkVector(label: number): Float32Array {
-    return this.chunkVectors.getOrAdd(label, () => this.store.vector(label));
+  /** An article with its text, blocks and sentences; the same object for as long as anything holds it. */
+  article(id: string): StoredArticle | undefined {
+    const row = this.rowById.get(id);
+    return row === undefined ? undefined : this.articleAt(row);
+  }
+
+  /** Every article in order, each made when reached (for builds and evaluations). */
+  *allArticles(): Generator<StoredArticle> {
+    for (let row = 0; row < this.articles.length; row++) yield this.articleAt(row);
+  }
+
+  /** The chunk with label `label`. */
+  chunk(label: number): Chunk {
+    if (!(label >= 0 && label < this.chunkCount)) throw new RangeError(`No chunk ${label} in the index at ${this.dir} (${this.chunkCount} chunks).`);
+    const row = articleOfChunk(this.tables, label);
+    const article = this.articleAt(row);
+    return this.chunkLists.get(article)![label - chunkLabels(this.tables, row).first]!;
+  }
+
+  /** Every chunk in label order (for builds, evaluations and tests). */
+  *allChunks(): Generator<Chunk> {
+    for (const article of this.allArticles()) yield* this.chunkLists.get(article)!;
   }
 
   /** The chunks of an article, in order. */
   chunksOf(articleId: string): readonly Chunk[] {
-    return this.chunksByArticle.get(articleId) ?? [];
+    const article = this.article(articleId);
+    return article === undefined ? [] : this.chunkLists.get(article)!;
+  }
+
+  /**
+   * Whether a chunk's text is still the text the index was built from (a digest of it was kept at
+   * build time): the second witness quote verification asks, as the text itself is stored once.
+   */
+  passageIntact(chunk: Chunk): boolean {
+    const { first, count } = chunkLabels(this.tables, this.rowOf(chunk.articleId));
+    return chunk.ordinal >= 0 && chunk.ordinal < count && passageIntact(this.tables, first + chunk.ordinal, chunk.text);
+  }
+
+  /** The (normalised) vector of chunk `label`; the last CHUNK_VECTOR_CACHE read are kept. */
+  chunkVector(label: number): Float32Array {
+    return this.recentChunkVectors.getOrAdd(label, () => this.chunkVectors.rows(label, label + 1));
+  }
+
+  /** The vectors of an article's chunks, as one matrix (one row per chunk, in order). */
+  chunkVectorsOf(articleId: string): Float32Array {
+    const { first, count } = chunkLabels(this.tables, this.rowOf(articleId));
+    return this.chunkVectors.rows(first, first + count);
   }
 
   /** The vector of sentence `index` of an article (read from disk unless read lately; do not modify it). */
   sentenceVector(articleId: string, index: number): Float32Array {
-    return this.sentenceVectors.row(this.sentenceRow(articleId) + index);
+    return this.sentenceVectors.row(sentenceRows(this.tables, this.rowOf(articleId)).first + index);
   }
 
   /** The vectors of all of an article's sentences, as one matrix (one row per sentence). */
   sentenceVectorsOf(articleId: string): Float32Array {
-    const base = this.sentenceRow(articleId);
-    return this.sentenceVectors.rows(base, base + this.byId.get(articleId)!.sentences.length);
+    const { first, count } = sentenceRows(this.tables, this.rowOf(articleId));
+    return this.sentenceVectors.rows(first, first + count);
   }
 
   /** Every sentence vector, articles in order (a full read of the file: for evaluations on small indexes). */
@@ -100,19 +143,32 @@ export class IndexSnapshot {
     return this.sentenceVectors.rows(0, this.sentenceVectors.count);
   }
 
-  /** Closes the sentence-vector file (it is also closed when the snapshot is garbage-collected). */
+  /** Closes the vector files (they are also closed when the snapshot is garbage-collected). */
   close(): void {
+    this.chunkVectors.close();
     this.sentenceVectors.close();
   }
 
-  private sentenceRow(articleId: string): number {
-    const base = this.sentenceBase.get(articleId);
-    if (base === undefined) throw new IndexError(`No article ${articleId} in the index at ${this.dir}.`);
-    return base;
+  private rowOf(articleId: string): number {
+    const row = this.rowById.get(articleId);
+    if (row === undefined) throw new IndexError(`No article ${articleId} in the index at ${this.dir}.`);
+    return row;
+  }
+
+  private articleAt(row: number): StoredArticle {
+    return this.recent.getOrAdd(row, () => {
+      const alive = this.live.get(row)?.deref();
+      if (alive !== undefined) return alive;
+      const { article, chunks } = readArticle(this.tables, row);
+      this.chunkLists.set(article, chunks);
+      this.live.set(row, new WeakRef(article));
+      this.forget.register(article, row);
+      return article;
+    });
   }
 
   /** Opens the live generation of an index directory. */
-  static async open(indexDir: string, embeddings: EmbeddingsInterface): Promise<IndexSnapshot> {
+  static async open(indexDir: string): Promise<IndexSnapshot> {
     const dir = await currentGeneration(indexDir);
     if (dir === undefined) {
       throw new IndexError(`No index has been built in ${indexDir} yet.`, {
@@ -120,135 +176,14 @@ export class IndexSnapshot {
         path: indexDir,
       });
     }
-    return IndexSnapshot.openGeneration(dir, embeddings);
+    return IndexSnapshot.openGeneration(dir);
   }
 
   /**
    * Opens one generation directory, checking every file against the manifest's sizes and checksums
    * first (an IndexError naming the damaged file, with the command that rebuilds the index).
    */
-  static async openGeneration(dir: string, embeddings: EmbeddingsInterface): Promise<IndexSnapshot> {
-    const manifest = await readManifest(dir);
-    try {
-      await checkFiles(dir, manifest);
-      const articles = await readArticles(path.join(dir, ARTICLES_FILE), manifest);
-      const store = await HnswVectorStore.load(dir, embeddings);
-      if (store.size !== manifest.counts.chunks) {
-        throw new IndexError(`The vector store in ${dir} holds ${store.size} chunks; the manifest says ${manifest.counts.chunks}.`, {
-          path: dir,
-        });
-      }
-      shareStrings(articles, store);
-      const chunks = Array.from({ length: store.size }, (_, label) => chunkOf(store, label));
-      const lexical = await LexicalIndex.load(path.join(dir, LEXICAL_FILE), path.join(dir, LEXICAL_POSTINGS_FILE));
-      const vocabulary = await Vocabulary.load(path.join(dir, VOCABULARY_FILE));
-      const sentenceVectors = await VectorFileReader.open(path.join(dir, SENTENCE_VECTORS_FILE), manifest.counts.sentences, manifest.model.dimensions, {
-        unit: true,
-      });
-      return new IndexSnapshot(dir, manifest, articles, chunks, store, lexical, vocabulary, sentenceVectors);
-    } catch (error) {
-      if (error instanceof IndexError && error.hint === undefined) {
-        throw new IndexError(error.message, { path: error.path ?? dir, cause: error, hint: REBUILD_HINT });
-      }
-      throw error;
-    }
+  static async openGeneration(dir: string): Promise<IndexSnapshot> {
+    return new IndexSnapshot(await readGeneration(dir));
   }
-}
-
-/**
- * Makes strings that were parsed many times from JSON one string each: a chunk's text becomes a
- * slice of its article's text (V8 keeps a slice as a reference, not a copy), and the headings,
- * titles, paths and URLs repeated on every sentence and chunk are shared. At 100k chunks this
- * took the heap from ~600 to ~360 MB.
- */
-function shareStrings(articles: readonly StoredArticle[], store: HnswVectorStore): void {
-  const pool = new Map<string, string>();
-  const intern = <T extends string | undefined>(value: T): T => {
-    if (value === undefined) return value;
-    const known = pool.get(value);
-    if (known !== undefined) return known as T;
-    pool.set(value, value);
-    return value;
-  };
-  const byId = new Map<string, StoredArticle>();
-  for (const article of articles) {
-    byId.set(intern(article.id), article);
-    for (const sentence of article.sentences) if (sentence.heading !== undefined) sentence.heading = intern(sentence.heading);
-    for (const block of article.blocks) block.kind = intern(block.kind);
-  }
-  store.shareTexts((document) => {
-    const meta = document.metadata as ChunkMetadata;
-    for (const key of ['title', 'path', 'url', 'heading', 'articleId'] as const) {
-      if (typeof meta[key] === 'string') meta[key] = intern(meta[key]);
-    }
-    return byId.get(meta.articleId)?.text.slice(meta.start, meta.end);
-  });
-}
-
-function chunkOf(store: HnswVectorStore, label: number): Chunk {
-  const doc = store.document(label)!;
-  const meta = doc.metadata as ChunkMetadata;
-  return {
-    id: meta.id,
-    articleId: meta.articleId,
-    ordinal: meta.ordinal,
-    start: meta.start,
-    end: meta.end,
-    ...(meta.heading === undefined ? {} : { heading: meta.heading }),
-    text: doc.pageContent,
-    sentenceStart: meta.sentenceStart,
-    sentenceEnd: meta.sentenceEnd,
-    tokenCount: meta.tokenCount,
-  };
-}
-
-/**
- * Checks every data file against the manifest: present, of its size, and of its SHA-256 (each file
- * read once, whole, in 1 MiB slices; see checksum.ts for the cost). The sentence vectors, read later
- * row by row, are verified here too, whole, rather than block by block as rows are read: one
- * sequential read at open (~0.66 ms per MB) buys a file known to be good for as long as it is open.
- */
-export async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
-  const missing = DATA_FILES.filter((name) => manifest.files[name] === undefined);
-  if (missing.length > 0) {
-    throw new IndexError(`The index manifest in ${dir} lists no checksum for ${missing.join(', ')}.`, { path: path.join(dir, MANIFEST_FILE) });
-  }
-  for (const [name, expected] of Object.entries(manifest.files)) {
-    const file = path.join(dir, name);
-    let actual: number;
-    try {
-      actual = (await stat(file)).size;
-    } catch (error) {
-      throw new IndexError(`The index file ${file} is missing.`, { path: file, cause: error });
-    }
-    if (actual !== expected.bytes) {
-      throw new IndexError(`The index file ${file} is damaged: ${actual} bytes, ${expected.bytes} expected.`, { path: file });
-    }
-  }
-  const names = Object.keys(manifest.files);
-  const digests = await Promise.all(names.map((name) => digestFile(path.join(dir, name))));
-  names.forEach((name, i) => {
-    if (digests[i]!.sha256 !== manifest.files[name]!.sha256) {
-      const file = path.join(dir, name);
-      throw new IndexError(`The index file ${file} is damaged: its content does not match the checksum in the manifest.`, { path: file });
-    }
-  });
-}
-
-async function readArticles(file: string, manifest: Manifest): Promise<StoredArticle[]> {
-  let articles: unknown;
-  try {
-    articles = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new IndexError(`The article store ${file} is missing or damaged.`, { path: file, cause: error });
-  }
-  if (!Array.isArray(articles) || articles.length !== manifest.counts.articles) {
-    throw new IndexError(`The article store ${file} does not match the manifest.`, { path: file });
-  }
-  const stored = articles as StoredArticle[];
-  // Every sentence carries its answer kinds (one small integer, kept on the sentence as parsed).
-  if (!stored.every((article) => article.sentences.every((sentence) => Number.isInteger(sentence.kinds)))) {
-    throw new IndexError(`The article store ${file} lacks the sentences' answer kinds.`, { path: file });
-  }
-  return stored;
 }

@@ -14,9 +14,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { distance } from 'fastest-levenshtein';
 import { IndexError } from '../core/errors.js';
+import { vocabularySchema } from './generation/schema.js';
 import { words as wordsOf } from './terms.js';
 
-export const VOCABULARY_FILE = 'vocabulary.json';
+export { VOCABULARY_FILE } from './generation/schema.js';
 
 /** A known word near a given one. */
 export interface NearestWord {
@@ -24,11 +25,6 @@ export interface NearestWord {
   /** Levenshtein distance (insertions, deletions, substitutions of UTF-16 code units). */
   distance: number;
   count: number;
-}
-
-interface Stored {
-  words: string[];
-  counts: number[];
 }
 
 export class Vocabulary {
@@ -143,22 +139,21 @@ export class Vocabulary {
   }
 
   static async load(file: string): Promise<Vocabulary> {
-    let stored: Partial<Stored>;
+    let json: unknown;
     try {
-      stored = JSON.parse(await readFile(file, 'utf8')) as Partial<Stored>;
+      json = JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {
       throw new IndexError(`The vocabulary ${file} is missing or damaged.`, { path: file, cause: error });
     }
-    const { words, counts } = stored;
-    if (!Array.isArray(words) || !Array.isArray(counts) || words.length !== counts.length) {
-      throw new IndexError(`The vocabulary ${file} is incomplete.`, { path: file });
-    }
+    const parsed = vocabularySchema.safeParse(json);
+    if (!parsed.success) throw new IndexError(`The vocabulary ${file} is incomplete.`, { path: file });
+    const { words, counts } = parsed.data;
     const typed = new Uint32Array(counts.length);
     for (let i = 0; i < words.length; i++) {
-      const word: unknown = words[i];
-      const count: unknown = counts[i];
+      const word = words[i]!;
+      const count = counts[i]!;
       // Sorted without repeats (lookups are binary searches), counts whole and ≥ 0.
-      if (typeof word !== 'string' || (i > 0 && !(words[i - 1]! < word)) || typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+      if ((i > 0 && !(words[i - 1]! < word)) || !Number.isInteger(count) || count < 0) {
         throw new IndexError(`The vocabulary ${file} is damaged (entry ${i}).`, { path: file });
       }
       typed[i] = count;

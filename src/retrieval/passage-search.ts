@@ -48,7 +48,7 @@ export function searchPassages(
   queryVector: Float32Array,
   options: PassageSearchOptions = DEFAULT_PASSAGE_SEARCH,
 ): PassageHit[] {
-  const dense = options.mode === 'lexical' ? [] : snapshot.store.searchLabels(queryVector, options.depth);
+  const dense = options.mode === 'lexical' ? [] : snapshot.hnsw.searchLabels(queryVector, options.depth);
   const lexical = options.mode === 'dense' ? [] : snapshot.lexical.query(question, options.depth);
   const lexicalScore = new Map(lexical.map((hit) => [hit.label, hit.score]));
   const fused = reciprocalRankFusion<{ label: number }>(
@@ -63,7 +63,7 @@ export function searchPassages(
     vectors.push(vector);
     hits.push({
       label: label as number,
-      chunk: snapshot.chunks[label as number]!,
+      chunk: snapshot.chunk(label as number),
       dense: dot(queryVector, vector),
       lexical: lexicalScore.get(label as number) ?? 0,
       score,

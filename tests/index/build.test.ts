@@ -7,6 +7,7 @@ import { buildIndex, type BuildProgress } from '../../src/index/build.js';
 import { currentGeneration } from '../../src/index/layout.js';
 import { FORMAT_VERSION, MANIFEST_FILE, writeManifest, type Manifest } from '../../src/index/manifest.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
+import { VerbatimVectorStore } from '../../src/retrieval/langchain.js';
 import { VOCABULARY_FILE } from '../../src/index/vocabulary.js';
 import { loadEmbeddings, MODEL_OPTIONS, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 import { LocalEmbeddings as Embeddings } from '../../src/embedding/embedder.js';
@@ -40,11 +41,12 @@ describe('building the index of the seed corpus', () => {
     expect(summary.embedded.chunks).toBe(summary.counts.chunks);
     expect(events).toEqual(expect.arrayContaining(['scan', 'plan', 'embed', 'write']));
 
-    const snapshot = await IndexSnapshot.open(workspace.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace.indexDir);
     expect(snapshot.manifest.model).toMatchObject({ id: MODEL_OPTIONS.modelId, quantized: true, dimensions: 384 });
     expect(Object.keys(snapshot.manifest.articles)).toHaveLength(5);
-    // Through the LangChain VectorStore interface:
-    const [[best, score]] = (await snapshot.store.similaritySearchWithScore('What share of Russians view the U.S. positively, according to the Levada Center?', 3)) as [
+    // Through the LangChain VectorStore interface (the adapter over the snapshot):
+    const store = new VerbatimVectorStore(snapshot, embeddings);
+    const [[best, score]] = (await store.similaritySearchWithScore('What share of Russians view the U.S. positively, according to the Levada Center?', 3)) as [
       [{ metadata: Record<string, unknown>; pageContent: string }, number],
     ];
     expect(best.metadata.articleId).toBe(LEVADA);
@@ -55,7 +57,7 @@ describe('building the index of the seed corpus', () => {
     expect(snapshot.vocabulary.count('trump')).toBeGreaterThan(40);
     expect(snapshot.vocabulary.nearest('levda', 1)?.word).toBe('levada');
     // Every chunk is within the model's limit and its text is the article text at its offsets.
-    for (const chunk of snapshot.chunks) {
+    for (const chunk of snapshot.allChunks()) {
       expect(chunk.tokenCount).toBeLessThanOrEqual(256);
       expect(snapshot.article(chunk.articleId)!.text.slice(chunk.start, chunk.end)).toBe(chunk.text);
     }
@@ -72,7 +74,7 @@ describe('building the index of the seed corpus', () => {
 
     const file = path.join(workspace.corpusDir, `${DMITRIEV}.txt`);
     await appendFile(file, '\nThe talks were later described as constructive by both delegations in Geneva.\n');
-    const before = await IndexSnapshot.open(workspace.indexDir, embeddings);
+    const before = await IndexSnapshot.open(workspace.indexDir);
     const articleChunks = before.manifest.articles[DMITRIEV]!.chunks;
     const edited = await build();
     expect(edited.changed).toEqual([DMITRIEV]);
@@ -80,21 +82,21 @@ describe('building the index of the seed corpus', () => {
     expect(edited.embedded.chunks).toBeGreaterThan(0);
     expect(edited.embedded.chunks).toBeLessThanOrEqual(articleChunks + 1);
     expect(edited.embedded.sentences).toBe(1);
-    const after = await IndexSnapshot.open(workspace.indexDir, embeddings);
-    expect(after.chunks.some((c) => c.articleId === DMITRIEV && c.text.includes('delegations in Geneva'))).toBe(true);
+    const after = await IndexSnapshot.open(workspace.indexDir);
+    expect([...after.allChunks()].some((c) => c.articleId === DMITRIEV && c.text.includes('delegations in Geneva'))).toBe(true);
     const [lexicalHit] = after.lexical.query('Geneva delegations', 1);
-    expect(after.chunks[lexicalHit!.label]!.articleId).toBe(DMITRIEV);
-    const hits = await after.store.similaritySearch('delegations in Geneva described the talks as constructive', 5);
+    expect(after.chunk(lexicalHit!.label).articleId).toBe(DMITRIEV);
+    const hits = await new VerbatimVectorStore(after, embeddings).similaritySearch('delegations in Geneva described the talks as constructive', 5);
     expect(hits.map((h) => h.metadata.articleId)).toContain(DMITRIEV);
 
     await unlink(path.join(workspace.corpusDir, `${LEVADA}.txt`));
     const deleted = await build();
     expect(deleted.removed).toEqual([LEVADA]);
     expect(deleted.embedded).toEqual({ chunks: 0, sentences: 0 });
-    const final = await IndexSnapshot.open(workspace.indexDir, embeddings);
+    const final = await IndexSnapshot.open(workspace.indexDir);
     expect(final.article(LEVADA)).toBeUndefined();
-    expect(final.chunks.some((c) => c.articleId === LEVADA)).toBe(false);
-    expect(final.lexical.query('Levada Center survey', 5).every((hit) => final.chunks[hit.label]!.articleId !== LEVADA)).toBe(true);
+    expect([...final.allChunks()].some((c) => c.articleId === LEVADA)).toBe(false);
+    expect(final.lexical.query('Levada Center survey', 5).every((hit) => final.chunk(hit.label).articleId !== LEVADA)).toBe(true);
   });
 
   it('rebuilds from scratch with --full, and when the model changes, saying why', async () => {
@@ -108,7 +110,7 @@ describe('building the index of the seed corpus', () => {
     const other = await build({ embeddings: fp32 });
     expect(other.fullReason).toMatch(/int8 \(quantized\) model file, not fp32/);
     expect(other.embedded.chunks).toBe(other.counts.chunks);
-    const snapshot = await IndexSnapshot.open(workspace.indexDir, fp32);
+    const snapshot = await IndexSnapshot.open(workspace.indexDir);
     expect(snapshot.manifest.model.quantized).toBe(false);
   });
 
@@ -140,7 +142,7 @@ describe('building the index of the seed corpus', () => {
       }),
     ).rejects.toThrow('killed mid-embedding');
     expect(await currentGeneration(workspace.indexDir)).toBe(live);
-    await IndexSnapshot.open(workspace.indexDir, embeddings);
+    await IndexSnapshot.open(workspace.indexDir);
     const next = await build();
     expect(next.changed).toEqual([DMITRIEV]);
     expect(await currentGeneration(workspace.indexDir)).not.toBe(live);
@@ -168,7 +170,7 @@ describe('bad input', () => {
 
   it('reports a missing index with the command that builds it', async () => {
     workspace = await seedWorkspace();
-    const error = await IndexSnapshot.open(workspace.indexDir, embeddings).catch((e: unknown) => e);
+    const error = await IndexSnapshot.open(workspace.indexDir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
     expect((error as IndexError).describe()).toMatch(/No index has been built[\s\S]*npm run index/);
   });
@@ -178,13 +180,13 @@ describe('bad input', () => {
     await build();
     const dir = (await currentGeneration(workspace.indexDir))!;
     await truncate(path.join(dir, 'hnsw.bin'), 100);
-    const error = await IndexSnapshot.open(workspace.indexDir, embeddings).catch((e: unknown) => e);
+    const error = await IndexSnapshot.open(workspace.indexDir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
     expect((error as IndexError).message).toContain('hnsw.bin');
     expect((error as IndexError).describe()).toContain('npm run index -- --full');
     const repaired = await build();
     expect(repaired.fullReason).toMatch(/damaged/);
-    await IndexSnapshot.open(workspace.indexDir, embeddings);
+    await IndexSnapshot.open(workspace.indexDir);
   });
 
   it('refuses an index of another format version, and rebuilds it', async () => {
@@ -193,10 +195,10 @@ describe('bad input', () => {
     const dir = (await currentGeneration(workspace.indexDir))!;
     const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as Record<string, unknown>;
     await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, formatVersion: 999 }));
-    await expect(IndexSnapshot.open(workspace.indexDir, embeddings)).rejects.toThrow(/format version 999/);
+    await expect(IndexSnapshot.open(workspace.indexDir)).rejects.toThrow(/format version 999/);
     const rebuilt = await build();
     expect(rebuilt.fullReason).toBeDefined();
-    await IndexSnapshot.open(workspace.indexDir, embeddings);
+    await IndexSnapshot.open(workspace.indexDir);
   });
 
   it('rebuilds an index of the format before the vocabulary, and names a missing vocabulary file', async () => {
@@ -207,27 +209,33 @@ describe('bad input', () => {
     const { [VOCABULARY_FILE]: _vocabulary, ...files } = manifest.files;
     await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, files, formatVersion: 2 }));
     await unlink(path.join(dir, VOCABULARY_FILE));
-    await expect(IndexSnapshot.open(workspace.indexDir, embeddings)).rejects.toThrow(`format version 2; this version of Verbatim reads ${FORMAT_VERSION}`);
+    await expect(IndexSnapshot.open(workspace.indexDir)).rejects.toThrow(`format version 2; this version of Verbatim reads ${FORMAT_VERSION}`);
     const rebuilt = await build();
     expect(rebuilt.fullReason).toMatch(/could not be read \(.*format version 2/);
     expect(rebuilt.embedded.chunks).toBe(rebuilt.counts.chunks);
-    expect((await IndexSnapshot.open(workspace.indexDir, embeddings)).vocabulary.has('kremlin')).toBe(true);
+    expect((await IndexSnapshot.open(workspace.indexDir)).vocabulary.has('kremlin')).toBe(true);
 
     dir = (await currentGeneration(workspace.indexDir))!;
     await unlink(path.join(dir, VOCABULARY_FILE));
-    const error = await IndexSnapshot.open(workspace.indexDir, embeddings).catch((e: unknown) => e);
+    const error = await IndexSnapshot.open(workspace.indexDir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
     expect((error as IndexError).message).toBe(`The index file ${path.join(dir, VOCABULARY_FILE)} is missing.`);
     expect((error as IndexError).describe()).toContain('npm run index -- --full');
   });
 
-  it('corrupted chunk store → clear error naming it', async () => {
+  it('corrupted article catalog or chunk table → clear error naming it', async () => {
     workspace = await seedWorkspace();
     await build();
     const dir = (await currentGeneration(workspace.indexDir))!;
-    const file = path.join(dir, 'docstore.json');
+    const file = path.join(dir, 'catalog.json');
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.slice(0, text.length - 10) + 'garbage!!!');
-    await expect(IndexSnapshot.open(workspace.indexDir, embeddings)).rejects.toThrow(/docstore\.json is damaged/);
+    await expect(IndexSnapshot.open(workspace.indexDir)).rejects.toThrow(/catalog\.json is damaged/);
+    await writeFile(file, text);
+    const chunks = path.join(dir, 'chunks.bin');
+    const table = await readFile(chunks);
+    table.fill(0xff, 8, 12);
+    await writeFile(chunks, table);
+    await expect(IndexSnapshot.open(workspace.indexDir)).rejects.toThrow(/chunks\.bin is damaged/);
   });
 });

@@ -53,7 +53,7 @@ function buildAndKill(when: RegExp): Promise<{ killed: boolean; output: string }
 
 async function expectPreviousIntact(generation: string | undefined): Promise<void> {
   expect(await currentGeneration(workspace.indexDir)).toBe(generation);
-  const snapshot = await IndexSnapshot.open(workspace.indexDir, embeddings);
+  const snapshot = await IndexSnapshot.open(workspace.indexDir);
   expect(snapshot.articles).toHaveLength(5);
 }
 

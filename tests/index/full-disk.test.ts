@@ -101,7 +101,7 @@ describe('a build on a full disk', () => {
     expect(describeError(error)).toBe(
       `No space left on device while writing the index to ${workspace.indexDir}; the previous index keeps serving. Free space and run again.`,
     );
-    const snapshot = await IndexSnapshot.open(workspace.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace.indexDir);
     expect(snapshot.dir).toBe(path.join(workspace.indexDir, before.current.trim()));
 
     // With space again, the next build completes, and PREVIOUS is the generation it replaced.

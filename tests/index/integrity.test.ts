@@ -16,11 +16,22 @@ import { IndexError } from '../../src/core/errors.js';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { buildIndex } from '../../src/index/build.js';
 import { digestFile } from '../../src/index/checksum.js';
-import { DOCSTORE_FILE, HNSW_FILE } from '../../src/index/hnsw-store.js';
+import {
+  ARTICLES_FILE,
+  BLOCKS_FILE,
+  CATALOG_FILE,
+  CHUNK_VECTORS_FILE,
+  CHUNKS_FILE,
+  DATA_FILES,
+  HNSW_FILE,
+  SENTENCE_VECTORS_FILE,
+  SENTENCES_FILE,
+  TEXTS_FILE,
+} from '../../src/index/generation/schema.js';
 import { currentGeneration } from '../../src/index/layout.js';
 import { LEXICAL_FILE, LEXICAL_POSTINGS_FILE } from '../../src/index/lexical-index.js';
-import { MANIFEST_FILE, writeManifest, type Manifest } from '../../src/index/manifest.js';
-import { ARTICLES_FILE, DATA_FILES, IndexSnapshot, SENTENCE_VECTORS_FILE, type StoredArticle } from '../../src/index/snapshot.js';
+import { FORMAT_VERSION, MANIFEST_FILE, writeManifest, type Manifest } from '../../src/index/manifest.js';
+import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { VOCABULARY_FILE } from '../../src/index/vocabulary.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 
@@ -35,7 +46,7 @@ beforeAll(async () => {
   embeddings = await loadEmbeddings();
   template = await seedWorkspace();
   await buildIndex({ corpusDir: template.corpusDir, indexDir: template.indexDir, embeddings });
-  const snapshot = await IndexSnapshot.open(template.indexDir, embeddings);
+  const snapshot = await IndexSnapshot.open(template.indexDir);
   reference = await new AnswerEngine(snapshot, embeddings).ask(QUESTION);
   snapshot.close();
 });
@@ -111,9 +122,14 @@ async function reseal(dir: string): Promise<void> {
 const damages: [string, string, (file: string) => Promise<void>][] = [
   ['16 flipped bytes mid-file', SENTENCE_VECTORS_FILE, flipBytes],
   ['all zeros', SENTENCE_VECTORS_FILE, zero],
-  ['16 changed letters mid-file (still valid JSON)', ARTICLES_FILE, (file) => flipLetters(file)],
+  ['16 flipped bytes mid-file', CHUNK_VECTORS_FILE, flipBytes],
+  ['16 changed letters mid-file (still valid text)', TEXTS_FILE, (file) => flipLetters(file)],
+  ['16 changed letters mid-file (still valid JSON)', CATALOG_FILE, (file) => flipLetters(file)],
+  ['16 flipped bytes mid-file', ARTICLES_FILE, flipBytes],
+  ['16 flipped bytes mid-file', BLOCKS_FILE, flipBytes],
+  ['16 flipped bytes mid-file', SENTENCES_FILE, flipBytes],
+  ['16 flipped bytes mid-file', CHUNKS_FILE, flipBytes],
   ['16 flipped bytes mid-file', HNSW_FILE, flipBytes],
-  ['16 changed letters mid-file (still valid JSON)', DOCSTORE_FILE, (file) => flipLetters(file)],
   ['16 flipped bytes mid-file', LEXICAL_POSTINGS_FILE, flipBytes],
   ['16 changed letters mid-file (still valid JSON)', LEXICAL_FILE, (file) => flipLetters(file)],
   ['16 changed letters mid-file (still valid JSON)', VOCABULARY_FILE, (file) => flipLetters(file)],
@@ -141,7 +157,7 @@ describe('damage that keeps a file the same size', () => {
     await damage(file);
     expect((await readFile(file)).length).toBe(size);
 
-    const error = await IndexSnapshot.open(workspace!.indexDir, embeddings).catch((e: unknown) => e);
+    const error = await IndexSnapshot.open(workspace!.indexDir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
     expect((error as IndexError).message).toContain(file);
     expect((error as IndexError).message).toMatch(/damaged/);
@@ -156,7 +172,7 @@ describe('damage that keeps a file the same size', () => {
     expect(summary.generationDir).not.toBe(dir);
 
     // The new generation is good: it opens, and answers as the undamaged index did.
-    const snapshot = await IndexSnapshot.open(workspace!.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace!.indexDir);
     const answer = await new AnswerEngine(snapshot, embeddings).ask(QUESTION);
     expect(answer.answered).toBe(true);
     expect(answer.quotes.map((q) => q.text)).toEqual(reference.quotes.map((q) => q.text));
@@ -172,11 +188,11 @@ describe('damage that keeps a file the same size', () => {
     const { checksum: _checksum, files, ...rest } = manifest as { checksum: string; files: Record<string, { bytes: number }> };
     const sizes = Object.fromEntries(Object.entries(files).map(([name, digest]) => [name, digest.bytes]));
     await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...rest, files: sizes, formatVersion: 4 }));
-    await expect(IndexSnapshot.open(workspace!.indexDir, embeddings)).rejects.toThrow(/format version 4; this version of Verbatim reads 5/);
+    await expect(IndexSnapshot.open(workspace!.indexDir)).rejects.toThrow(`format version 4; this version of Verbatim reads ${FORMAT_VERSION}`);
     const summary = await buildIndex({ corpusDir: workspace!.corpusDir, indexDir: workspace!.indexDir, embeddings });
     expect(summary.written).toBe(true);
     expect(summary.fullReason).toMatch(/format version 4/);
-    expect((await IndexSnapshot.open(workspace!.indexDir, embeddings)).manifest.formatVersion).toBe(5);
+    expect((await IndexSnapshot.open(workspace!.indexDir)).manifest.formatVersion).toBe(FORMAT_VERSION);
   });
 });
 
@@ -186,16 +202,20 @@ describe('damage the checksums cannot see (the manifest written again over it)',
     const [first] = reference.quotes;
     expect(first).toBeDefined();
     // Change one letter of the first quote in the stored article text, keeping offsets and length.
-    const file = path.join(dir, ARTICLES_FILE);
-    const articles = JSON.parse(await readFile(file, 'utf8')) as StoredArticle[];
-    const article = articles.find((a) => a.id === first!.articleId)!;
+    const original = await IndexSnapshot.open(workspace!.indexDir);
+    const text = original.article(first!.articleId)!.text;
+    original.close();
+    const file = path.join(dir, TEXTS_FILE);
+    const texts = await readFile(file);
     const at = first!.start + first!.text.indexOf('Levada') + 1;
-    expect(article.text[at]).toBe('e');
-    article.text = `${article.text.slice(0, at)}a${article.text.slice(at + 1)}`;
-    await writeFile(file, JSON.stringify(articles));
+    expect(text[at]).toBe('e');
+    const byte = texts.indexOf(Buffer.from(text)) + Buffer.byteLength(text.slice(0, at));
+    expect(String.fromCharCode(texts[byte]!)).toBe('e');
+    texts[byte] = 'a'.charCodeAt(0);
+    await writeFile(file, texts);
     await reseal(dir);
 
-    const snapshot = await IndexSnapshot.open(workspace!.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace!.indexDir);
     const damage: string[] = [];
     const answer = await new AnswerEngine(snapshot, embeddings, { onDamage: (message) => damage.push(message) }).ask(QUESTION);
     const served = [...answer.quotes, ...(answer.refusal?.nearest ?? [])];
@@ -215,7 +235,7 @@ describe('damage the checksums cannot see (the manifest written again over it)',
     const file = path.join(dir, SENTENCE_VECTORS_FILE);
     await damage(file);
     await reseal(dir);
-    const snapshot = await IndexSnapshot.open(workspace!.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace!.indexDir);
     const engine = new AnswerEngine(snapshot, embeddings, { onDamage: () => undefined });
     const questions = [QUESTION, 'Who was Mike Pompeo?', 'What did the Kremlin say about a meeting between Putin and Trump?'];
     let errors = 0;
@@ -239,7 +259,7 @@ describe('damage the checksums cannot see (the manifest written again over it)',
 
   it('a reader giving a score that is not a probability is damage, not an answer', async () => {
     await copyWorkspace();
-    const snapshot = await IndexSnapshot.open(workspace!.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace!.indexDir);
     const damage: string[] = [];
     for (const confidence of [1.6e22, Number.NaN, -0.5]) {
       const engine = new AnswerEngine(snapshot, embeddings, {

@@ -45,14 +45,14 @@ describe('a late-chunked build (sentenceVectors: late)', () => {
   it('runs each chunk once, embeds no sentence on its own, and pools every sentence vector from a chunk', async () => {
     workspace = await seedWorkspace();
     const { summary, many, spanned } = await build({ sentenceVectors: 'late' });
-    const snapshot = await IndexSnapshot.open(workspace.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace.indexDir);
     expect(manifestSentenceVectors(snapshot.manifest)).toBe('late');
     expect(many).toEqual([]);
-    expect(spanned.map((t) => t.text).sort()).toEqual(snapshot.chunks.map((c) => embeddingInput(c)).sort());
-    expect(summary.embedded).toEqual({ chunks: snapshot.chunks.length, sentences: 0 });
+    expect(spanned.map((t) => t.text).sort()).toEqual([...snapshot.allChunks()].map((c) => embeddingInput(c)).sort());
+    expect(summary.embedded).toEqual({ chunks: snapshot.chunkCount, sentences: 0 });
     // Every sentence is pooled exactly once, from one chunk.
     expect(spanned.reduce((n, t) => n + t.spans.length, 0)).toBe(snapshot.manifest.counts.sentences);
-    for (const article of snapshot.articles) {
+    for (const article of snapshot.allArticles()) {
       const vectors = snapshot.sentenceVectorsOf(article.id);
       for (const sentence of article.sentences) {
         const v = vectors.subarray(sentence.index * 384, (sentence.index + 1) * 384);
@@ -83,20 +83,20 @@ describe('a late-chunked build (sentenceVectors: late)', () => {
     expect(changed.many).toEqual([]);
     expect(changed.spanned.length).toBeGreaterThan(0);
     expect(changed.spanned.length).toBeLessThan(first.spanned.length / 2);
-    const late = await IndexSnapshot.open(workspace.indexDir, embeddings);
+    const late = await IndexSnapshot.open(workspace.indexDir);
 
     // To separate vectors: every sentence embedded on its own, no chunk run again.
     const separate = await build({ sentenceVectors: 'separate' });
     expect(separate.summary.embedded.chunks).toBe(0);
     expect(separate.spanned).toEqual([]);
     expect(separate.summary.embedded.sentences).toBeGreaterThan(0);
-    const snapshot = await IndexSnapshot.open(workspace.indexDir, embeddings);
+    const snapshot = await IndexSnapshot.open(workspace.indexDir);
     expect(manifestSentenceVectors(snapshot.manifest)).toBe('separate');
     expect(Array.from(snapshot.chunkVector(0))).toEqual(Array.from(late.chunkVector(0)));
 
     // And back: the chunks run again (each once) for their sentences.
     const back = await build({ sentenceVectors: 'late' });
     expect(back.many).toEqual([]);
-    expect(back.spanned).toHaveLength(snapshot.chunks.length);
+    expect(back.spanned).toHaveLength(snapshot.chunkCount);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { buildIndex, checkUpToDate } from '../../src/index/build.js';
-import { ARTICLES_FILE } from '../../src/index/snapshot.js';
+import { TEXTS_FILE } from '../../src/index/generation/schema.js';
 import { loadEmbeddings, MODEL_OPTIONS, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 
 let workspace: SeedWorkspace;
@@ -39,7 +39,7 @@ describe('checkUpToDate', () => {
     expect(rebuilt.changed).toEqual(['001_d0fa2f8654ce3dfa']);
 
     // Damage the checksum sees: never "up to date"; the build finds it and repairs it.
-    const articles = path.join(rebuilt.generationDir, ARTICLES_FILE);
+    const articles = path.join(rebuilt.generationDir, TEXTS_FILE);
     const text = await readFile(articles, 'utf8');
     await writeFile(articles, text.replace('Kremlin', 'Kremlim'));
     const damaged = await checkUpToDate(options);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../../src/answer/library.js';
 import { searchPassages, DEFAULT_PASSAGE_SEARCH } from '../../src/retrieval/passage-search.js';
-import { VerbatimRetriever } from '../../src/retrieval/retriever.js';
+import { VerbatimRetriever } from '../../src/retrieval/langchain.js';
 import { reciprocalRankFusion } from '../../src/retrieval/rrf.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 

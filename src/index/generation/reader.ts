@@ -1,0 +1,216 @@
+/**
+ * Opens a generation: the manifest first, then every file checked against the manifest's size and
+ * SHA-256, then each read and checked against the others (JSON through its zod schema, the tables
+ * for their sizes and ranges). What is held in memory: the tables and the texts (UTF-8, outside
+ * the JavaScript heap), the HNSW graph, the lexical index and the vocabulary; the vectors stay on
+ * disk and are read by row.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { IndexError } from '../../core/errors.js';
+import { digestFile } from '../checksum.js';
+import { HnswIndex } from '../hnsw-store.js';
+import { LexicalIndex } from '../lexical-index.js';
+import { MANIFEST_FILE, readManifest, REBUILD_HINT, type Manifest } from '../manifest.js';
+import { VectorFileReader } from '../vectors-file.js';
+import { Vocabulary } from '../vocabulary.js';
+import type { Tables } from './records.js';
+import {
+  ARTICLE,
+  ARTICLES_FILE,
+  BLOCK,
+  BLOCK_KINDS,
+  BLOCKS_FILE,
+  CATALOG_FILE,
+  catalogSchema,
+  CHUNK,
+  CHUNK_VECTORS_FILE,
+  CHUNKS_FILE,
+  DATA_FILES,
+  HNSW_FILE,
+  LEXICAL_FILE,
+  LEXICAL_POSTINGS_FILE,
+  NO_HEADING,
+  SENTENCE,
+  SENTENCE_VECTORS_FILE,
+  SENTENCES_FILE,
+  TEXTS_FILE,
+  VOCABULARY_FILE,
+} from './schema.js';
+
+/** Everything a generation holds, open. */
+export interface Generation {
+  dir: string;
+  manifest: Manifest;
+  tables: Tables;
+  hnsw: HnswIndex;
+  chunkVectors: VectorFileReader;
+  sentenceVectors: VectorFileReader;
+  lexical: LexicalIndex;
+  vocabulary: Vocabulary;
+}
+
+/**
+ * Opens one generation directory. Any damage is an IndexError naming the file, with the command
+ * that rebuilds the index.
+ */
+export async function readGeneration(dir: string): Promise<Generation> {
+  const manifest = await readManifest(dir);
+  try {
+    await checkFiles(dir, manifest);
+    const tables = await readTables(dir, manifest);
+    const { counts, model } = manifest;
+    const hnsw = await HnswIndex.load(path.join(dir, HNSW_FILE), counts.chunks, model.dimensions, manifest.hnsw);
+    const lexicalJson = path.join(dir, LEXICAL_FILE);
+    const lexical = await LexicalIndex.load(lexicalJson, path.join(dir, LEXICAL_POSTINGS_FILE));
+    const vocabulary = await Vocabulary.load(path.join(dir, VOCABULARY_FILE));
+    if (lexical.documentCount !== counts.chunks) throw new IndexError(`The lexical index ${lexicalJson} holds ${lexical.documentCount} chunks; the manifest says ${counts.chunks}.`, { path: lexicalJson });
+    const chunkVectors = await VectorFileReader.open(path.join(dir, CHUNK_VECTORS_FILE), counts.chunks, model.dimensions, { unit: true });
+    const sentenceVectors = await VectorFileReader.open(path.join(dir, SENTENCE_VECTORS_FILE), counts.sentences, model.dimensions, { unit: true });
+    return { dir, manifest, tables, hnsw, chunkVectors, sentenceVectors, lexical, vocabulary };
+  } catch (error) {
+    if (error instanceof IndexError && error.hint === undefined) {
+      throw new IndexError(error.message, { path: error.path ?? dir, cause: error, hint: REBUILD_HINT });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Checks every data file against the manifest: present, of its size, and of its SHA-256 (each file
+ * read once, whole, in 1 MiB slices; see checksum.ts for the cost). The vectors, read later row by
+ * row, are verified here too, whole, rather than block by block as rows are read: one sequential
+ * read at open (~0.66 ms per MB) buys a file known to be good for as long as it is open.
+ */
+export async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
+  const missing = DATA_FILES.filter((name) => manifest.files[name] === undefined);
+  if (missing.length > 0) {
+    throw new IndexError(`The index manifest in ${dir} lists no checksum for ${missing.join(', ')}.`, { path: path.join(dir, MANIFEST_FILE) });
+  }
+  for (const [name, expected] of Object.entries(manifest.files)) {
+    const file = path.join(dir, name);
+    let actual: number;
+    try {
+      actual = (await stat(file)).size;
+    } catch (error) {
+      throw new IndexError(`The index file ${file} is missing.`, { path: file, cause: error });
+    }
+    if (actual !== expected.bytes) {
+      throw new IndexError(`The index file ${file} is damaged: ${actual} bytes, ${expected.bytes} expected.`, { path: file });
+    }
+  }
+  const names = Object.keys(manifest.files);
+  const digests = await Promise.all(names.map((name) => digestFile(path.join(dir, name))));
+  names.forEach((name, i) => {
+    if (digests[i]!.sha256 !== manifest.files[name]!.sha256) {
+      const file = path.join(dir, name);
+      throw new IndexError(`The index file ${file} is damaged: its content does not match the checksum in the manifest.`, { path: file });
+    }
+  });
+}
+
+async function readTables(dir: string, manifest: Manifest): Promise<Tables> {
+  const catalogFile = path.join(dir, CATALOG_FILE);
+  const catalog = await readJson(catalogFile, catalogSchema);
+  const tables: Tables = {
+    catalog: catalog.articles,
+    headings: catalog.headings,
+    texts: await readBinary(path.join(dir, TEXTS_FILE)),
+    articles: new Uint32Array(await readAligned(path.join(dir, ARTICLES_FILE))),
+    blocks: new Int32Array(await readAligned(path.join(dir, BLOCKS_FILE))),
+    sentences: new Int32Array(await readAligned(path.join(dir, SENTENCES_FILE))),
+    chunks: new Int32Array(await readAligned(path.join(dir, CHUNKS_FILE))),
+  };
+  const problem = tablesProblem(tables, manifest);
+  if (problem !== undefined) throw new IndexError(`The index in ${dir} is inconsistent: ${problem}.`, { path: dir });
+  return tables;
+}
+
+/** What is wrong with the tables (sizes, ranges, order), or undefined. A linear pass over them. */
+function tablesProblem(t: Tables, manifest: Manifest): string | undefined {
+  const { counts } = manifest;
+  if (t.catalog.length !== counts.articles) return `${CATALOG_FILE} lists ${t.catalog.length} articles, the manifest ${counts.articles}`;
+  for (const [file, table, width, rows] of [
+    [ARTICLES_FILE, t.articles, ARTICLE.width, counts.articles],
+    [SENTENCES_FILE, t.sentences, SENTENCE.width, counts.sentences],
+    [CHUNKS_FILE, t.chunks, CHUNK.width, counts.chunks],
+  ] as const) {
+    if (table.length !== rows * width) return `${file} holds ${table.length} values, ${rows * width} expected (${rows} rows of ${width})`;
+  }
+  if (t.blocks.length % BLOCK.width !== 0) return `${BLOCKS_FILE} is not whole rows`;
+  const ends = { textEnd: t.texts.length, blockEnd: t.blocks.length / BLOCK.width, sentenceEnd: counts.sentences, chunkEnd: counts.chunks };
+  const pairs = [
+    ['textStart', 'textEnd'],
+    ['blockStart', 'blockEnd'],
+    ['sentenceStart', 'sentenceEnd'],
+    ['chunkStart', 'chunkEnd'],
+  ] as const;
+  for (let row = 0; row < counts.articles; row++) {
+    const a = row * ARTICLE.width;
+    for (const [from, to] of pairs) {
+      const start = t.articles[a + ARTICLE[from]]!;
+      const end = t.articles[a + ARTICLE[to]]!;
+      const previousEnd = row === 0 ? 0 : t.articles[a - ARTICLE.width + ARTICLE[to]]!;
+      if (start !== previousEnd || end < start || end > ends[to]) return `${ARTICLES_FILE} row ${row}: ${from}–${to} ${start}–${end} out of order`;
+    }
+    const entry = manifest.articles[t.catalog[row]!.id];
+    const sentences = t.articles[a + ARTICLE.sentenceEnd]! - t.articles[a + ARTICLE.sentenceStart]!;
+    const chunks = t.articles[a + ARTICLE.chunkEnd]! - t.articles[a + ARTICLE.chunkStart]!;
+    if (entry === undefined || entry.sentences !== sentences || entry.chunks !== chunks) return `article ${t.catalog[row]!.id} does not match the manifest`;
+  }
+  if (t.articles.length > 0 && t.articles[t.articles.length - ARTICLE.width + ARTICLE.textEnd] !== t.texts.length) return `${TEXTS_FILE} has bytes no article uses`;
+  const heading = (id: number) => id === NO_HEADING || (id >= 0 && id < t.headings.length);
+  for (let r = 0; r < t.blocks.length; r += BLOCK.width) {
+    if (!(t.blocks[r]! >= 0 && t.blocks[r]! < BLOCK_KINDS.length)) return `${BLOCKS_FILE} row ${r / BLOCK.width} has an unknown kind`;
+    if (!(t.blocks[r + BLOCK.start]! >= 0 && t.blocks[r + BLOCK.start]! <= t.blocks[r + BLOCK.end]!)) return `${BLOCKS_FILE} row ${r / BLOCK.width} is not a range`;
+  }
+  for (let r = 0; r < t.sentences.length; r += SENTENCE.width) {
+    if (!(t.sentences[r + SENTENCE.start]! >= 0 && t.sentences[r + SENTENCE.start]! <= t.sentences[r + SENTENCE.end]!) || !heading(t.sentences[r + SENTENCE.heading]!)) {
+      return `${SENTENCES_FILE} row ${r / SENTENCE.width} is damaged`;
+    }
+  }
+  for (let label = 0; label < counts.chunks; label++) {
+    const r = label * CHUNK.width;
+    const row = t.chunks[r + CHUNK.article]!;
+    const a = row * ARTICLE.width;
+    const inArticle = row >= 0 && row < counts.articles && label >= t.articles[a + ARTICLE.chunkStart]! && label < t.articles[a + ARTICLE.chunkEnd]!;
+    const sentences = inArticle ? t.articles[a + ARTICLE.sentenceEnd]! - t.articles[a + ARTICLE.sentenceStart]! : 0;
+    const c = (column: number) => t.chunks[r + column]!;
+    if (!inArticle || c(CHUNK.start) < 0 || c(CHUNK.start) > c(CHUNK.end) || c(CHUNK.sentenceStart) < 0 || c(CHUNK.sentenceEnd) > sentences || !heading(c(CHUNK.heading))) {
+      return `${CHUNKS_FILE} row ${label} is damaged`;
+    }
+  }
+  return undefined;
+}
+
+async function readBinary(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new IndexError(`The index file ${file} is missing or unreadable.`, { path: file, cause: error });
+  }
+}
+
+/** A file's bytes in an ArrayBuffer of their own (so typed arrays of 4-byte values can view it). */
+async function readAligned(file: string): Promise<ArrayBuffer> {
+  const bytes = await readBinary(file);
+  if (bytes.byteLength % 4 !== 0) throw new IndexError(`The index file ${file} is not whole 4-byte values.`, { path: file });
+  return new Uint8Array(bytes).buffer;
+}
+
+/** A JSON file of the generation, parsed and checked against its schema. */
+export async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new IndexError(`The index file ${file} is missing or damaged.`, { path: file, cause: error });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') ?? '';
+    throw new IndexError(`The index file ${file} is incomplete or damaged${where ? ` (at ${where})` : ''}.`, { path: file });
+  }
+  return parsed.data;
+}
