@@ -55,11 +55,11 @@ export class VerbatimVectorStore extends VectorStore {
     return this.snapshot.hnsw.searchLabels(query, k, keep).map(({ label, score }) => [documentOf(label), score]);
   }
 
-  addVectors(): Promise<string[]> {
+  addVectors(_vectors: number[][], _documents: DocumentInterface[]): Promise<string[]> {
     return Promise.reject(readOnly());
   }
 
-  addDocuments(): Promise<string[]> {
+  addDocuments(_documents: DocumentInterface[]): Promise<string[]> {
     return Promise.reject(readOnly());
   }
 }
