@@ -50,7 +50,8 @@ export type ArticleView = ArticleSummary & { opening: string; characters: number
 
 /** The article whose id is `wanted` (or, failing that, whose file is): an InputError with a hint when none is. */
 export function findArticle(snapshot: IndexSnapshot, wanted: string): ArticleView {
-  const article = snapshot.article(wanted) ?? snapshot.articles.find((candidate) => candidate.path === wanted);
+  const byPath = snapshot.articles.find((candidate) => candidate.path === wanted);
+  const article = snapshot.article(wanted) ?? (byPath === undefined ? undefined : snapshot.article(byPath.id));
   if (article === undefined) {
     throw new InputError(`No article "${wanted}" in the index.`, { hint: 'npm run sources lists the ids of the indexed articles.' });
   }
