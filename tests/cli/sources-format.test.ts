@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatArticle, formatSources, openingLines } from '../../src/cli/sources-command.js';
 import { formatStatus, type IndexStatus } from '../../src/cli/status-command.js';
+import { FORMAT_VERSION } from '../../src/index/manifest.js';
 
 describe('openingLines', () => {
   it('keeps whole paragraphs while they fit, then cuts the next at a sentence end, marked with …', () => {
@@ -53,7 +54,7 @@ describe('formatStatus (no index needed)', () => {
     dir: `/idx/${name}`,
     builtAt: '2026-01-01T00:00:00.000Z',
     buildMs: 1500,
-    formatVersion: 5,
+    formatVersion: FORMAT_VERSION,
     model: { id: 'Xenova/all-MiniLM-L6-v2', quantized: true, dimensions: 384 },
     counts: { articles: 5, chunks: 38, sentences: 256 },
   });
@@ -69,7 +70,7 @@ describe('formatStatus (no index needed)', () => {
     expect(formatStatus(status)).toBe(
       [
         'index:     /idx',
-        'live:      gen-2, built 2026-01-01T00:00:00.000Z in 1.5 s, format 5',
+        `live:      gen-2, built 2026-01-01T00:00:00.000Z in 1.5 s, format ${FORMAT_VERSION}`,
         'model:     Xenova/all-MiniLM-L6-v2 (int8, quantized), 384 dimensions',
         'counts:    5 articles, 38 chunks, 256 sentences',
         'corpus:    /corpus (6 articles)',

@@ -11,6 +11,7 @@ import type { ArticleView } from '../../src/cli/sources-command.js';
 import type { IndexStatus } from '../../src/cli/status-command.js';
 import { buildIndex } from '../../src/index/build.js';
 import { currentGeneration } from '../../src/index/layout.js';
+import { FORMAT_VERSION } from '../../src/index/manifest.js';
 import { PROJECT_ROOT } from '../support/env.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 
@@ -119,14 +120,14 @@ describe('npm run status (no model needed)', () => {
     const live = path.basename((await currentGeneration(workspace.indexDir))!);
     const result = await script('status', ARGS);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^index: {5}.*/index\\nlive: {6}${live}, built \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z in \\d+\\.\\d s, format 5\\n`));
+    expect(result.stdout).toMatch(new RegExp(`^index: {5}.*/index\\nlive: {6}${live}, built \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z in \\d+\\.\\d s, format ${FORMAT_VERSION}\\n`));
     expect(result.stdout).toContain('model:     Xenova/all-MiniLM-L6-v2 (int8, quantized), 384 dimensions\n');
     expect(result.stdout).toMatch(/counts: {4}6 articles, \d+ chunks, \d+ sentences\n/);
     expect(result.stdout).toMatch(/corpus: {4}.*\/corpus \(6 articles\)\n {11}up to date: every article as indexed, every index file matching its checksum\n/);
     expect(result.stdout).toContain('previous:  none\n');
 
     const json = JSON.parse((await script('status', [...ARGS, '--json'])).stdout) as IndexStatus;
-    expect(json.live).toMatchObject({ generation: live, formatVersion: 5, model: { id: 'Xenova/all-MiniLM-L6-v2', quantized: true } });
+    expect(json.live).toMatchObject({ generation: live, formatVersion: FORMAT_VERSION, model: { id: 'Xenova/all-MiniLM-L6-v2', quantized: true } });
     expect(json.live.counts.articles).toBe(6);
     expect(json.corpus).toMatchObject({ upToDate: true, articles: 6, added: [], changed: [], removed: [] });
     expect(json.previous).toBeNull();
