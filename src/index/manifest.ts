@@ -8,7 +8,7 @@ import type { ChunkingOptions } from '../chunking/types.js';
 import { IndexError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import type { FileDigest } from './checksum.js';
-import { FORMAT_VERSION, manifestSchema } from './generation/schema.js';
+import { FORMAT_VERSION, jsonObject, manifestSchema } from './generation/schema.js';
 import type { HnswParams } from './hnsw-store.js';
 
 export { FORMAT_VERSION } from './generation/schema.js';
@@ -90,10 +90,11 @@ export async function readManifest(dir: string): Promise<Manifest> {
   } catch (error) {
     throw new IndexError(`The index manifest ${file} is damaged (not valid JSON).`, { path: file, cause: error, hint: REBUILD_HINT });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const object = jsonObject.safeParse(value);
+  if (!object.success) {
     throw new IndexError(`The index manifest ${file} is damaged (not a JSON object).`, { path: file, hint: REBUILD_HINT });
   }
-  const fields = value as Record<string, unknown>;
+  const fields = object.data;
   if (fields.formatVersion !== FORMAT_VERSION) {
     throw new IndexError(
       `The index at ${dir} has format version ${String(fields.formatVersion)}; this version of Verbatim reads ${FORMAT_VERSION}.`,

@@ -71,6 +71,9 @@ export const NO_HEADING = -1;
 
 const count = z.number().int().nonnegative();
 
+/** Any JSON object, its fields in the order written (the manifest's checksum is checked on them before its schema). */
+export const jsonObject = z.record(z.string(), z.unknown());
+
 /**
  * Bump when the files' layout or meaning changes; an index of another version is rebuilt, never misread.
  * 4: every sentence in the articles file has its answer kinds (`Sentence.kinds`).
