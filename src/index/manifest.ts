@@ -16,9 +16,10 @@ export const MANIFEST_FILE = 'manifest.json';
 /**
  * Bump when cleaning, sentence splitting, chunking or answer-kind tagging (chunking/answer-kinds.ts)
  * changes what an article becomes: the next build then re-reads every article (vectors are still
- * reused wherever the text is the same). 2: sentences tagged with their answer kinds.
+ * reused wherever the text is the same). 2: sentences tagged with their answer kinds. 3: Markdown pages
+ * lose share rows, cookie banners and link reference definitions.
  */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 /**
  * How an index's sentence vectors were made: 'separate', each sentence embedded as a text of its
