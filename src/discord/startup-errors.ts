@@ -98,7 +98,9 @@ export function disallowedIntents(intents: bigint | number | undefined, cause?: 
   const names = intents === undefined ? [] : privilegedIntentNames(intents);
   const what =
     names.length > 0
-      ? `switch on ${names.join(' and ')} in the Developer Portal (your application → Bot → Privileged Gateway Intents), or remove it from the bot's intents`
+      ? `switch on ${names.join(' and ')} in the Developer Portal (your application → Bot → Privileged Gateway Intents), or stop asking for it${
+          names.includes('Message Content Intent') ? ' (unset THREAD_FOLLOW_UPS=all, which asks for Message Content)' : ''
+        }`
       : 'switch on the privileged intents the bot asks for in the Developer Portal (your application → Bot → Privileged Gateway Intents)';
   return new DiscordStartupError(
     'DISCORD_INTENTS',

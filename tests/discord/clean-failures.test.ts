@@ -109,6 +109,8 @@ describe('intents Discord refuses', () => {
     const failure = startupFailure(error, standin.apiUrl, client.options.intents.bitfield);
     expect(failure?.exitCode).toBe(EXIT_CODES.disallowedIntents);
     expect(failure?.message).toContain('switch on Server Members Intent and Message Content Intent');
+    // Message Content is what THREAD_FOLLOW_UPS=all asks for: the line says how to stop asking for it.
+    expect(failure?.message).toContain('unset THREAD_FOLLOW_UPS=all');
   });
 
   it('gives each unrecoverable close code its meaning', () => {

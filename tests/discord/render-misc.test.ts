@@ -117,6 +117,8 @@ describe('renderHelp and renderReindexSummary', () => {
     const embed = renderHelp({ mention: '<@1234567890123456>', articles: 5 });
     for (const command of ['/ask', '/sources', '/source', '/reindex', '/help', '<@1234567890123456>']) expect(embed.description).toContain(command);
     expect(embed.description).toContain('5 indexed news articles');
+    expect(embed.description).toContain('follow-up');
+    expect(embed.description).toContain('which quote was wrong');
     expect(embedViolations(embed)).toEqual([]);
   });
 

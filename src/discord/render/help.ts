@@ -13,12 +13,13 @@ export function renderHelp(options: { mention?: string; articles?: number } = {}
     '**Commands**',
     '`/ask question:<text>` — ask a question (only you see the answer unless you add `public:True`)',
     `${mention} <question> — ask in the channel; I reply to your message`,
+    `Reply to one of my answers with ${mention} (or mention me in my thread) to ask a follow-up — "and who is he?", "when?" — read with your earlier question`,
     '`/sources` — list the indexed articles',
     '`/source id:<article>` — show one article’s details and opening lines',
     '`/reindex` — re-read the corpus and update the index (Manage Server or maintainers)',
     '`/help` — this message',
     '',
-    'Under each answer, 👍 / 👎 tell the maintainers whether it helped.',
+    'The [n] after a quote opens its article at that sentence when the article has a link. Under each answer, 👍 / 👎 tell the maintainers whether it helped (after 👎 you can say which quote was wrong).',
   ];
   return { title: 'Verbatim — quotes from the news corpus', description: lines.join('\n'), color: COLORS.info };
 }
