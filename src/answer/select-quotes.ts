@@ -90,3 +90,44 @@ export function selectQuotes(ranked: readonly ScoredSentence[], options: Selecti
 function key(article: StoredArticle, index: number): string {
   return `${article.id}\u0000${index}`;
 }
+
+/**
+ * Two quotes are equally good when their scores differ by at most this share of the higher one
+ * (2 %): among such quotes the newer article's comes first (see `newerFirstAmongTies`).
+ */
+export const TIE_MARGIN = 0.02;
+
+/**
+ * Quotes in the same order, except that of two adjacent quotes whose scores are within `margin`
+ * (a share of the higher score) the one from the more recently published article moves ahead of the
+ * other. Only quotes whose articles both have a parseable date (ISO 8601, `Date.parse`) are compared:
+ * a quote without a date neither moves nor is passed over, so undated articles keep their order (as
+ * do articles of the same date). An insertion pass of adjacent swaps: pure, stable, and never moves a
+ * quote past one that scores clearly better than it.
+ */
+export function newerFirstAmongTies<T>(
+  quotes: readonly T[],
+  scoreOf: (quote: T) => number,
+  publishedOf: (quote: T) => string | undefined,
+  margin: number = TIE_MARGIN,
+): T[] {
+  const out = quotes.map((quote) => ({ quote, score: scoreOf(quote), time: dateOf(publishedOf(quote)) }));
+  const tied = (a: number, b: number) => Math.abs(a - b) <= margin * Math.max(Math.abs(a), Math.abs(b));
+  for (let i = 1; i < out.length; i++) {
+    for (let j = i; j > 0; j--) {
+      const before = out[j - 1]!;
+      const after = out[j]!;
+      if (before.time === undefined || after.time === undefined || after.time <= before.time || !tied(before.score, after.score)) break;
+      out[j - 1] = after;
+      out[j] = before;
+    }
+  }
+  return out.map((o) => o.quote);
+}
+
+/** Milliseconds since the epoch of an ISO date, or undefined when absent or not parseable. */
+function dateOf(published: string | undefined): number | undefined {
+  if (published === undefined) return undefined;
+  const time = Date.parse(published);
+  return Number.isNaN(time) ? undefined : time;
+}
