@@ -15,10 +15,10 @@ import { isVague, normalizeQuestion } from './question.js';
 import { FittedReader, type AnswerReader } from './reader/reader.js';
 import { DEFAULT_READER_MODEL } from './reader/reader-model.js';
 import { REFUSAL_MESSAGES } from './refusal.js';
-import { DEFAULT_SELECTION, selectQuotes, type SelectionOptions } from './select-quotes.js';
+import { DEFAULT_SELECTION, newerFirstAmongTies, selectQuotes, type SelectionOptions } from './select-quotes.js';
 import { scoreSentences, type JudgedCandidate, type ScoredSentence, type ScoredSentences } from './sentence-scoring.js';
 import { SourceList } from './sources.js';
-import type { Answer, AnswerStrength, NearestPassage, Quote, RefusalReason } from './types.js';
+import type { Answer, AnswerStrength, MoreQuotes, NearestPassage, Quote, RefusalReason } from './types.js';
 import { quoteLink } from './text-fragment.js';
 import { quoteProblem, type QuoteSpan } from './verify-quotes.js';
 
@@ -40,6 +40,8 @@ export interface EngineOptions {
   nearestPassages: number;
   /** How many articles a reply to a vague question lists as what the corpus covers. */
   overviewSources: number;
+  /** How many further quotes an answer keeps beyond those it shows (`Answer.more`; default 3, 0: none). */
+  moreQuotes?: number;
   /**
    * Told of damage found while answering: a quote that is not its article's text (dropped, never
    * served; see verify-quotes.ts). Default: a process warning (stderr).
@@ -55,6 +57,7 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'reader'> = {
   nearestSources: 3,
   nearestPassages: 2,
   overviewSources: 5,
+  moreQuotes: 3,
 };
 
 /** Engine options from the answering configuration (REFUSAL_THRESHOLD, MAX_QUOTES). */
@@ -130,17 +133,28 @@ export class AnswerEngine {
     if (ranked.length > 0 && confidence >= this.options.refusalThreshold) {
       const sources = new SourceList();
       const quotes: Quote[] = [];
-      for (const { article, first, last, score, heading } of selectQuotes(ranked, this.options.selection)) {
+      const extra: Quote[] = [];
+      // The selection is greedy, so selecting further quotes leaves the first `maxQuotes` as they were;
+      // those are shown, the rest kept as `more`. Among equally good quotes the newer article's comes first.
+      const { selection } = this.options;
+      const selected = newerFirstAmongTies(
+        selectQuotes(ranked, { ...selection, maxQuotes: selection.maxQuotes + Math.max(0, this.options.moreQuotes ?? 0) }),
+        (s) => s.score,
+        (s) => s.article.published,
+      );
+      for (const [i, { article, first, last, score, heading }] of selected.entries()) {
         const quoted = this.verified(span(article, first, last));
         if (!quoted) continue;
         const quote: Quote = { ...quoted, source: sources.number(article), score: round(score, 4) };
         if (heading !== undefined) quote.heading = heading;
         addLink(quote, article);
-        quotes.push(quote);
+        (i < selection.maxQuotes ? quotes : extra).push(quote);
       }
       // Every quote dropped as damaged: nothing verbatim to serve, so the question is declined.
       if (quotes.length > 0) {
-        body = { answered: true, quotes, sources: sources.list, confidence: round(confidence, 4), strength: this.strength(confidence) };
+        const cited = (list: readonly Quote[]) => sources.list.filter((s) => list.some((q) => q.source === s.n));
+        body = { answered: true, quotes, sources: cited(quotes), confidence: round(confidence, 4), strength: this.strength(confidence) };
+        if (extra.length > 0) body.more = { quotes: extra, sources: cited(extra) } satisfies MoreQuotes;
       }
     }
     body ??= this.decline(hits, ranked, confidence);

@@ -66,6 +66,17 @@ export interface SpellingCorrection {
   to: string;
 }
 
+/**
+ * The next best quotes after those an answer shows ("Show more" in Discord), chosen by the same
+ * selection in the same ranking, verified and linked like `Answer.quotes`. Their `source` numbers
+ * continue the answer's: an article the answer cites keeps its [n], a new one gets the next number;
+ * `sources` lists only the articles these quotes cite.
+ */
+export interface MoreQuotes {
+  quotes: Quote[];
+  sources: SourceRef[];
+}
+
 export interface Answer {
   question: string;
   answered: boolean;
@@ -82,6 +93,8 @@ export interface Answer {
   strength?: AnswerStrength;
   /** Question words searched under another spelling, if any. */
   corrections?: SpellingCorrection[];
+  /** Present when `answered` is true and the articles have further good quotes than those shown: see MoreQuotes. */
+  more?: MoreQuotes;
   timings: { totalMs: number; embedMs: number; searchMs: number; selectMs: number };
   /** The index generation that answered (it changes when a rebuild is swapped in). */
   index: { generation: string; builtAt: string };
