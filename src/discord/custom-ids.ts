@@ -58,3 +58,16 @@ export function parseFeedbackDetailId(customId: string): { answerId: string; det
   const decline = /^feedback:decline:([A-Za-z0-9_-]{1,64})$/.exec(customId);
   return decline ? { answerId: decline[1] as string, detail: { kind: 'should-decline' } } : undefined;
 }
+
+const MORE_PREFIX = 'more';
+
+/** The "Show more" button under the answer `answerId` (its further quotes: see Answer.more). */
+export function showMoreId(answerId: string): string {
+  return `${MORE_PREFIX}:${answerId}`;
+}
+
+/** The answer of a "Show more" button, or undefined when the id is not one. */
+export function parseShowMoreId(customId: string): string | undefined {
+  const match = /^more:([A-Za-z0-9_-]{1,64})$/.exec(customId);
+  return match ? match[1] : undefined;
+}

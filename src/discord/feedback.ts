@@ -23,7 +23,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { appendFile, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
-import type { Answer } from '../answer/types.js';
+import type { Answer, MoreQuotes } from '../answer/types.js';
 import type { Logger } from '../core/logger.js';
 import { feedbackId, type FeedbackDetail, type Vote } from './custom-ids.js';
 import { NOT_IN_CORPUS_TITLE } from './render/answer.js';
@@ -82,10 +82,12 @@ export interface AnsweredQuestion {
   sources: string[];
   answered?: boolean;
   quotes?: FeedbackQuote[];
+  /** The answer's further quotes, for its "Show more" button (in memory only; never written to the file). */
+  more?: MoreQuotes;
 }
 
 /** What the store keeps of an answer it is about to send. */
-export type RememberedAnswer = Pick<Answer, 'question' | 'sources'> & Partial<Pick<Answer, 'answered' | 'quotes'>>;
+export type RememberedAnswer = Pick<Answer, 'question' | 'sources'> & Partial<Pick<Answer, 'answered' | 'quotes' | 'more'>>;
 
 /** How many answers are remembered in memory for their votes. */
 const REMEMBERED_ANSWERS = 5000;
@@ -162,6 +164,7 @@ export class FeedbackStore {
     if (answer.quotes !== undefined) {
       about.quotes = answer.quotes.map((q) => ({ source: q.source, articleId: q.articleId, start: q.start, end: q.end, text: q.text }));
     }
+    if (answer.more !== undefined && answer.more.quotes.length > 0) about.more = answer.more;
     this.keep(answerId, about);
     return answerId;
   }

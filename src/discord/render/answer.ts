@@ -22,8 +22,8 @@ import {
   STRENGTH_LABELS,
   withoutListLead,
 } from '../../answer/strength-labels.js';
-import type { Answer, Quote, RefusalReason } from '../../answer/types.js';
-import { enforceEmbedLimits, fitRendered, LIMITS } from './limits.js';
+import type { Answer, MoreQuotes, Quote, RefusalReason } from '../../answer/types.js';
+import { enforceEmbedLimits, fitRendered, LIMITS, truncate } from './limits.js';
 import { safeText, safeUrl } from './sanitize.js';
 import { sourceField } from './source-field.js';
 
@@ -48,17 +48,22 @@ const TRIMMED_NOTE = '*Trimmed to fit Discord’s limits.*';
 export interface RenderAnswerOptions {
   /** Show the index generation in the footer (default true). */
   showGeneration?: boolean;
+  /** A bold line above the quotes instead of the strength label (e.g. for "Show more"). */
+  label?: string;
+  /** The footer's text instead of the timing (and generation). */
+  footer?: string;
 }
 
 /** Renders an answer or a refusal as one embed within every Discord limit. */
 export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}): APIEmbed {
   const sources = answer.sources.slice(0, MAX_SOURCE_FIELDS).map(sourceField);
   const more = answer.sources.length - sources.length;
-  const footer = footerText(answer, more, options.showGeneration ?? true);
+  const footer = options.footer !== undefined ? truncate(oneLine(options.footer), 200) : footerText(answer, more, options.showGeneration ?? true);
   if (!answer.answered) return enforceEmbedLimits(renderRefusal(answer, sources, footer));
 
   const title = fitRendered(oneLine(answer.question) || 'Your question', LIMITS.embedTitle, safeText).text;
-  const header = [answer.strength !== undefined ? `**${STRENGTH_LABELS[answer.strength]}**` : '', correctionsNote(answer)]
+  const label = options.label ?? (answer.strength !== undefined ? STRENGTH_LABELS[answer.strength] : undefined);
+  const header = [label !== undefined ? `**${fitRendered(oneLine(label), 200, safeText).text}**` : '', correctionsNote(answer)]
     .filter((line) => line.length > 0)
     .join('\n');
   const lead = header.length > 0 ? `${header}\n\n` : '';
@@ -73,6 +78,31 @@ export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}):
   };
   if (fields.length > 0) embed.fields = fields;
   return enforceEmbedLimits(embed);
+}
+
+/** The bold line above the quotes that "Show more" shows. */
+export const MORE_QUOTES_LABEL = 'More quotes';
+
+/**
+ * An answer's further quotes ("Show more") as an embed like the answer's: its question as the title,
+ * "More quotes" above them, each followed by its [n] (the answer's numbers: see MoreQuotes), and
+ * their sources as fields; within the same limits.
+ */
+export function renderMoreQuotes(question: string, more: MoreQuotes): APIEmbed {
+  const shown = more.quotes.length;
+  const answer: Answer = {
+    question,
+    answered: true,
+    quotes: more.quotes,
+    sources: more.sources,
+    confidence: 0,
+    timings: { totalMs: 0, embedMs: 0, searchMs: 0, selectMs: 0 },
+    index: { generation: '', builtAt: '' },
+  };
+  const unlisted = Math.max(0, more.sources.length - MAX_SOURCE_FIELDS);
+  const footer = [`Verbatim quotes · the next ${shown === 1 ? 'best quote' : `${shown} best quotes`}`];
+  if (unlisted > 0) footer.push(`${unlisted} more source${unlisted === 1 ? '' : 's'} not listed`);
+  return renderAnswer(answer, { label: MORE_QUOTES_LABEL, footer: footer.join(' · ') });
 }
 
 /** How long a refusal's message may be (the engine's are one or two sentences). */
