@@ -5,7 +5,16 @@
  * re-chunked, and only text never embedded before is sent to the model (vectors are
  * looked up by the hash of the exact text embedded); deleted articles disappear. The result
  * is written as a new generation and published atomically (see layout.ts).
+ *
+ * The build streams. A first pass splits and chunks every article (cheap beside embedding) and
+ * keeps only counts: how many chunks, what is to be embedded, which new texts recur. The second
+ * pass splits again and, a batch of about BATCH_TEXTS texts at a time, embeds and appends the
+ * articles to the new generation (generation/writer.ts: texts, tables and vectors go to disk as
+ * they come; the HNSW graph, the lexical postings and the word counts grow in memory). Reused
+ * vectors are read by row from the previous generation's files. What is written is byte for byte
+ * what embedding the whole corpus at once and writing it in one go wrote (tests/index/streaming-build.test.ts).
  */
+import path from 'node:path';
 import { tagSentences } from '../chunking/answer-kinds.js';
 import { chunkArticle } from '../chunking/chunk.js';
 import { splitSentences } from '../chunking/sentences.js';
@@ -15,7 +24,7 @@ import type { Article, CorpusWarning, LoadedCorpus } from '../corpus/types.js';
 import { sha256 } from '../core/hash.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
-import { writeGeneration } from './generation/writer.js';
+import { GenerationWriter } from './generation/writer.js';
 import { DEFAULT_HNSW, type HnswParams } from './hnsw-store.js';
 import { createGeneration, currentGeneration, discardGeneration, publishGeneration, removeStaleGenerations, writeFailure } from './layout.js';
 import {
@@ -27,6 +36,8 @@ import {
   type SentenceVectorKind,
 } from './manifest.js';
 import { checkFiles, IndexSnapshot, type StoredArticle } from './snapshot.js';
+import { CHUNK_VECTORS_FILE, SENTENCE_VECTORS_FILE } from './generation/schema.js';
+import { VectorFileReader } from './vectors-file.js';
 
 /** How a build makes sentence vectors unless told (BuildOptions.sentenceVectors). */
 export const DEFAULT_SENTENCE_VECTORS: SentenceVectorKind = 'separate';
@@ -52,7 +63,16 @@ export interface BuildOptions {
   onProgress?: (event: BuildProgress) => void;
   /** Stops the build between steps; the published index is left as it was. */
   signal?: AbortSignal;
+  /** About how many texts (chunks and sentences) are split, embedded and written together (default BATCH_TEXTS). */
+  batchTexts?: number;
 }
+
+/**
+ * The build streams: articles are split, embedded and appended to the new generation in batches of
+ * about this many texts (chunks and sentences), so memory holds one batch, not the corpus's vectors.
+ * Large enough that the model's length-sorted batches pad little.
+ */
+export const BATCH_TEXTS = 4096;
 
 export interface BuildSummary {
   added: string[];
@@ -73,8 +93,14 @@ export interface BuildSummary {
 
 interface Previous {
   snapshot: IndexSnapshot;
-  /** Vectors by the hash of the text they embed. */
-  cache: Map<string, Float32Array>;
+  /** Vectors by the hash of the text they embed, read by row from the previous generation's files when asked for. */
+  cache: PreviousVectors;
+}
+
+/** Vectors by the key they were made under (see vectorCache). */
+interface VectorCache {
+  has(key: string): boolean;
+  get(key: string): Float32Array | undefined;
 }
 
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
@@ -82,6 +108,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   options.signal?.throwIfAborted();
   let release: (() => Promise<void>) | undefined;
   let dir: string | undefined;
+  let previousVectors: PreviousVectors | undefined;
   try {
     release = await acquireBuildLock(options.indexDir);
     await removeStaleGenerations(options.indexDir);
@@ -90,6 +117,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const chunking = options.chunking ?? DEFAULT_CHUNKING;
     const hnsw = options.hnsw ?? DEFAULT_HNSW;
     const { previous, fullReason } = await openPrevious(options, chunking);
+    previousVectors = previous?.cache;
     const plan = diff(corpus.articles, previous?.snapshot.manifest, sentenceVectorKind(options));
 
     const nothingChanged = previous !== undefined && !hasChanges(plan) && sameHnsw(previous.snapshot.manifest, hnsw);
@@ -98,34 +126,89 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     }
 
     const unchanged = new Set(plan.unchanged);
-    const articles = corpus.articles.map((article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking));
-    const embedded = await embedAll(articles, previous?.cache ?? new Map(), options);
+    const prepare = (article: Article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking);
+    const kind = sentenceVectorKind(options);
+    const cache: VectorCache = previous?.cache ?? new Map<string, Float32Array>();
+    // A first pass, without the model: how many chunks (the HNSW graph is made for them), what is to
+    // be embedded, and which new vectors a later article will want again (kept until then).
+    const survey = surveyArticles(corpus.articles, prepare, cache, kind);
+    options.onProgress?.({ phase: 'plan', toEmbed: survey.toEmbed, reused: survey.reused });
 
     options.signal?.throwIfAborted();
     dir = await createGeneration(options.indexDir);
-    options.onProgress?.({ phase: 'write', dir });
-    const { counts } = await writeGeneration(
+    const writer = await GenerationWriter.open(
       dir,
-      { articles, chunkVectors: embedded.chunkVectors, sentenceVectors: embedded.sentenceVectors },
       {
         pipelineVersion: PIPELINE_VERSION,
-        sentenceVectors: sentenceVectorKind(options),
+        sentenceVectors: kind,
         model: { id: options.embeddings.modelId, quantized: options.embeddings.quantized, dimensions: options.embeddings.dimensions, maxTokens: options.embeddings.maxTokens },
         chunking,
         hnsw: { ...hnsw, space: 'cosine' },
       },
-      started,
+      survey.chunks,
     );
+    let counts: Manifest['counts'];
+    const embeddedCounts = { chunks: 0, sentences: 0 };
+    try {
+      // Then article by article, in batches of about `batchTexts` texts: split, embed, append; no batch outlives its turn.
+      const carried = new Map<string, Float32Array>();
+      const lookup: VectorCache = {
+        has: (key) => carried.has(key) || cache.has(key),
+        get: (key) => carried.get(key) ?? cache.get(key),
+      };
+      const progress = { done: 0, total: survey.toEmbed };
+      const batchTexts = options.batchTexts ?? BATCH_TEXTS;
+      let batch: PreparedArticle[] = [];
+      let texts = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        options.signal?.throwIfAborted();
+        const embedded = await embedAll(batch, lookup, options, progress);
+        embeddedCounts.chunks += embedded.counts.chunks;
+        embeddedCounts.sentences += embedded.counts.sentences;
+        for (const [a, prepared] of batch.entries()) {
+          await writer.append(prepared.article, prepared.chunks, embedded.chunkVectors[a]!, embedded.sentenceVectors[a]!);
+          // A vector made (or carried) here that a later article wants again is kept until its last use.
+          for (const key of embedded.keys[a]!) {
+            const uses = survey.later.get(key);
+            if (uses === undefined) continue;
+            if (uses <= 1) {
+              survey.later.delete(key);
+              carried.delete(key);
+            } else {
+              survey.later.set(key, uses - 1);
+              const vector = embedded.fresh.get(key) ?? carried.get(key);
+              if (vector) carried.set(key, vector);
+            }
+          }
+        }
+        batch = [];
+        texts = 0;
+      };
+      for (const article of corpus.articles) {
+        const prepared = prepare(article);
+        batch.push(prepared);
+        texts += prepared.chunks.length + prepared.article.sentences.length;
+        if (texts >= batchTexts) await flush();
+      }
+      await flush();
+      options.signal?.throwIfAborted();
+      options.onProgress?.({ phase: 'write', dir });
+      ({ counts } = await writer.finish(started));
+    } finally {
+      await writer.close();
+    }
     options.signal?.throwIfAborted();
     await publishGeneration(options.indexDir, dir);
     await removeStaleGenerations(options.indexDir);
-    const result = summary(plan, counts, embedded.counts, corpus.warnings, true, dir, started);
+    const result = summary(plan, counts, embeddedCounts, corpus.warnings, true, dir, started);
     return fullReason === undefined ? result : { ...result, fullReason };
   } catch (error) {
     // Only this build's own generation, and never once published (discardGeneration checks).
     if (dir !== undefined) await discardGeneration(options.indexDir, dir).catch(() => false);
     throw writeFailure(error, options.indexDir);
   } finally {
+    previousVectors?.close();
     await release?.();
   }
 }
@@ -184,32 +267,109 @@ async function openPrevious(
   // nothing damaged is reused: a damaged index is rebuilt from the corpus, every text embedded again.
   try {
     const snapshot = await IndexSnapshot.openGeneration(dir);
-    return { previous: { snapshot, cache: vectorCache(snapshot) } };
+    return { previous: { snapshot, cache: await vectorCache(snapshot) } };
   } catch (error) {
     return { fullReason: `the existing index is damaged (${(error as Error).message})` };
   }
 }
 
+/** The previous generation's vectors, by key → row (chunk label ≥ 0, or −1 − sentence row), each read from its file when asked for. */
+class PreviousVectors implements VectorCache {
+  constructor(
+    private readonly rows: Map<string, number>,
+    private readonly chunks: VectorFileReader,
+    private readonly sentences: VectorFileReader,
+  ) {}
+
+  has(key: string): boolean {
+    return this.rows.has(key);
+  }
+
+  get(key: string): Float32Array | undefined {
+    const row = this.rows.get(key);
+    if (row === undefined) return undefined;
+    return row >= 0 ? this.chunks.rows(row, row + 1) : this.sentences.rows(-1 - row, -row);
+  }
+
+  close(): void {
+    this.chunks.close();
+    this.sentences.close();
+  }
+}
+
 /**
  * The snapshot's vectors by the key they were made under: a chunk's by the hash of its embedding
- * input; a sentence's by the hash of its text (separate) or of its place in the chunk it was pooled from (late).
+ * input; a sentence's by the hash of its text (separate) or of its place in the chunk it was pooled
+ * from (late). Only the keys and rows are held; a vector is read from disk when it is reused.
  */
-function vectorCache(snapshot: IndexSnapshot): Map<string, Float32Array> {
-  const cache = new Map<string, Float32Array>();
-  const dimensions = snapshot.dimensions;
-  const row = (matrix: Float32Array, i: number) => matrix.subarray(i * dimensions, (i + 1) * dimensions);
+async function vectorCache(snapshot: IndexSnapshot): Promise<PreviousVectors> {
+  const rows = new Map<string, number>();
   const late = manifestSentenceVectors(snapshot.manifest) === 'late';
+  let label = 0;
+  let sentenceRow = 0;
   for (const article of snapshot.allArticles()) {
     const chunks = snapshot.chunksOf(article.id);
-    const chunkVectors = snapshot.chunkVectorsOf(article.id);
-    chunks.forEach((chunk, i) => cache.set(sha256(embeddingInput(chunk)), row(chunkVectors, i)));
-    const vectors = snapshot.sentenceVectorsOf(article.id);
+    for (const chunk of chunks) rows.set(sha256(embeddingInput(chunk)), label++);
     const keys = late ? lateSentenceKeys(article, chunks) : undefined;
     for (const sentence of article.sentences) {
-      cache.set(keys ? keys[sentence.index]! : sha256(article.text.slice(sentence.start, sentence.end)), row(vectors, sentence.index));
+      rows.set(keys ? keys[sentence.index]! : sha256(article.text.slice(sentence.start, sentence.end)), -1 - (sentenceRow + sentence.index));
     }
+    sentenceRow += article.sentences.length;
   }
-  return cache;
+  const { counts, model } = snapshot.manifest;
+  const chunks = await VectorFileReader.open(path.join(snapshot.dir, CHUNK_VECTORS_FILE), counts.chunks, model.dimensions, { unit: true });
+  const sentences = await VectorFileReader.open(path.join(snapshot.dir, SENTENCE_VECTORS_FILE), counts.sentences, model.dimensions, { unit: true }).catch((error: unknown) => {
+    chunks.close();
+    throw error;
+  });
+  return new PreviousVectors(rows, chunks, sentences);
+}
+
+interface Survey {
+  /** Chunks in all (the new generation's HNSW graph is made for them). */
+  chunks: number;
+  /** As the 'plan' progress event says. */
+  toEmbed: number;
+  reused: number;
+  /** Keys not in the previous generation that the build will look up more than once, by how many times. */
+  later: Map<string, number>;
+}
+
+/**
+ * The first pass: every article split and chunked (cheap beside embedding), its texts' keys
+ * counted, nothing kept but counts. What it says is what embedding the whole corpus at once would.
+ */
+function surveyArticles(articles: readonly Article[], prepare: (article: Article) => PreparedArticle, cache: VectorCache, kind: SentenceVectorKind): Survey {
+  const survey: Survey = { chunks: 0, toEmbed: 0, reused: 0, later: new Map() };
+  const runs = new Set<string>();
+  let texts = 0;
+  for (const article of articles) {
+    const prepared = prepare(article);
+    survey.chunks += prepared.chunks.length;
+    let keys: string[];
+    if (kind === 'late') {
+      const plans = lateChunkPlans(prepared.article, prepared.chunks);
+      texts += plans.length;
+      for (const plan of plans) {
+        if (!cache.has(plan.key) || plan.sentences.some((s) => !cache.has(s.key))) runs.add(sha256(`${plan.key}:${plan.sentences.map((s) => s.key).join(',')}`));
+      }
+      keys = [...plans.map((plan) => plan.key), ...lateSentenceKeys(prepared.article, prepared.chunks, plans)];
+    } else {
+      keys = separateKeys(prepared);
+      texts += keys.length;
+    }
+    for (const key of keys) if (!cache.has(key)) survey.later.set(key, (survey.later.get(key) ?? 0) + 1);
+  }
+  survey.toEmbed = kind === 'late' ? runs.size : survey.later.size;
+  survey.reused = texts - survey.toEmbed;
+  // A key looked up once is never carried: only those that recur are kept (few, in a real corpus).
+  for (const [key, uses] of survey.later) if (uses === 1) survey.later.delete(key);
+  return survey;
+}
+
+/** The keys of an article's chunks' and sentences' vectors when embedded separately: the hashes of their texts. */
+function separateKeys(p: PreparedArticle): string[] {
+  return [...p.chunks.map((c) => sha256(embeddingInput(c))), ...p.article.sentences.map((s) => sha256(p.article.text.slice(s.start, s.end)))];
 }
 
 interface Plan {
@@ -270,40 +430,64 @@ function prepareArticle(
 }
 
 interface Embedded {
-  chunkVectors: Float32Array[];
-  sentenceVectors: Float32Array[];
+  /** Per article of the batch: its chunks' vectors, its sentences' vectors, and every key looked up (chunks', then sentences'). */
+  chunkVectors: Float32Array[][];
+  sentenceVectors: Float32Array[][];
+  keys: string[][];
+  /** The vectors made in this batch, by key. */
+  fresh: Map<string, Float32Array>;
   counts: { chunks: number; sentences: number };
 }
 
-/** Vectors for every chunk and sentence, from the cache where the same text was embedded before. */
-async function embedAll(articles: readonly PreparedArticle[], cache: Map<string, Float32Array>, options: BuildOptions): Promise<Embedded> {
-  return sentenceVectorKind(options) === 'late' ? embedLate(articles, cache, options) : embedSeparately(articles, cache, options);
+interface EmbedProgressState {
+  done: number;
+  total: number;
+}
+
+/** Vectors for every chunk and sentence of a batch of articles, from the cache where the same text was embedded before. */
+async function embedAll(articles: readonly PreparedArticle[], cache: VectorCache, options: BuildOptions, progress: EmbedProgressState): Promise<Embedded> {
+  return sentenceVectorKind(options) === 'late' ? embedLate(articles, cache, options, progress) : embedSeparately(articles, cache, options, progress);
+}
+
+/** The progress callback of one embedding call, as a part of the build's whole. */
+function embedProgress(options: BuildOptions, progress: EmbedProgressState): (p: { done: number }) => void {
+  const offset = progress.done;
+  return ({ done }) => {
+    options.signal?.throwIfAborted();
+    progress.done = offset + done;
+    options.onProgress?.({ phase: 'embed', done: progress.done, total: progress.total });
+  };
 }
 
 /** Chunks and sentences embedded as texts of their own. */
-async function embedSeparately(articles: readonly PreparedArticle[], cache: Map<string, Float32Array>, options: BuildOptions): Promise<Embedded> {
-  const chunkTexts = articles.flatMap((p) => p.chunks.map((c) => embeddingInput(c)));
-  const sentenceTexts = articles.flatMap((p) => p.article.sentences.map((s) => p.article.text.slice(s.start, s.end)));
-  const all = [...chunkTexts, ...sentenceTexts];
-  const hashes = all.map((text) => sha256(text));
+async function embedSeparately(articles: readonly PreparedArticle[], cache: VectorCache, options: BuildOptions, progress: EmbedProgressState): Promise<Embedded> {
+  const keys = articles.map(separateKeys);
   const missing = new Map<string, string>();
-  hashes.forEach((hash, i) => {
-    if (!cache.has(hash)) missing.set(hash, all[i]!);
+  const chunkKeys = new Set<string>();
+  articles.forEach((p, a) => {
+    const chunkCount = p.chunks.length;
+    keys[a]!.forEach((hash, i) => {
+      if (cache.has(hash) || missing.has(hash)) return;
+      missing.set(hash, i < chunkCount ? embeddingInput(p.chunks[i]!) : textOf(p.article, p.article.sentences[i - chunkCount]!));
+    });
+    for (const hash of keys[a]!.slice(0, chunkCount)) chunkKeys.add(hash);
   });
-  options.onProgress?.({ phase: 'plan', toEmbed: missing.size, reused: all.length - missing.size });
   const texts = [...missing.values()];
-  const vectors = await options.embeddings.embedMany(texts, ({ done, total }) => {
-    options.signal?.throwIfAborted();
-    options.onProgress?.({ phase: 'embed', done, total });
-  });
+  const vectors = texts.length > 0 ? await options.embeddings.embedMany(texts, embedProgress(options, progress)) : [];
   const fresh = new Map([...missing.keys()].map((hash, i) => [hash, vectors[i]!]));
-  const lookup = (hash: string) => cache.get(hash) ?? fresh.get(hash)!;
-  const missingChunks = new Set(hashes.slice(0, chunkTexts.length).filter((h) => fresh.has(h))).size;
+  const lookup = (hash: string) => fresh.get(hash) ?? cache.get(hash)!;
+  const missingChunks = [...chunkKeys].filter((h) => fresh.has(h)).length;
   return {
-    chunkVectors: hashes.slice(0, chunkTexts.length).map(lookup),
-    sentenceVectors: hashes.slice(chunkTexts.length).map(lookup),
+    chunkVectors: articles.map((p, a) => keys[a]!.slice(0, p.chunks.length).map(lookup)),
+    sentenceVectors: articles.map((p, a) => keys[a]!.slice(p.chunks.length).map(lookup)),
+    keys,
+    fresh,
     counts: { chunks: missingChunks, sentences: missing.size - missingChunks },
   };
+}
+
+function textOf(article: Pick<StoredArticle, 'text'>, span: { start: number; end: number }): string {
+  return article.text.slice(span.start, span.end);
 }
 
 /** Where a chunk's sentence lies in the chunk's embedding input, and the key its late vector is cached under. */
@@ -364,7 +548,7 @@ function lateSentenceKeys(article: Pick<StoredArticle, 'text' | 'sentences'>, ch
  * A chunk is run again only if its own vector or one of its sentences' is not in the cache; a
  * sentence with no token in its chunk's window, or in no chunk, is embedded on its own.
  */
-async function embedLate(articles: readonly PreparedArticle[], cache: Map<string, Float32Array>, options: BuildOptions): Promise<Embedded> {
+async function embedLate(articles: readonly PreparedArticle[], cache: VectorCache, options: BuildOptions, progress: EmbedProgressState): Promise<Embedded> {
   const plans = articles.map((p) => lateChunkPlans(p.article, p.chunks));
   const fresh = new Map<string, Float32Array>();
   const toRun = new Map<string, ChunkPlan>();
@@ -372,15 +556,7 @@ async function embedLate(articles: readonly PreparedArticle[], cache: Map<string
     if (!cache.has(plan.key) || plan.sentences.some((s) => !cache.has(s.key))) toRun.set(`${plan.key}:${plan.sentences.map((s) => s.key).join(',')}`, plan);
   }
   const runs = [...toRun.values()];
-  // In texts run through the model, as embedSeparately counts: here chunks, each with its sentences.
-  options.onProgress?.({ phase: 'plan', toEmbed: runs.length, reused: plans.flat().length - runs.length });
-  const vectors = await options.embeddings.embedSpans(
-    runs.map((plan) => ({ text: plan.input, spans: plan.sentences.map((s) => s.span) })),
-    ({ done, total: all }) => {
-      options.signal?.throwIfAborted();
-      options.onProgress?.({ phase: 'embed', done, total: all });
-    },
-  );
+  const vectors = runs.length > 0 ? await options.embeddings.embedSpans(runs.map((plan) => ({ text: plan.input, spans: plan.sentences.map((s) => s.span) })), embedProgress(options, progress)) : [];
   const alone = new Map<string, string>();
   runs.forEach((plan, i) => {
     const result = vectors[i]!;
@@ -404,8 +580,10 @@ async function embedLate(articles: readonly PreparedArticle[], cache: Map<string
   [...alone.keys()].forEach((key, i) => fresh.set(key, separate[i]!));
   const lookup = (key: string) => fresh.get(key) ?? cache.get(key)!;
   return {
-    chunkVectors: plans.flatMap((article) => article.map((plan) => lookup(plan.key))),
-    sentenceVectors: sentenceKeys.flatMap((keys) => keys.map(lookup)),
+    chunkVectors: plans.map((article) => article.map((plan) => lookup(plan.key))),
+    sentenceVectors: sentenceKeys.map((keys) => keys.map(lookup)),
+    keys: plans.map((article, a) => [...article.map((plan) => plan.key), ...sentenceKeys[a]!]),
+    fresh,
     counts: { chunks: runs.length, sentences: alone.size },
   };
 }

@@ -28,6 +28,13 @@ export interface LabelHit {
   score: number;
 }
 
+/** An HNSW index being built (HnswIndex.builder). */
+export interface HnswBuilder {
+  /** Adds the next vector (label = how many came before); returns it as the index holds it (normalised). */
+  add(vector: ArrayLike<number>): Float32Array;
+  finish(): HnswIndex;
+}
+
 export class HnswIndex {
   private constructor(
     private readonly index: hnswlib.HierarchicalNSW,
@@ -39,13 +46,31 @@ export class HnswIndex {
 
   /** An index of `vectors`, vector i under label i. */
   static build(vectors: readonly ArrayLike<number>[], dimensions: number, params: HnswParams = DEFAULT_HNSW): HnswIndex {
+    const builder = HnswIndex.builder(vectors.length, dimensions, params);
+    for (const vector of vectors) builder.add(vector);
+    return builder.finish();
+  }
+
+  /**
+   * An index built one vector at a time (a streaming build): room for `capacity` vectors, vector i
+   * under label i; `finish` once all `capacity` are in. The same graph as `build` of the same vectors.
+   */
+  static builder(capacity: number, dimensions: number, params: HnswParams = DEFAULT_HNSW): HnswBuilder {
     const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
-    if (vectors.length > 0) index.initIndex(vectors.length, params.m, params.efConstruction, 100);
-    vectors.forEach((vector, label) => {
-      if (vector.length !== dimensions) throw new IndexError(`A vector has ${vector.length} dimensions; this index holds ${dimensions}.`);
-      index.addPoint(Array.from(vector), label);
-    });
-    return new HnswIndex(index, dimensions, params, vectors.length);
+    if (capacity > 0) index.initIndex(capacity, params.m, params.efConstruction, 100);
+    let size = 0;
+    return {
+      add(vector) {
+        if (vector.length !== dimensions) throw new IndexError(`A vector has ${vector.length} dimensions; this index holds ${dimensions}.`);
+        if (size >= capacity) throw new IndexError(`More than the ${capacity} vectors this index was made for.`);
+        index.addPoint(Array.from(vector), size);
+        return Float32Array.from(index.getPoint(size++));
+      },
+      finish() {
+        if (size !== capacity) throw new IndexError(`${size} vectors added; ${capacity} expected.`);
+        return new HnswIndex(index, dimensions, params, size);
+      },
+    };
   }
 
   /** Reads `file`, which must hold `count` vectors of `dimensions` built with `params` (checked before hnswlib reads it). */

@@ -42,6 +42,13 @@ export interface LexicalHit {
 
 type Header = LexicalHeader;
 
+/** A lexical index being built (LexicalIndex.builder). */
+export interface LexicalBuilder {
+  /** The next document (its label is how many came before). */
+  add(document: LexicalDocument): void;
+  finish(): LexicalIndex;
+}
+
 export class LexicalIndex {
   private readonly termIds: Map<string, number>;
 
@@ -61,38 +68,55 @@ export class LexicalIndex {
 
   /** Indexes documents; document i is the chunk with label i. */
   static build(documents: readonly LexicalDocument[]): LexicalIndex {
+    const builder = LexicalIndex.builder(documents.length);
+    for (const doc of documents) builder.add(doc);
+    return builder.finish();
+  }
+
+  /**
+   * An index built one document at a time (a streaming build keeps the postings, not the texts):
+   * `count` documents in all, document i the i-th added. The same index as `build` of the same documents.
+   */
+  static builder(count: number): LexicalBuilder {
     const postings = new Map<string, { docs: number[]; tfs: number[] }>();
-    const lengths = new Float32Array(documents.length);
-    documents.forEach((doc, label) => {
-      const counts = new Map<string, number>();
-      for (const field of ['title', 'heading', 'text'] as const) {
-        for (const term of terms(doc[field])) counts.set(term, (counts.get(term) ?? 0) + BOOST[field]);
-      }
-      let length = 0;
-      for (const [term, tf] of counts) {
-        length += tf;
-        let list = postings.get(term);
-        if (!list) postings.set(term, (list = { docs: [], tfs: [] }));
-        list.docs.push(label);
-        list.tfs.push(Math.min(0xffff, Math.round(tf * TF_SCALE)));
-      }
-      lengths[label] = length;
-    });
-    const total = [...postings.values()].reduce((sum, list) => sum + list.docs.length, 0);
-    const offsets = new Uint32Array(postings.size + 1);
-    const docs = new Uint32Array(total);
-    const tfs = new Uint16Array(total);
-    let at = 0;
-    let t = 0;
-    for (const list of postings.values()) {
-      offsets[t++] = at;
-      docs.set(list.docs, at);
-      tfs.set(list.tfs, at);
-      at += list.docs.length;
-    }
-    offsets[t] = at;
-    const averageLength = documents.length === 0 ? 0 : lengths.reduce((sum, l) => sum + l, 0) / documents.length;
-    return new LexicalIndex({ documentCount: documents.length, postings: total, averageLength, terms: [...postings.keys()] }, offsets, docs, lengths, tfs);
+    const lengths = new Float32Array(count);
+    let label = 0;
+    return {
+      add(doc) {
+        if (label >= count) throw new IndexError(`More than the ${count} documents this lexical index was made for.`);
+        const counts = new Map<string, number>();
+        for (const field of ['title', 'heading', 'text'] as const) {
+          for (const term of terms(doc[field])) counts.set(term, (counts.get(term) ?? 0) + BOOST[field]);
+        }
+        let length = 0;
+        for (const [term, tf] of counts) {
+          length += tf;
+          let list = postings.get(term);
+          if (!list) postings.set(term, (list = { docs: [], tfs: [] }));
+          list.docs.push(label);
+          list.tfs.push(Math.min(0xffff, Math.round(tf * TF_SCALE)));
+        }
+        lengths[label++] = length;
+      },
+      finish() {
+        if (label !== count) throw new IndexError(`${label} documents added to the lexical index; ${count} expected.`);
+        const total = [...postings.values()].reduce((sum, list) => sum + list.docs.length, 0);
+        const offsets = new Uint32Array(postings.size + 1);
+        const docs = new Uint32Array(total);
+        const tfs = new Uint16Array(total);
+        let at = 0;
+        let t = 0;
+        for (const list of postings.values()) {
+          offsets[t++] = at;
+          docs.set(list.docs, at);
+          tfs.set(list.tfs, at);
+          at += list.docs.length;
+        }
+        offsets[t] = at;
+        const averageLength = count === 0 ? 0 : lengths.reduce((sum, l) => sum + l, 0) / count;
+        return new LexicalIndex({ documentCount: count, postings: total, averageLength, terms: [...postings.keys()] }, offsets, docs, lengths, tfs);
+      },
+    };
   }
 
   /** The k chunks with the best BM25 score for the question, best first (only chunks sharing a term). */

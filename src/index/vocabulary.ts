@@ -27,6 +27,12 @@ export interface NearestWord {
   count: number;
 }
 
+/** A vocabulary being counted (Vocabulary.builder). */
+export interface VocabularyBuilder {
+  add(text: string): void;
+  finish(): Vocabulary;
+}
+
 export class Vocabulary {
   /**
    * What `nearest()` searches, built on its first call: by `bucketKey(length, character)`, the
@@ -42,11 +48,20 @@ export class Vocabulary {
 
   /** The vocabulary of some texts: every word of each, lower-cased, counted. */
   static build(texts: Iterable<string>): Vocabulary {
+    const builder = Vocabulary.builder();
+    for (const text of texts) builder.add(text);
+    return builder.finish();
+  }
+
+  /** A vocabulary counted one text at a time (a streaming build keeps the counts, not the texts); the same as `build` of the same texts. */
+  static builder(): VocabularyBuilder {
     const counts = new Map<string, number>();
-    for (const text of texts) {
-      for (const word of wordsOf(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
-    }
-    return Vocabulary.fromCounts(counts);
+    return {
+      add(text) {
+        for (const word of wordsOf(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+      },
+      finish: () => Vocabulary.fromCounts(counts),
+    };
   }
 
   /** A vocabulary of the given words and counts (words are lower-cased; repeats add up). */

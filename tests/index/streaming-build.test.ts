@@ -1,0 +1,124 @@
+/**
+ * The build streams: articles are split, embedded and appended to the new generation a batch at a
+ * time, so memory holds one batch rather than every text and vector of the corpus. Proven from the
+ * outside: the embedder sees one article's texts per call (batchTexts: 1) and, by the time it is
+ * asked for the last article's, the earlier articles' texts are already in the new generation's
+ * texts.bin on disk. And streaming changes nothing that is written: a build in batches of one
+ * article writes the same bytes as a build in one batch, with the same counts, and a text that two
+ * articles share is embedded once even when they are in different batches.
+ */
+import { createHash } from 'node:crypto';
+import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
+import { buildIndex, type BuildOptions } from '../../src/index/build.js';
+import { DATA_FILES, TEXTS_FILE } from '../../src/index/generation/schema.js';
+import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
+
+let real: LocalEmbeddings;
+const workspaces: SeedWorkspace[] = [];
+
+beforeAll(async () => {
+  real = await loadEmbeddings();
+});
+
+afterEach(async () => {
+  await Promise.all(workspaces.splice(0).map((w) => w.cleanup()));
+});
+
+async function workspace(): Promise<SeedWorkspace> {
+  const w = await seedWorkspace();
+  workspaces.push(w);
+  return w;
+}
+
+/** The real tokenizer (so chunking is real), and a vector made from the hash of each text: fast and the same for the same text in any batch. */
+function hashEmbeddings(onCall: (texts: readonly string[]) => Promise<void> = async () => {}): LocalEmbeddings & { texts: string[] } {
+  const fake = Object.create(real) as LocalEmbeddings & { texts: string[] };
+  fake.texts = [];
+  fake.embedMany = async (texts, onProgress) => {
+    await onCall(texts);
+    fake.texts.push(...texts);
+    const vectors = texts.map((text) => {
+      const bytes = createHash('sha512').update(text).digest();
+      const vector = Float32Array.from({ length: real.dimensions }, (_, i) => bytes[i % bytes.length]! - 127.5 + i / real.dimensions);
+      const norm = Math.hypot(...vector);
+      return vector.map((x) => x / norm);
+    });
+    onProgress?.({ done: texts.length, total: texts.length });
+    return vectors;
+  };
+  return fake;
+}
+
+/** The size of texts.bin in the generation being written (not yet published), 0 if none. */
+async function textsBytesInProgress(indexDir: string): Promise<number> {
+  const names = await readdir(indexDir).catch(() => [] as string[]);
+  let bytes = 0;
+  for (const name of names.filter((n) => n.startsWith('gen-'))) {
+    bytes += await stat(path.join(indexDir, name, TEXTS_FILE)).then((s) => s.size, () => 0);
+  }
+  return bytes;
+}
+
+async function generationFiles(dir: string): Promise<Record<string, Buffer>> {
+  return Object.fromEntries(await Promise.all(DATA_FILES.map(async (name) => [name, await readFile(path.join(dir, name))] as const)));
+}
+
+describe('the streaming build', () => {
+  it('embeds article by article and appends each to the new generation before the next is embedded', async () => {
+    const w = await workspace();
+    const seen: number[] = [];
+    const embeddings = hashEmbeddings(async () => {
+      seen.push(await textsBytesInProgress(w.indexDir));
+    });
+    const summary = await buildIndex({ corpusDir: w.corpusDir, indexDir: w.indexDir, embeddings, batchTexts: 1 });
+    expect(summary.counts.articles).toBe(5);
+    // One embedding call per article, each after the articles before it were written out.
+    expect(seen).toHaveLength(5);
+    expect(seen[0]).toBe(0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+    const written = (await stat(path.join(summary.generationDir, TEXTS_FILE))).size;
+    expect(seen[4]).toBeLessThan(written);
+  });
+
+  it('writes the same bytes in batches of one article as in one batch, and embeds a text two batches share once', async () => {
+    // A sentence in two articles: found once by a build that sees them together, and once by one that streams them.
+    const shared = 'The streaming build embeds this very sentence only once, whichever article brings it first.';
+    const one = await workspace();
+    const many = await workspace();
+    for (const w of [one, many]) {
+      const names = (await readdir(w.corpusDir)).filter((n) => n.endsWith('.txt')).sort();
+      for (const name of [names[0]!, names[names.length - 1]!]) await appendFile(path.join(w.corpusDir, name), `\n\n${shared}\n`);
+    }
+    const build = async (w: SeedWorkspace, extra: Partial<BuildOptions>) => {
+      const embeddings = hashEmbeddings();
+      const summary = await buildIndex({ corpusDir: w.corpusDir, indexDir: w.indexDir, embeddings, ...extra });
+      return { summary, embeddings };
+    };
+    const whole = await build(one, { batchTexts: Number.MAX_SAFE_INTEGER });
+    const streamed = await build(many, { batchTexts: 1 });
+    expect(streamed.summary.embedded).toEqual(whole.summary.embedded);
+    expect(streamed.summary.counts).toEqual(whole.summary.counts);
+    expect(streamed.embeddings.texts.filter((t) => t === shared)).toHaveLength(1);
+    expect(new Set(streamed.embeddings.texts).size).toBe(streamed.embeddings.texts.length);
+    const a = await generationFiles(whole.summary.generationDir);
+    const b = await generationFiles(streamed.summary.generationDir);
+    for (const name of DATA_FILES) expect(b[name]!.equals(a[name]!), name).toBe(true);
+
+    // Incremental: unchanged articles' vectors read back by row from the previous generation, the edited one embedded.
+    for (const w of [one, many]) {
+      const names = (await readdir(w.corpusDir)).filter((n) => n.endsWith('.txt')).sort();
+      await appendFile(path.join(w.corpusDir, names[2]!), '\n\nA paragraph added to the middle article, and nowhere else.\n');
+    }
+    const wholeAgain = await build(one, { batchTexts: Number.MAX_SAFE_INTEGER });
+    const streamedAgain = await build(many, { batchTexts: 1 });
+    expect(streamedAgain.summary.changed).toHaveLength(1);
+    expect(streamedAgain.summary.embedded).toEqual(wholeAgain.summary.embedded);
+    expect(streamedAgain.summary.embedded.sentences).toBeLessThan(5);
+    const c = await generationFiles(wholeAgain.summary.generationDir);
+    const d = await generationFiles(streamedAgain.summary.generationDir);
+    for (const name of DATA_FILES) expect(d[name]!.equals(c[name]!), name).toBe(true);
+  });
+});
