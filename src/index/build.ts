@@ -14,6 +14,7 @@
  * vectors are read by row from the previous generation's files. What is written is byte for byte
  * what embedding the whole corpus at once and writing it in one go wrote (tests/index/streaming-build.test.ts).
  */
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { tagSentences } from '../chunking/answer-kinds.js';
 import { chunkArticle } from '../chunking/chunk.js';
@@ -21,6 +22,7 @@ import { splitSentences } from '../chunking/sentences.js';
 import { DEFAULT_CHUNKING, embeddingInput, textOffsetInInput, type Chunk, type ChunkingOptions } from '../chunking/types.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Article, CorpusWarning, LoadedCorpus } from '../corpus/types.js';
+import { IndexError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
@@ -131,7 +133,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const cache: VectorCache = previous?.cache ?? new Map<string, Float32Array>();
     // A first pass, without the model: how many chunks (the HNSW graph is made for them), what is to
     // be embedded, and which new vectors a later article will want again (kept until then).
-    const survey = surveyArticles(corpus.articles, prepare, cache, kind);
+    // Separate vectors: every text to embed, in the order embedding the whole corpus at once would
+    // take them (see embedInCorpusOrder); late vectors: counts only, each batch embedded in its turn.
+    const inOrder = kind === 'separate' ? collectInCorpusOrder(corpus.articles, prepare, cache) : undefined;
+    const survey = inOrder?.survey ?? surveyArticles(corpus.articles, prepare, cache, kind);
     options.onProgress?.({ phase: 'plan', toEmbed: survey.toEmbed, reused: survey.reused });
 
     options.signal?.throwIfAborted();
@@ -152,12 +157,23 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     try {
       // Then article by article, in batches of about `batchTexts` texts: split, embed, append; no batch outlives its turn.
       const carried = new Map<string, Float32Array>();
-      const lookup: VectorCache = {
-        has: (key) => carried.has(key) || cache.has(key),
-        get: (key) => carried.get(key) ?? cache.get(key),
-      };
       const progress = { done: 0, total: survey.toEmbed };
       const batchTexts = options.batchTexts ?? BATCH_TEXTS;
+      let embeddedFile: VectorFileReader | undefined;
+      if (inOrder) {
+        embeddedFile = await embedInCorpusOrder(inOrder, path.join(dir, EMBEDDED_SCRATCH_FILE), options, progress, batchTexts);
+        embeddedCounts.chunks = inOrder.freshChunks;
+        embeddedCounts.sentences = inOrder.texts.length - inOrder.freshChunks;
+        inOrder.texts = [];
+      }
+      const rows = inOrder?.rows;
+      const lookup: VectorCache = {
+        has: (key) => rows?.has(key) || carried.has(key) || cache.has(key),
+        get: (key) => {
+          const row = rows?.get(key);
+          return row !== undefined ? embeddedFile!.rows(row, row + 1) : (carried.get(key) ?? cache.get(key));
+        },
+      };
       let batch: PreparedArticle[] = [];
       let texts = 0;
       const flush = async () => {
@@ -192,6 +208,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         if (texts >= batchTexts) await flush();
       }
       await flush();
+      embeddedFile?.close();
+      if (embeddedFile) await rm(path.join(dir, EMBEDDED_SCRATCH_FILE), { force: true });
       options.signal?.throwIfAborted();
       options.onProgress?.({ phase: 'write', dir });
       ({ counts } = await writer.finish(started));
@@ -365,6 +383,106 @@ function surveyArticles(articles: readonly Article[], prepare: (article: Article
   // A key looked up once is never carried: only those that recur are kept (few, in a real corpus).
   for (const [key, uses] of survey.later) if (uses === 1) survey.later.delete(key);
   return survey;
+}
+
+/** Calls to the model take a multiple of this many texts: of the embedder's batch size (DEFAULT_BATCH_SIZE, 16; not imported, as that module loads onnxruntime). */
+export const SLICE_MULTIPLE = 64;
+
+/** Where a separate build keeps the vectors it made until their articles are written (in the new generation's directory; deleted before the manifest). */
+const EMBEDDED_SCRATCH_FILE = 'embedded.scratch';
+
+interface CorpusOrder {
+  survey: Survey;
+  /** The texts to embed, in the order the whole corpus's texts would go to the model at once: chunks (article order), then sentences, each once. */
+  texts: string[];
+  /** Key → row of its vector in the scratch file (= index in `texts`). */
+  rows: Map<string, number>;
+  /** How many of `texts` are chunks' (the first ones). */
+  freshChunks: number;
+}
+
+/**
+ * The first pass of a separate build: every article split and chunked, and each text not in the
+ * previous generation listed once — chunks first, then sentences, as the build before streaming
+ * embedded them in one call (a text both a chunk's and a sentence's counts as the chunk's).
+ */
+function collectInCorpusOrder(articles: readonly Article[], prepare: (article: Article) => PreparedArticle, cache: VectorCache): CorpusOrder {
+  const survey: Survey = { chunks: 0, toEmbed: 0, reused: 0, later: new Map() };
+  const seen = new Map<string, { chunk: boolean; at: number }>();
+  const chunkTexts: string[] = [];
+  const chunkKeys: string[] = [];
+  const sentenceTexts: (string | undefined)[] = [];
+  const sentenceKeys: string[] = [];
+  let total = 0;
+  for (const article of articles) {
+    const p = prepare(article);
+    survey.chunks += p.chunks.length;
+    total += p.chunks.length + p.article.sentences.length;
+    for (const chunk of p.chunks) {
+      const input = embeddingInput(chunk);
+      const key = sha256(input);
+      if (cache.has(key)) continue;
+      const entry = seen.get(key);
+      if (entry?.chunk) continue;
+      if (entry) sentenceTexts[entry.at] = undefined;
+      seen.set(key, { chunk: true, at: chunkTexts.length });
+      chunkTexts.push(input);
+      chunkKeys.push(key);
+    }
+    for (const sentence of p.article.sentences) {
+      const text = textOf(p.article, sentence);
+      const key = sha256(text);
+      if (cache.has(key) || seen.has(key)) continue;
+      seen.set(key, { chunk: false, at: sentenceTexts.length });
+      sentenceTexts.push(text);
+      sentenceKeys.push(key);
+    }
+  }
+  const texts = [...chunkTexts];
+  const rows = new Map<string, number>(chunkKeys.map((key, i) => [key, i]));
+  sentenceTexts.forEach((text, i) => {
+    if (text === undefined) return;
+    rows.set(sentenceKeys[i]!, texts.length);
+    texts.push(text);
+  });
+  survey.toEmbed = texts.length;
+  survey.reused = total - texts.length;
+  return { survey, texts, rows, freshChunks: chunkTexts.length };
+}
+
+/**
+ * Embeds the texts as one call over the whole corpus would, and writes each vector to `file` at
+ * its row. The model's vectors depend on the batch a text is run in (int8 activations are quantised
+ * per batch; padding), so the texts go in the order embedMany would run them all — sorted by
+ * length, in its batches (DEFAULT_BATCH_SIZE, 16) — but in calls of about `sliceTexts` at a time
+ * (a multiple of SLICE_MULTIPLE, so of any batch size dividing it), whose vectors go to disk before the next call.
+ */
+async function embedInCorpusOrder(order: CorpusOrder, file: string, options: BuildOptions, progress: EmbedProgressState, sliceTexts: number): Promise<VectorFileReader> {
+  const { embeddings } = options;
+  const dimensions = embeddings.dimensions;
+  const lengths = order.texts.map((text) => Math.min(embeddings.countTokens(text), embeddings.maxTokens));
+  const sorted = order.texts.map((_, i) => i).sort((a, b) => lengths[a]! - lengths[b]!);
+  const slice = Math.max(1, Math.ceil(sliceTexts / SLICE_MULTIPLE)) * SLICE_MULTIPLE;
+  const handle = await open(file, 'w');
+  try {
+    for (let i = 0; i < sorted.length; i += slice) {
+      options.signal?.throwIfAborted();
+      const rows = sorted.slice(i, i + slice);
+      const vectors = await embeddings.embedMany(
+        rows.map((row) => order.texts[row]!),
+        embedProgress(options, progress),
+      );
+      for (const [k, row] of rows.entries()) {
+        const vector = vectors[k]!;
+        const bytes = new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
+        const { bytesWritten } = await handle.write(bytes, 0, bytes.length, row * dimensions * 4);
+        if (bytesWritten !== bytes.length) throw new IndexError(`${file}: ${bytesWritten} of ${bytes.length} bytes written.`, { path: file });
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  return VectorFileReader.open(file, order.texts.length, dimensions);
 }
 
 /** The keys of an article's chunks' and sentences' vectors when embedded separately: the hashes of their texts. */

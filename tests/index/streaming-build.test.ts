@@ -1,19 +1,20 @@
 /**
- * The build streams: articles are split, embedded and appended to the new generation a batch at a
- * time, so memory holds one batch rather than every text and vector of the corpus. Proven from the
- * outside: the embedder sees one article's texts per call (batchTexts: 1) and, by the time it is
- * asked for the last article's, the earlier articles' texts are already in the new generation's
- * texts.bin on disk. And streaming changes nothing that is written: a build in batches of one
- * article writes the same bytes as a build in one batch, with the same counts, and a text that two
- * articles share is embedded once even when they are in different batches.
+ * The build streams: texts are embedded a slice at a time, each slice's vectors written to disk
+ * before the next, and articles appended to the new generation one batch at a time, so memory holds
+ * neither every vector nor every article's records. Proven from the outside: the embedder is called
+ * once per slice, and before each call the vectors of the calls before it are on disk. And streaming
+ * changes nothing that is written: a build in the smallest slices and batches writes the same bytes
+ * as one in a single batch, with the same counts, fully and incrementally, and a text that two
+ * articles share is embedded once.
  */
 import { createHash } from 'node:crypto';
 import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
-import { buildIndex, type BuildOptions } from '../../src/index/build.js';
-import { DATA_FILES, TEXTS_FILE } from '../../src/index/generation/schema.js';
+import { DEFAULT_BATCH_SIZE } from '../../src/embedding/embedder.js';
+import { buildIndex, SLICE_MULTIPLE, type BuildOptions } from '../../src/index/build.js';
+import { DATA_FILES } from '../../src/index/generation/schema.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 
 let real: LocalEmbeddings;
@@ -52,12 +53,12 @@ function hashEmbeddings(onCall: (texts: readonly string[]) => Promise<void> = as
   return fake;
 }
 
-/** The size of texts.bin in the generation being written (not yet published), 0 if none. */
-async function textsBytesInProgress(indexDir: string): Promise<number> {
+/** The bytes in the generation being written (not yet published), 0 if none. */
+async function bytesInProgress(indexDir: string): Promise<number> {
   const names = await readdir(indexDir).catch(() => [] as string[]);
   let bytes = 0;
   for (const name of names.filter((n) => n.startsWith('gen-'))) {
-    bytes += await stat(path.join(indexDir, name, TEXTS_FILE)).then((s) => s.size, () => 0);
+    for (const file of await readdir(path.join(indexDir, name))) bytes += (await stat(path.join(indexDir, name, file))).size;
   }
   return bytes;
 }
@@ -67,20 +68,23 @@ async function generationFiles(dir: string): Promise<Record<string, Buffer>> {
 }
 
 describe('the streaming build', () => {
-  it('embeds article by article and appends each to the new generation before the next is embedded', async () => {
+  it('embeds in slices, each slice\'s vectors on disk before the next is embedded (not the corpus\'s vectors in memory)', async () => {
+    expect(SLICE_MULTIPLE % DEFAULT_BATCH_SIZE).toBe(0);
     const w = await workspace();
-    const seen: number[] = [];
-    const embeddings = hashEmbeddings(async () => {
-      seen.push(await textsBytesInProgress(w.indexDir));
+    const seen: { texts: number; bytes: number }[] = [];
+    const embeddings = hashEmbeddings(async (texts) => {
+      seen.push({ texts: texts.length, bytes: await bytesInProgress(w.indexDir) });
     });
     const summary = await buildIndex({ corpusDir: w.corpusDir, indexDir: w.indexDir, embeddings, batchTexts: 1 });
     expect(summary.counts.articles).toBe(5);
-    // One embedding call per article, each after the articles before it were written out.
-    expect(seen).toHaveLength(5);
-    expect(seen[0]).toBe(0);
-    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
-    const written = (await stat(path.join(summary.generationDir, TEXTS_FILE))).size;
-    expect(seen[4]).toBeLessThan(written);
+    const embedded = summary.embedded.chunks + summary.embedded.sentences;
+    expect(seen.length).toBe(Math.ceil(embedded / SLICE_MULTIPLE));
+    for (const call of seen) expect(call.texts).toBeLessThanOrEqual(SLICE_MULTIPLE);
+    // Before each call, the vectors of every call before it are in the new generation's directory.
+    const vectorBytes = real.dimensions * 4;
+    seen.forEach((call, i) => expect(call.bytes).toBeGreaterThanOrEqual(i * SLICE_MULTIPLE * vectorBytes));
+    // And what is published is the generation alone (the scratch file of vectors is gone).
+    expect((await readdir(summary.generationDir)).sort()).toEqual([...DATA_FILES, 'manifest.json'].sort());
   });
 
   it('writes the same bytes in batches of one article as in one batch, and embeds a text two batches share once', async () => {
