@@ -129,14 +129,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
     const unchanged = new Set(plan.unchanged);
     const prepare = (article: Article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking);
+    const prepareForSurvey = (article: Article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking, false);
     const kind = sentenceVectorKind(options);
     const cache: VectorCache = previous?.cache ?? new Map<string, Float32Array>();
     // A first pass, without the model: how many chunks (the HNSW graph is made for them), what is to
     // be embedded, and which new vectors a later article will want again (kept until then).
     // Separate vectors: every text to embed, in the order embedding the whole corpus at once would
     // take them (see embedInCorpusOrder); late vectors: counts only, each batch embedded in its turn.
-    const inOrder = kind === 'separate' ? collectInCorpusOrder(corpus.articles, prepare, cache) : undefined;
-    const survey = inOrder?.survey ?? surveyArticles(corpus.articles, prepare, cache, kind);
+    const inOrder = kind === 'separate' ? collectInCorpusOrder(corpus.articles, prepareForSurvey, cache) : undefined;
+    const survey = inOrder?.survey ?? surveyArticles(corpus.articles, prepareForSurvey, cache, kind);
     options.onProgress?.({ phase: 'plan', toEmbed: survey.toEmbed, reused: survey.reused });
 
     options.signal?.throwIfAborted();
@@ -537,13 +538,17 @@ function prepareArticle(
   unchanged: ReadonlySet<string>,
   counter: LocalEmbeddings,
   chunking: ChunkingOptions,
+  tag = true,
 ): PreparedArticle {
   const stored = previous?.article(article.id);
   if (stored && unchanged.has(article.id)) {
     return { article: stored, chunks: [...previous!.chunksOf(article.id)] };
   }
-  // The one place the index's sentences are made: split, then tagged with their answer kinds.
-  const sentences = tagSentences(article.text, splitSentences(article));
+  // The one place the index's sentences are made: split, then tagged with their answer kinds (not
+  // in the first pass, which needs only their spans: the tagger, wink-nlp, is not free of history —
+  // tagging every article twice changed a kind of one sentence in 34k — so each is tagged once, in order).
+  const split = splitSentences(article);
+  const sentences = tag ? tagSentences(article.text, split) : split;
   return { article: { ...article, sentences }, chunks: chunkArticle(article, sentences, counter, chunking) };
 }
 
