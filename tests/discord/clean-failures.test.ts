@@ -14,7 +14,7 @@ import { VerbatimBot } from '../../src/discord/bot.js';
 import { EXIT_CODES, gatewayClosed, startupFailure } from '../../src/discord/startup-errors.js';
 import { startDiscordStandin, type DiscordStandin } from '../support/discord-standin.js';
 import { MODEL_DIR } from '../support/env.js';
-import { freshUser, LogCapture, openTestLibrary, startBot, TestLibrary, TOKEN, until, type TestCorpus } from './helpers/harness.js';
+import { freshUser, LogCapture, openTestLibrary, startBot, TestLibrary, testDiscordConfig, TOKEN, until, type TestCorpus } from './helpers/harness.js';
 import { spawnBot, within } from './helpers/process.js';
 
 let corpus: TestCorpus;
@@ -30,22 +30,8 @@ afterAll(async () => {
 });
 
 function discordConfig(standin: DiscordStandin, overrides: Partial<DiscordConfig> = {}): DiscordConfig {
-  return {
-    token: TOKEN,
-    clientId: standin.applicationId,
-    guildId: standin.guild.id,
-    apiUrl: standin.apiUrl,
-    askPublicDefault: false,
-    mentionReplyMode: 'reply',
-    maintainerRoleIds: [],
-    maintainerUserIds: [],
-    guildAllowlist: [],
-    cooldownSeconds: 0,
-    maxConcurrentQuestions: 2,
-    maxQueuedQuestions: 20,
-    feedbackFile: path.join(corpus.root, `feedback-${Math.random().toString(36).slice(2)}.jsonl`),
-    ...overrides,
-  };
+  const feedbackFile = path.join(corpus.root, `feedback-${Math.random().toString(36).slice(2)}.jsonl`);
+  return testDiscordConfig(standin, { cooldownSeconds: 0, feedbackFile, ...overrides });
 }
 
 /** Runs `npm start`'s entry point against a stand-in that refuses IDENTIFY with `code`; resolves with its exit and output. */

@@ -8,7 +8,6 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InteractionResponseType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiscordConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { VerbatimBot } from '../../src/discord/bot.js';
 import { deployCommands } from '../../src/discord/deploy-commands.js';
@@ -16,7 +15,7 @@ import { HealthServer } from '../../src/discord/health-server.js';
 import { BotMetrics } from '../../src/discord/metrics.js';
 import { BUSY_MESSAGE } from '../../src/discord/render/notices.js';
 import { startDiscordStandin, type DiscordStandin } from '../support/discord-standin.js';
-import { bodyOf, callbackData, Gate, LogCapture, openTestLibrary, TestLibrary, TOKEN, until, waitForCallback, waitForEdit, type TestCorpus } from './helpers/harness.js';
+import { bodyOf, callbackData, Gate, LogCapture, openTestLibrary, TestLibrary, testDiscordConfig, TOKEN, until, waitForCallback, waitForEdit, type TestCorpus } from './helpers/harness.js';
 
 let corpus: TestCorpus;
 let library: TestLibrary;
@@ -70,21 +69,12 @@ beforeAll(async () => {
   corpus = await openTestLibrary();
   library = new TestLibrary(corpus.library);
   standin = await startDiscordStandin({ token: TOKEN, heartbeatIntervalMs: 1_000 });
-  const config: DiscordConfig = {
-    token: TOKEN,
-    clientId: standin.applicationId,
-    guildId: standin.guild.id,
-    apiUrl: standin.apiUrl,
-    askPublicDefault: false,
-    mentionReplyMode: 'reply',
-    maintainerRoleIds: [],
-    maintainerUserIds: [],
-    guildAllowlist: [],
+  const config = testDiscordConfig(standin, {
     cooldownSeconds: 0,
     maxConcurrentQuestions: 1,
     maxQueuedQuestions: 0,
     feedbackFile: path.join(corpus.root, 'feedback.jsonl'),
-  };
+  });
   await deployCommands(config);
   metrics = new BotMetrics({ defaultMetrics: true });
   const logger = createLogger({ level: 'debug', name: 'verbatim-test' }, logs);

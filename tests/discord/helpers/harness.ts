@@ -144,12 +144,9 @@ export interface StartBotOptions {
   deploy?: boolean;
 }
 
-/** Starts a stand-in and the bot over `library`, with its commands registered in the stand-in's guild. */
-export async function startBot(library: TestLibrary, feedbackFile: string, options: StartBotOptions = {}): Promise<RunningBot> {
-  const standin = await startDiscordStandin({ token: TOKEN, heartbeatIntervalMs: 1_000, ...options.standin });
-  const logs = new LogCapture();
-  const logger = createLogger({ level: 'debug', name: 'verbatim-test' }, logs);
-  const config: DiscordConfig = {
+/** The bot's Discord configuration for a stand-in: its token, application, guild and REST URL, the defaults, then `overrides`. */
+export function testDiscordConfig(standin: DiscordStandin, overrides: Partial<DiscordConfig> & Pick<DiscordConfig, 'feedbackFile'>): DiscordConfig {
+  return {
     token: TOKEN,
     clientId: standin.applicationId,
     guildId: standin.guild.id,
@@ -162,9 +159,16 @@ export async function startBot(library: TestLibrary, feedbackFile: string, optio
     cooldownSeconds: 10,
     maxConcurrentQuestions: 2,
     maxQueuedQuestions: 20,
-    feedbackFile,
-    ...options.config?.(standin),
+    ...overrides,
   };
+}
+
+/** Starts a stand-in and the bot over `library`, with its commands registered in the stand-in's guild. */
+export async function startBot(library: TestLibrary, feedbackFile: string, options: StartBotOptions = {}): Promise<RunningBot> {
+  const standin = await startDiscordStandin({ token: TOKEN, heartbeatIntervalMs: 1_000, ...options.standin });
+  const logs = new LogCapture();
+  const logger = createLogger({ level: 'debug', name: 'verbatim-test' }, logs);
+  const config = testDiscordConfig(standin, { feedbackFile, ...options.config?.(standin) });
   if (options.deploy !== false) await deployCommands(config);
   const bot = await VerbatimBot.create({ config, library, logger });
   await bot.start();
