@@ -10,11 +10,13 @@ import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
 import { buildIndexInChild } from '../index/build-in-child.js';
 import { currentGeneration, previousGeneration } from '../index/layout.js';
-import type { ArticleMeta } from '../corpus/types.js';
 import { IndexSnapshot } from '../index/snapshot.js';
 import { isEnglishWord } from '../retrieval/english-words.js';
 import { AnswerEngine, type AskOptions, type EngineOptions } from './engine.js';
+import { articleSummary, type ArticleSummary } from './article-summary.js';
 import type { Answer } from './types.js';
+
+export type { ArticleSummary };
 
 export interface LibraryOptions {
   config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'>;
@@ -35,18 +37,6 @@ export interface RebuildOptions {
   onProgress?: BuildOptions['onProgress'];
   /** Awaited once the new index is written and loaded, just before it replaces the live one. */
   beforeSwap?: (summary: BuildSummary) => Promise<void> | void;
-}
-
-/** An article as listed by the front ends. */
-export interface ArticleSummary {
-  id: string;
-  title: string;
-  path: string;
-  url?: string;
-  outlet?: string;
-  published?: string;
-  author?: string;
-  chunks: number;
 }
 
 export class Library {
@@ -91,12 +81,12 @@ export class Library {
   }
 
   articles(): ArticleSummary[] {
-    return this.snapshot.articles.map((article) => summarize(article, this.snapshot));
+    return this.snapshot.articles.map((article) => articleSummary(article, this.snapshot));
   }
 
   article(id: string): (ArticleSummary & { text: string }) | undefined {
     const article = this.snapshot.article(id);
-    return article && { ...summarize(article, this.snapshot), text: article.text };
+    return article && { ...articleSummary(article, this.snapshot), text: article.text };
   }
 
   /**
@@ -184,18 +174,4 @@ function buildOptions(options: LibraryOptions, embeddings: LocalEmbeddings, full
   const built: BuildOptions = { corpusDir: options.config.corpusDir, indexDir: options.config.indexDir, embeddings, full };
   if (options.onBuildProgress) built.onProgress = options.onBuildProgress;
   return built;
-}
-
-function summarize(article: ArticleMeta, snapshot: IndexSnapshot): ArticleSummary {
-  const summary: ArticleSummary = {
-    id: article.id,
-    title: article.title,
-    path: article.path,
-    chunks: snapshot.manifest.articles[article.id]?.chunks ?? 0,
-  };
-  if (article.url !== undefined) summary.url = article.url;
-  if (article.source !== undefined) summary.outlet = article.source;
-  if (article.published !== undefined) summary.published = article.published;
-  if (article.author !== undefined) summary.author = article.author;
-  return summary;
 }

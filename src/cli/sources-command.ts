@@ -2,17 +2,16 @@
  * `npm run sources`: the indexed articles, as Discord's /sources lists them (id, title, outlet,
  * date, file, URL, chunks); `--json` prints them as one JSON array. `npm run sources -- ID` shows
  * one article, as /source does: its metadata and opening lines (`--json`: one object, with
- * `opening`). Reads the live index without loading the embedding model (index-reader.ts).
+ * `opening`). Reads the live index without loading the embedding model.
  *
  * Everything printed comes from the corpus and goes through terminal-text.ts: titles on one line,
  * control and bidi characters escaped; JSON escapes them as \uXXXX.
  */
 import { Command } from 'commander';
-import type { ArticleSummary } from '../answer/library.js';
+import { articleSummary, type ArticleSummary } from '../answer/article-summary.js';
 import { InputError } from '../core/errors.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
+import { IndexSnapshot } from '../index/snapshot.js';
 import { cliConfig } from './cli-library.js';
-import { articleSummary, openIndexWithoutModel } from './index-reader.js';
 import { forTerminal, oneLine, terminalSafeJson } from './terminal-text.js';
 
 /** How much of an article's opening is shown (as much as /source shows). */
@@ -30,7 +29,7 @@ export async function sourcesCommand(argv: readonly string[]): Promise<number> {
   const wanted = (program.args as string[])[0]?.trim();
 
   const config = await cliConfig({ index: flags.index });
-  const snapshot = await openIndexWithoutModel(config.indexDir);
+  const snapshot = await IndexSnapshot.open(config.indexDir);
   try {
     if (wanted !== undefined && wanted.length > 0) {
       const article = findArticle(snapshot, wanted);
