@@ -58,10 +58,12 @@ const EXAMPLES: Record<string, string> = {
   HEALTH_PORT: 'HEALTH_PORT=9464',
   HEALTH_HOST: 'HEALTH_HOST=127.0.0.1',
   LOG_FORMAT: 'LOG_FORMAT=json',
+  INDEX_STORE: 'INDEX_STORE=file',
+  DATABASE_URL: 'DATABASE_URL=postgres://verbatim:<password>@localhost:5432/verbatim',
 };
 
 /** Variables whose values are secret: never echoed in errors or logs. */
-const SECRET = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT']);
+const SECRET = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT', 'DATABASE_URL']);
 
 const baseSchema = z.object({
   CORPUS_DIR: z.string().trim().min(1, 'must not be empty').default('corpus'),
@@ -72,6 +74,16 @@ const baseSchema = z.object({
   MODEL_ID: z.string().trim().min(1, 'must not be empty').default(DEFAULT_MODEL_ID),
   MODEL_QUANTIZED: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INDEX_STORE: z.enum(['file', 'postgres']).default('file'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^postgres(?:ql)?:\/\/[^\s]+$/u.test(v) && URL.canParse(v), 'must be a postgres:// URL')
+    .optional(),
+}).superRefine((raw, context) => {
+  if (raw.INDEX_STORE === 'postgres' && raw.DATABASE_URL === undefined) {
+    context.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required with INDEX_STORE=postgres (the database the index is kept in)' });
+  }
 });
 
 const answerSchema = z.object({
@@ -116,7 +128,13 @@ export interface BaseConfig {
   modelId: string;
   quantized: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where the index is kept: files in indexDir (the default), or a PostgreSQL database (databaseUrl). */
+  indexStore: IndexStoreChoice;
+  /** The PostgreSQL database of INDEX_STORE=postgres (a postgres:// URL; secret: it may hold a password). */
+  databaseUrl: string | undefined;
 }
+
+export type IndexStoreChoice = 'file' | 'postgres';
 
 export interface AnswerConfig {
   /** Override for the refusal threshold; undefined means the calibrated default. */
@@ -189,6 +207,8 @@ export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd
     modelId: raw.MODEL_ID,
     quantized: raw.MODEL_QUANTIZED,
     logLevel: raw.LOG_LEVEL,
+    indexStore: raw.INDEX_STORE,
+    databaseUrl: raw.DATABASE_URL,
   };
 }
 

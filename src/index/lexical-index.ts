@@ -119,8 +119,11 @@ export class LexicalIndex {
     };
   }
 
-  /** The k chunks with the best BM25 score for the question, best first (only chunks sharing a term). */
-  query(question: string, k: number): LexicalHit[] {
+  /**
+   * The k chunks with the best BM25 score for the question, best first (only chunks sharing a term;
+   * with `filter`, only the labels it passes).
+   */
+  query(question: string, k: number, filter?: (label: number) => boolean): LexicalHit[] {
     const n = this.documentCount;
     const scores = new Float32Array(n);
     const touched: number[] = [];
@@ -134,6 +137,7 @@ export class LexicalIndex {
       const idf = this.idfOf(to - from);
       for (let p = from; p < to; p++) {
         const doc = this.docs[p]!;
+        if (filter !== undefined && !filter(doc)) continue;
         const tf = this.tfs[p]! / TF_SCALE;
         if (scores[doc] === 0) touched.push(doc);
         scores[doc]! += (idf * tf * (K1 + 1)) / (tf + norm + perLength * this.lengths[doc]!);

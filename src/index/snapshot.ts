@@ -116,6 +116,11 @@ export class IndexSnapshot {
     return chunk.ordinal >= 0 && chunk.ordinal < count && passageIntact(this.tables, first + chunk.ordinal, chunk.text);
   }
 
+  /** The label of an article's first chunk and how many it has (its chunks are labels first … first + count − 1). */
+  chunkLabelsOf(articleId: string): { first: number; count: number } {
+    return chunkLabels(this.tables, this.rowOf(articleId));
+  }
+
   /** The (normalised) vector of chunk `label`; the last CHUNK_VECTOR_CACHE read are kept. */
   chunkVector(label: number): Float32Array {
     return this.recentChunkVectors.getOrAdd(label, () => this.chunkVectors.rows(label, label + 1));

@@ -17,6 +17,7 @@
  * them 0 … chunks − 1); they are only passed back to the same store.
  */
 import type { Chunk } from '../chunking/types.js';
+import type { IndexStoreChoice } from '../core/config.js';
 import type { ArticleMeta } from '../corpus/types.js';
 import type { StoredArticle } from './generation/records.js';
 import type { NearestWord } from './vocabulary.js';
@@ -24,7 +25,7 @@ import type { NearestWord } from './vocabulary.js';
 export type { StoredArticle };
 
 /** Which kind of store holds the index (`INDEX_STORE`). */
-export type IndexStoreKind = 'file' | 'postgres';
+export type IndexStoreKind = IndexStoreChoice;
 
 /** The generation a store serves. */
 export interface GenerationInfo {
@@ -114,7 +115,7 @@ export interface ArticleView {
 export interface IndexStore {
   readonly kind: IndexStoreKind;
   readonly generation: GenerationInfo;
-  /** Where it is, for messages ("the index at data/index/gen-…", a database and generation). */
+  /** Where it is, for messages ("The index at <location> …": the generation's directory, a database and generation). */
   readonly location: string;
   /** Vector dimensions of the embedding model the index was built with. */
   readonly dimensions: number;
