@@ -19,6 +19,7 @@ import path from 'node:path';
 import { AnswerEngine, DEFAULT_ENGINE_OPTIONS } from '../src/answer/engine.js';
 import { matchesSource } from '../src/cli/eval-metrics.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
+import { FileIndexStore } from '../src/index/file-store.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { runWorker } from './lib/child.js';
 import { modelOptions, SEED_CORPUS_DIR } from './lib/env.js';
@@ -183,7 +184,7 @@ async function runVerbatim(indexDir: string, builds: readonly VerbatimBuild[], q
   const embeddings = await LocalEmbeddings.load(modelOptions(true));
   const snapshot = await IndexSnapshot.open(indexDir);
   const side = async (system: string, mode: 'hybrid' | 'dense'): Promise<SideResult> => {
-    const engine = new AnswerEngine(snapshot, embeddings, { search: { ...DEFAULT_ENGINE_OPTIONS.search, mode } });
+    const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, { search: { ...DEFAULT_ENGINE_OPTIONS.search, mode } });
     for (const q of questions) await engine.ask(q.q);
     const times: number[] = [];
     const retrieval: number[] = [];

@@ -26,14 +26,14 @@ export async function probeStartup(indexDir: string, question: string): Promise<
   mark('import @langchain/core/vectorstores');
   const { AnswerEngine } = await import('../src/answer/engine.js');
   const { LocalEmbeddings } = await import('../src/embedding/embedder.js');
-  const { IndexSnapshot } = await import('../src/index/snapshot.js');
+  const { FileIndexStore } = await import('../src/index/file-store.js');
   const { modelOptions } = await import('./lib/env.js');
   mark('import the project (TypeScript via tsx) and the rest');
   const embeddings = await LocalEmbeddings.load(modelOptions(true));
   mark('load the model (tokenizer, ONNX session)');
-  const snapshot = await IndexSnapshot.open(indexDir);
+  const store = await FileIndexStore.open(indexDir);
   mark('open the index');
-  await new AnswerEngine(snapshot, embeddings).ask(question);
+  await new AnswerEngine(store, embeddings).ask(question);
   mark('answer the first question');
   return steps;
 }

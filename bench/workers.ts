@@ -6,6 +6,7 @@
 import { AnswerEngine } from '../src/answer/engine.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
 import { buildIndex, type BuildProgress } from '../src/index/build.js';
+import { FileIndexStore } from '../src/index/file-store.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { throughputWorker } from './embedding-throughput.js';
 import { peakRssMB, rssMB } from './lib/child.js';
@@ -102,7 +103,7 @@ export async function serveWorker(args: ServeArgs): Promise<ServeResult> {
   const snapshot = await IndexSnapshot.open(args.indexDir);
   const t2 = performance.now();
   const indexMB = rssMB();
-  const engine = new AnswerEngine(snapshot, embeddings);
+  const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings);
   for (const q of args.questions) await engine.ask(q);
   const samples = { total: [] as number[], embed: [] as number[], search: [] as number[], select: [] as number[] };
   let answered = 0;

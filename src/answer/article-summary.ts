@@ -1,6 +1,5 @@
 /** An article as the front ends list it (`/sources`, `/source`, `npm run sources`): metadata and chunk count, no text. */
 import type { ArticleMeta } from '../corpus/types.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
 
 export interface ArticleSummary {
   id: string;
@@ -13,13 +12,13 @@ export interface ArticleSummary {
   chunks: number;
 }
 
-/** The summary of an indexed article (its chunk count from the index manifest). */
-export function articleSummary(article: ArticleMeta, snapshot: IndexSnapshot): ArticleSummary {
+/** The summary of an indexed article with its chunk count. */
+export function articleSummary(article: ArticleMeta, chunks: number): ArticleSummary {
   const summary: ArticleSummary = {
     id: article.id,
     title: article.title,
     path: article.path,
-    chunks: snapshot.manifest.articles[article.id]?.chunks ?? 0,
+    chunks,
   };
   if (article.url !== undefined) summary.url = article.url;
   if (article.source !== undefined) summary.outlet = article.source;

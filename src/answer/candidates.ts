@@ -5,9 +5,10 @@
  * MIN_QUOTE_WORDS words — captions, labels, datelines — are never quoted.)
  */
 import type { Sentence } from '../chunking/types.js';
-import type { IndexSnapshot, StoredArticle } from '../index/snapshot.js';
+import type { StoredArticle } from '../index/store.js';
 import type { PassageHit } from '../retrieval/passage-search.js';
 import { dot } from '../retrieval/vector-math.js';
+import type { QuestionView } from './question-view.js';
 
 /** Sentences shorter than this many words are never quoted. */
 export const MIN_QUOTE_WORDS = 4;
@@ -27,10 +28,10 @@ export interface Candidate {
   neighbour: number;
 }
 
-export function gatherCandidates(snapshot: IndexSnapshot, hits: readonly PassageHit[], queryVector: Float32Array): Candidate[] {
+export function gatherCandidates(view: QuestionView, hits: readonly PassageHit[], queryVector: Float32Array): Candidate[] {
   const byKey = new Map<string, Candidate>();
   hits.forEach((hit, rank) => {
-    const article = snapshot.article(hit.chunk.articleId);
+    const article = view.article(hit.chunk.articleId);
     if (!article) return;
     for (let i = hit.chunk.sentenceStart; i < hit.chunk.sentenceEnd; i++) {
       const key = `${article.id}:${i}`;
@@ -42,7 +43,7 @@ export function gatherCandidates(snapshot: IndexSnapshot, hits: readonly Passage
       const sentence = article.sentences[i]!;
       const text = article.text.slice(sentence.start, sentence.end);
       if (wordCount(text) < MIN_QUOTE_WORDS) continue;
-      const vector = snapshot.sentenceVector(article.id, i);
+      const vector = view.sentenceVector(article.id, i);
       byKey.set(key, {
         article,
         sentence,
@@ -51,7 +52,7 @@ export function gatherCandidates(snapshot: IndexSnapshot, hits: readonly Passage
         similarity: dot(queryVector, vector),
         passage: hit.dense,
         rank,
-        neighbour: neighbourSimilarity(snapshot, article, i, queryVector),
+        neighbour: neighbourSimilarity(view, article, i, queryVector),
       });
     }
   });
@@ -63,11 +64,11 @@ export function wordCount(text: string): number {
 }
 
 /** The higher cosine with the question of the sentence's neighbours in the same paragraph (0 if none). */
-function neighbourSimilarity(snapshot: IndexSnapshot, article: StoredArticle, index: number, queryVector: Float32Array): number {
+function neighbourSimilarity(view: QuestionView, article: StoredArticle, index: number, queryVector: Float32Array): number {
   let best = 0;
   for (const other of [index - 1, index + 1]) {
     if (other < 0 || other >= article.sentences.length || !sameBlock(article, index, other)) continue;
-    best = Math.max(best, dot(queryVector, snapshot.sentenceVector(article.id, other)));
+    best = Math.max(best, dot(queryVector, view.sentenceVector(article.id, other)));
   }
   return best;
 }

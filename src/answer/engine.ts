@@ -1,17 +1,18 @@
 /**
  * The answering engine: question → passages → candidate sentences judged by the reader → verbatim
  * quotes with numbered sources, or a refusal with the nearest sources and passages. Works on one
- * immutable index snapshot.
+ * index store (one immutable generation): per question, one search of it for the passages, then one
+ * gathering of their articles (QuestionView), then the reader, synchronously, over what was gathered.
  */
-import path from 'node:path';
 import type { AnswerConfig } from '../core/config.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { IndexError } from '../core/errors.js';
 import { REBUILD_HINT } from '../index/manifest.js';
-import type { IndexSnapshot, StoredArticle } from '../index/snapshot.js';
+import type { IndexStore, StoredArticle } from '../index/store.js';
 import { correctQuestion } from '../retrieval/spelling.js';
 import { DEFAULT_PASSAGE_SEARCH, searchPassages, type PassageHit, type PassageSearchOptions } from '../retrieval/passage-search.js';
 import { isVague, normalizeQuestion } from './question.js';
+import { QuestionView } from './question-view.js';
 import { FittedReader, type AnswerReader } from './reader/reader.js';
 import { DEFAULT_READER_MODEL } from './reader/reader-model.js';
 import { REFUSAL_MESSAGES } from './refusal.js';
@@ -75,6 +76,8 @@ export interface AskOptions {
    * and from all the passages found otherwise.
    */
   preferArticles?: readonly string[];
+  /** Answer from these articles only (their ids; an empty list finds nothing). */
+  articles?: readonly string[];
 }
 
 /** Hooks for evaluations and fitting. */
@@ -89,7 +92,7 @@ export class AnswerEngine {
   readonly options: EngineOptions;
 
   constructor(
-    readonly snapshot: IndexSnapshot,
+    readonly store: IndexStore,
     private readonly embeddings: QueryEmbedder,
     options: Partial<EngineOptions> = {},
   ) {
@@ -101,7 +104,7 @@ export class AnswerEngine {
     const question = normalizeQuestion(rawQuestion);
     const base = {
       question: rawQuestion,
-      index: { generation: path.basename(this.snapshot.dir), builtAt: this.snapshot.manifest.builtAt },
+      index: { generation: this.store.generation.id, builtAt: this.store.generation.builtAt },
     };
     const timings = { totalMs: 0, embedMs: 0, searchMs: 0, selectMs: 0 };
     const finish = (answer: AnswerBody): Answer => ({
@@ -115,18 +118,20 @@ export class AnswerEngine {
 
     // A word the articles never use is searched as the nearest word they do ("Septembr" → "September");
     // an English word they never use also brings its nearest known word to the lexical search ("planed": "planned").
-    const { text, corrections, expansions } = correctQuestion(question.text, this.snapshot.vocabulary, { hasTerm: (term) => this.snapshot.lexical.has(term) });
+    const { text, corrections, expansions } = correctQuestion(question.text, this.store.vocabulary, { hasTerm: (term) => this.store.terms.has(term) });
     const queryVector = await this.embeddings.embedOne(text);
     timings.embedMs = round(performance.now() - started);
 
     const searchStart = performance.now();
     const lexicalText = [text, ...expansions.map((e) => e.to)].join(' ');
-    const hits = searchPassages(this.snapshot, lexicalText, queryVector, this.options.search);
+    const filter = options.articles === undefined ? undefined : { articleIds: options.articles };
+    const hits = await searchPassages(this.store, lexicalText, queryVector, this.options.search, filter);
+    const view = await QuestionView.gather(this.store, hits);
     timings.searchMs = round(performance.now() - searchStart);
     trace.onPassages?.(hits);
 
     const selectStart = performance.now();
-    const scored = this.score(hits, text, queryVector, trace, options.preferArticles);
+    const scored = this.score(view, hits, text, queryVector, trace, options.preferArticles);
     const { ranked } = scored;
     const confidence = this.checkScores(scored.confidence, ranked);
     let body: AnswerBody | undefined;
@@ -143,7 +148,7 @@ export class AnswerEngine {
         (s) => s.article.published,
       );
       for (const [i, { article, first, last, score, heading }] of selected.entries()) {
-        const quoted = this.verified(span(article, first, last));
+        const quoted = this.verified(view, span(article, first, last));
         if (!quoted) continue;
         const quote: Quote = { ...quoted, source: sources.number(article), score: round(score, 4) };
         if (heading !== undefined) quote.heading = heading;
@@ -157,7 +162,7 @@ export class AnswerEngine {
         if (extra.length > 0) body.more = { quotes: extra, sources: cited(extra) } satisfies MoreQuotes;
       }
     }
-    body ??= this.decline(hits, ranked, confidence);
+    body ??= this.decline(view, hits, ranked, confidence);
     timings.selectMs = round(performance.now() - selectStart);
     if (corrections.length > 0) body.corrections = corrections;
     return finish(body);
@@ -167,18 +172,18 @@ export class AnswerEngine {
    * The candidates scored: from the preferred articles' passages alone when the reader is confident
    * in one of them (see AskOptions.preferArticles), otherwise (and without any) from all the passages.
    */
-  private score(hits: PassageHit[], text: string, queryVector: Float32Array, trace: AskTrace, prefer: readonly string[] | undefined): ScoredSentences {
+  private score(view: QuestionView, hits: PassageHit[], text: string, queryVector: Float32Array, trace: AskTrace, prefer: readonly string[] | undefined): ScoredSentences {
     const wanted = new Set(prefer ?? []);
     const preferred = hits.filter((hit) => wanted.has(hit.chunk.articleId));
     if (preferred.length > 0) {
       let judged: readonly JudgedCandidate[] = [];
-      const scored = scoreSentences(this.snapshot, preferred, text, queryVector, this.options.reader, (j) => (judged = j));
+      const scored = scoreSentences(view, preferred, text, queryVector, this.options.reader, (j) => (judged = j));
       if (scored.ranked.length > 0 && scored.confidence >= this.options.refusalThreshold) {
         trace.onJudged?.(judged);
         return scored;
       }
     }
-    return scoreSentences(this.snapshot, hits, text, queryVector, this.options.reader, trace.onJudged);
+    return scoreSentences(view, hits, text, queryVector, this.options.reader, trace.onJudged);
   }
 
   /**
@@ -193,18 +198,18 @@ export class AnswerEngine {
       const what = bad
         ? `sentence ${bad.sentence.index} of article ${bad.article.id} scored ${bad.score} (similarity ${bad.similarity})`
         : `the confidence came out as ${confidence}`;
-      const message = `The index at ${this.snapshot.dir} gave a score that is not a probability: ${what}. Its vectors are damaged.`;
+      const message = `The index at ${this.store.location} gave a score that is not a probability: ${what}. Its vectors are damaged.`;
       this.reportDamage(message);
-      throw new IndexError(message, { path: this.snapshot.dir, hint: REBUILD_HINT });
+      throw new IndexError(message, { path: this.store.location, hint: REBUILD_HINT });
     }
     return Math.min(1, Math.max(0, confidence));
   }
 
   /** The span if it is its article's text (verify-quotes.ts); otherwise reported and dropped. */
-  private verified<T extends QuoteSpan>(quote: T): T | undefined {
-    const problem = quoteProblem(this.snapshot, quote);
+  private verified<T extends QuoteSpan>(view: QuestionView, quote: T): T | undefined {
+    const problem = quoteProblem(view, quote);
     if (problem === undefined) return quote;
-    this.reportDamage(`${problem} Not served. The index at ${this.snapshot.dir} is damaged: ${REBUILD_HINT}`);
+    this.reportDamage(`${problem} Not served. The index at ${this.store.location} is damaged: ${REBUILD_HINT}`);
     return undefined;
   }
 
@@ -223,18 +228,18 @@ export class AnswerEngine {
    * passages, labelled as such — passages that share a word with the question, so that a question
    * off the articles' topic gets no passages that have nothing to do with it.
    */
-  private decline(hits: readonly PassageHit[], ranked: readonly ScoredSentence[], confidence: number): AnswerBody {
+  private decline(view: QuestionView, hits: readonly PassageHit[], ranked: readonly ScoredSentence[], confidence: number): AnswerBody {
     const sources = new SourceList();
     const nearest: NearestPassage[] = [];
     for (const sentence of ranked) {
       if (nearest.length >= this.options.nearestPassages) break;
       if (sentence.coverage === 0 || nearest.some((n) => n.articleId === sentence.article.id)) continue;
-      const quoted = this.verified(span(sentence.article, sentence.sentence.index, sentence.sentence.index));
+      const quoted = this.verified(view, span(sentence.article, sentence.sentence.index, sentence.sentence.index));
       if (quoted) nearest.push(addLink({ ...quoted, source: sources.number(sentence.article) }, sentence.article));
     }
     for (const hit of hits) {
       if (sources.list.length >= Math.max(this.options.nearestSources, nearest.length)) break;
-      const article = this.snapshot.article(hit.chunk.articleId);
+      const article = view.article(hit.chunk.articleId);
       if (article) sources.number(article);
     }
     const body = refusal('not-in-corpus', sources.list, confidence);
@@ -245,7 +250,7 @@ export class AnswerEngine {
   /** What the corpus covers, for a vague question: its newest articles (or its first, when undated). */
   private overview(): Answer['sources'] {
     const sources = new SourceList();
-    const articles = [...this.snapshot.articles].sort((a, b) => (b.published ?? '').localeCompare(a.published ?? '') || a.id.localeCompare(b.id));
+    const articles = [...this.store.articles].sort((a, b) => (b.published ?? '').localeCompare(a.published ?? '') || a.id.localeCompare(b.id));
     for (const article of articles.slice(0, this.options.overviewSources)) sources.number(article);
     return sources.list;
   }

@@ -1,7 +1,9 @@
 /**
  * The corpus as the front ends see it: ask a question, list and show articles, rebuild the
- * index. Holds the live snapshot and its engine; a rebuild runs beside them and swaps in a new
- * pair when it is complete, so questions never wait for it and never see half an index.
+ * index. Holds the live index store (file or PostgreSQL, by configuration) and its engine; a
+ * rebuild runs beside them and swaps in a new pair when it is complete, so questions never wait for
+ * it and never see half an index. A store replaced is closed once the questions it was answering
+ * are done.
  */
 import path from 'node:path';
 import type { BaseConfig } from '../core/config.js';
@@ -9,8 +11,9 @@ import { IndexError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
 import { buildIndexInChild } from '../index/build-in-child.js';
-import { currentGeneration, previousGeneration } from '../index/layout.js';
-import { IndexSnapshot } from '../index/snapshot.js';
+import { previousGeneration } from '../index/layout.js';
+import { openIndexStore } from '../index/open-store.js';
+import type { IndexStore } from '../index/store.js';
 import { isEnglishWord } from '../retrieval/english-words.js';
 import { AnswerEngine, type AskOptions, type EngineOptions } from './engine.js';
 import { articleSummary, type ArticleSummary } from './article-summary.js';
@@ -19,7 +22,7 @@ import type { Answer } from './types.js';
 export type { ArticleSummary };
 
 export interface LibraryOptions {
-  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'>;
+  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'> & Partial<Pick<BaseConfig, 'indexStore' | 'databaseUrl'>>;
   engine?: Partial<EngineOptions>;
   /** Build the index first when none exists (otherwise opening fails with a hint). */
   buildIfMissing?: boolean;
@@ -29,6 +32,8 @@ export interface LibraryOptions {
    * verifies, answers instead. Without it, a damaged live index fails the open.
    */
   onFallback?: (error: IndexError, previousDir: string) => void;
+  /** Told when a reload the store asked for (IndexStore.watch) fails; the generation answering stays. */
+  onReloadError?: (error: unknown) => void;
 }
 
 export interface RebuildOptions {
@@ -42,63 +47,95 @@ export interface RebuildOptions {
 export class Library {
   private engine: AnswerEngine;
   private rebuilding: Promise<BuildSummary> | undefined;
+  /** Questions being answered, by the store answering them. */
+  private readonly asking = new Map<IndexStore, number>();
+  /** Stores replaced while they still had questions to finish: closed when the last one is done. */
+  private readonly retiring = new Set<IndexStore>();
+  private unwatch: (() => void) | undefined;
 
   private constructor(
     private readonly options: LibraryOptions,
     readonly embeddings: LocalEmbeddings,
-    snapshot: IndexSnapshot,
+    store: IndexStore,
   ) {
-    this.engine = new AnswerEngine(snapshot, embeddings, options.engine);
+    this.engine = new AnswerEngine(store, embeddings, options.engine);
+    this.watch(store);
   }
 
-  /** Loads the model and the live index (building it first if asked and there is none). */
+  /**
+   * Loads the model and opens the live index, both at once (opening the index needs no model), building
+   * the index first if asked and there is none.
+   */
   static async open(options: LibraryOptions): Promise<Library> {
     const { config } = options;
-    const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
-    let snapshot: IndexSnapshot;
-    try {
-      snapshot = await IndexSnapshot.open(config.indexDir);
-    } catch (error) {
+    const loading = LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
+    const opening = openIndexStore(config);
+    const [model, index] = await Promise.allSettled([loading, opening]);
+    if (model.status === 'rejected') {
+      if (index.status === 'fulfilled') await index.value.close();
+      throw model.reason;
+    }
+    const embeddings = model.value;
+    let store: IndexStore;
+    if (index.status === 'fulfilled') store = index.value;
+    else {
+      const error: unknown = index.reason;
       const missing = error instanceof IndexError && error.message.startsWith('No index has been built');
       if (missing && options.buildIfMissing) {
         await buildIndex(buildOptions(options, embeddings, false));
-        snapshot = await IndexSnapshot.open(config.indexDir);
+        store = await openIndexStore(config);
       } else {
-        snapshot = await openPrevious(options, error);
+        store = await openPrevious(options, error);
       }
     }
     // Spelling correction's word list, read now rather than while someone waits for an answer.
     isEnglishWord('warm');
-    return new Library(options, embeddings, snapshot);
+    return new Library(options, embeddings, store);
   }
 
-  get snapshot(): IndexSnapshot {
-    return this.engine.snapshot;
+  /** The index store answering now. */
+  get store(): IndexStore {
+    return this.engine.store;
   }
 
-  ask(question: string, options?: AskOptions): Promise<Answer> {
-    return this.engine.ask(question, {}, options);
+  async ask(question: string, options?: AskOptions): Promise<Answer> {
+    const { engine } = this;
+    const { store } = engine;
+    this.asking.set(store, (this.asking.get(store) ?? 0) + 1);
+    try {
+      return await engine.ask(question, {}, options);
+    } finally {
+      const left = this.asking.get(store)! - 1;
+      if (left > 0) this.asking.set(store, left);
+      else {
+        this.asking.delete(store);
+        if (this.retiring.delete(store)) await store.close();
+      }
+    }
   }
 
   articles(): ArticleSummary[] {
-    return this.snapshot.articles.map((article) => articleSummary(article, this.snapshot));
+    const { store } = this;
+    return store.articles.map((article) => articleSummary(article, store.chunkCount(article.id)));
   }
 
-  article(id: string): (ArticleSummary & { text: string }) | undefined {
-    const article = this.snapshot.article(id);
-    return article && { ...articleSummary(article, this.snapshot), text: article.text };
+  /** An article with its text, or undefined when the index holds no article with that id. */
+  async article(id: string): Promise<(ArticleSummary & { text: string }) | undefined> {
+    const { store } = this;
+    const [view] = await store.articleViews([{ id, sentences: [] }]);
+    return view && { ...articleSummary(view.article, store.chunkCount(id)), text: view.article.text };
   }
 
   /**
-   * Switches to the index directory's live generation if it is not the one answering (a build run
-   * beside the bot, say `npm run index`). Returns whether it switched. The new generation is
-   * verified (every file against its checksum) before it replaces the old one; if it is damaged,
-   * the old one keeps answering and the IndexError, naming the file, is thrown.
+   * Switches to the store's live generation if it is not the one answering (a build run beside the
+   * bot, say `npm run index`). Returns whether it switched. The new generation is verified (the file
+   * index: every file against its checksum) before it replaces the old one; if it cannot be opened,
+   * the old one keeps answering and the IndexError is thrown.
    */
   async reload(): Promise<boolean> {
-    const dir = await currentGeneration(this.options.config.indexDir);
-    if (dir === undefined || dir === this.snapshot.dir) return false;
-    await this.swapTo(dir);
+    const live = await this.store.liveGeneration();
+    if (live === undefined || live === this.store.generation.id) return false;
+    await this.swapTo(live);
     return true;
   }
 
@@ -123,7 +160,7 @@ export class Library {
         },
         options.onProgress,
       );
-      if (summary.written) await this.swapTo(summary.generationDir, () => options.beforeSwap?.(summary));
+      if (summary.written) await this.swapTo(path.basename(summary.generationDir), () => options.beforeSwap?.(summary));
       return summary;
     })();
     try {
@@ -133,41 +170,72 @@ export class Library {
     }
   }
 
+  /** Stops watching for new generations and closes the store (once the questions being answered are done). */
+  async close(): Promise<void> {
+    this.unwatch?.();
+    this.unwatch = undefined;
+    await this.retire(this.store);
+  }
+
   /**
-   * Opens generation `dir` (verifying every file) and makes it the one that answers. If it cannot
-   * be opened the one answering now stays, and the error says so.
+   * Opens generation `generation` (verifying it) and makes it the one that answers. If it cannot be
+   * opened the one answering now stays, and the error says so.
    */
-  private async swapTo(dir: string, beforeSwap?: () => Promise<void> | void): Promise<void> {
-    let snapshot: IndexSnapshot;
+  private async swapTo(generation: string, beforeSwap?: () => Promise<void> | void): Promise<void> {
+    let store: IndexStore;
     try {
-      snapshot = await IndexSnapshot.openGeneration(dir);
+      store = await openIndexStore(this.options.config, { generation });
     } catch (error) {
       if (!(error instanceof IndexError)) throw error;
-      const serving = path.basename(this.snapshot.dir);
+      const serving = this.store.generation.id;
       throw new IndexError(`${error.message} Still answering from the previous index (${serving}).`, {
         cause: error,
         ...(error.hint === undefined ? {} : { hint: error.hint }),
         ...(error.path === undefined ? {} : { path: error.path }),
       });
     }
-    await beforeSwap?.();
-    this.engine = new AnswerEngine(snapshot, this.embeddings, this.options.engine);
+    try {
+      await beforeSwap?.();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const old = this.store;
+    this.unwatch?.();
+    this.engine = new AnswerEngine(store, this.embeddings, this.options.engine);
+    this.watch(store);
+    await this.retire(old);
+  }
+
+  /** Closes a store now if no question is using it, or when the last one is done. */
+  private async retire(store: IndexStore): Promise<void> {
+    if (this.asking.has(store)) this.retiring.add(store);
+    else await store.close();
+  }
+
+  /** Reloads whenever the store says a new generation is live (stores that can tell: IndexStore.watch). */
+  private watch(store: IndexStore): void {
+    this.unwatch = store.watch?.(() => {
+      this.reload().catch((error: unknown) => this.options.onReloadError?.(error));
+    });
   }
 }
 
 /**
  * The previous generation, when the live one is damaged and the previous one verifies: the bot keeps
  * answering (from the corpus as it was one build ago) instead of not starting. Rethrows `error` otherwise.
+ * (The file index keeps its previous generation; other stores answer from the live one or fail.)
  */
-async function openPrevious(options: LibraryOptions, error: unknown): Promise<IndexSnapshot> {
-  if (!(error instanceof IndexError) || !options.onFallback) throw error;
-  const previous = await previousGeneration(options.config.indexDir);
+async function openPrevious(options: LibraryOptions, error: unknown): Promise<IndexStore> {
+  const { config } = options;
+  if (!(error instanceof IndexError) || !options.onFallback || (config.indexStore ?? 'file') !== 'file') throw error;
+  const previous = await previousGeneration(config.indexDir);
   if (previous === undefined) throw error;
-  const snapshot = await IndexSnapshot.openGeneration(previous).catch(() => {
+  const store = await openIndexStore(config, { generation: path.basename(previous) }).catch(() => {
     throw error;
   });
   options.onFallback(error, previous);
-  return snapshot;
+  return store;
 }
 
 function buildOptions(options: LibraryOptions, embeddings: LocalEmbeddings, full: boolean): BuildOptions {

@@ -6,12 +6,13 @@
  * answered by any of them, so its confidence is 0. (Measured: it declines no answerable WikiQA dev
  * question and 2 of the 500 SQuAD tuning questions, whose names are spelt differently in the text.)
  */
-import type { IndexSnapshot, StoredArticle } from '../index/snapshot.js';
+import type { StoredArticle } from '../index/store.js';
 import type { Sentence } from '../chunking/types.js';
 import type { PassageHit } from '../retrieval/passage-search.js';
 import { gatherCandidates, type Candidate } from './candidates.js';
 import { FEATURES, featureRows, questionProfile } from './reader/features.js';
 import type { AnswerReader } from './reader/reader.js';
+import type { QuestionView } from './question-view.js';
 
 export interface ScoredSentence {
   article: StoredArticle;
@@ -41,15 +42,15 @@ export interface ScoredSentences {
 }
 
 export function scoreSentences(
-  snapshot: IndexSnapshot,
+  view: QuestionView,
   hits: readonly PassageHit[],
   question: string,
   queryVector: Float32Array,
   reader: AnswerReader,
   onJudged?: (judged: readonly JudgedCandidate[]) => void,
 ): ScoredSentences {
-  const candidates = gatherCandidates(snapshot, hits, queryVector);
-  const profile = questionProfile(snapshot, question);
+  const candidates = gatherCandidates(view, hits, queryVector);
+  const profile = questionProfile(view.terms, question);
   const features = featureRows(profile, candidates);
   const { scores, confidence } = reader.judge(profile, candidates, features);
   const nameMissing = FEATURES.indexOf('nameMissing');

@@ -9,15 +9,23 @@
  * damaged in a way the checksum could not see (damaged before it was computed, or in memory). A
  * quote that fails is dropped and reported, never served.
  */
-import type { IndexSnapshot } from '../index/snapshot.js';
+import type { Chunk } from '../chunking/types.js';
+import type { StoredArticle } from '../index/store.js';
 import type { Quote } from './types.js';
 
 export type QuoteSpan = Pick<Quote, 'articleId' | 'start' | 'end' | 'text'>;
 
-/** Why `quote` cannot be served from `snapshot` (one sentence, naming the article), or undefined when it may. */
-export function quoteProblem(snapshot: IndexSnapshot, quote: QuoteSpan): string | undefined {
+/** What the check reads of the index: an article, its chunks and their digests (a QuestionView, an IndexSnapshot). */
+export interface QuotedIndex {
+  article(id: string): StoredArticle | undefined;
+  chunksOf(articleId: string): readonly Chunk[];
+  passageIntact(chunk: Chunk): boolean;
+}
+
+/** Why `quote` cannot be served from `index` (one sentence, naming the article), or undefined when it may. */
+export function quoteProblem(index: QuotedIndex, quote: QuoteSpan): string | undefined {
   const { articleId, start, end, text } = quote;
-  const article = snapshot.article(articleId);
+  const article = index.article(articleId);
   if (!article) return `A quote names the article ${articleId}, which the index does not hold.`;
   const where = `The quote at ${start}–${end} of article ${articleId}`;
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start >= end || end > article.text.length) {
@@ -26,13 +34,13 @@ export function quoteProblem(snapshot: IndexSnapshot, quote: QuoteSpan): string 
   if (text !== article.text.slice(start, end)) return `${where} is not the article's text at those offsets.`;
   if (text.trim().length === 0) return `${where} is blank.`;
   let held = false;
-  for (const chunk of snapshot.chunksOf(articleId)) {
+  for (const chunk of index.chunksOf(articleId)) {
     const from = Math.max(start, chunk.start);
     const to = Math.min(end, chunk.end);
     if (from >= to) continue;
     held = true;
     const passage = chunk.text.slice(from - chunk.start, to - chunk.start);
-    if (chunk.text.length !== chunk.end - chunk.start || passage !== text.slice(from - start, to - start) || !snapshot.passageIntact(chunk)) {
+    if (chunk.text.length !== chunk.end - chunk.start || passage !== text.slice(from - start, to - start) || !index.passageIntact(chunk)) {
       return `${where} differs from the indexed passage ${chunk.id} at ${from}–${to}.`;
     }
   }

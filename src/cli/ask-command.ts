@@ -80,7 +80,7 @@ export async function askCommand(argv: readonly string[]): Promise<number> {
   }
   // A person typing at a terminal: readline, for line editing.
   const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: 'ask> ' });
-  process.stdout.write(`Verbatim: ${library.snapshot.articles.length} articles indexed. Ask a question (Ctrl-D to quit).\n`);
+  process.stdout.write(`Verbatim: ${library.store.articles.length} articles indexed. Ask a question (Ctrl-D to quit).\n`);
   lines.prompt();
   for await (const line of lines) {
     if (line.trim().length > 0) print(await library.ask(line));

@@ -49,7 +49,7 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   const base = { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) };
   const reports: Record<string, EvalReport> = {};
   for (const mode of modes) {
-    const engine = new AnswerEngine(library.snapshot, library.embeddings, { ...base, search: { ...base.search, mode } });
+    const engine = new AnswerEngine(library.store, library.embeddings, { ...base, search: { ...base.search, mode } });
     reports[mode] = await evaluate(engine, questions);
   }
   process.stdout.write(flags.json ? JSON.stringify(reports, null, 2) + '\n' : formatReports(reports));

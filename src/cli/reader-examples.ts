@@ -16,6 +16,7 @@ import type { JudgedCandidate } from '../answer/sentence-scoring.js';
 import { loadBaseConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
+import { FileIndexStore } from '../index/file-store.js';
 import { buildProgressReporter } from './progress.js';
 import type { LabelledQuestion } from './reader-fit.js';
 import { prepareSquad, SQUAD_DEFAULTS } from './squad-command.js';
@@ -76,7 +77,7 @@ async function wikiqaQuestions(file: string): Promise<LabelledQuestion[]> {
     embeddings,
     onProgress: progress.onProgress,
   }).finally(() => progress.stop());
-  const engine = new AnswerEngine(snapshot, embeddings, { reader: COLLECTING_READER });
+  const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, { reader: COLLECTING_READER });
   const out: LabelledQuestion[] = [];
   for (const q of dataset.questions) {
     const judged = await judgedCandidates(engine, q.question);
@@ -88,7 +89,7 @@ async function wikiqaQuestions(file: string): Promise<LabelledQuestion[]> {
 
 async function squadQuestions(file: string): Promise<LabelledQuestion[]> {
   const { dataset, ids, snapshot, embeddings } = await prepareSquad({ ...SQUAD_DEFAULTS, squad: file });
-  const engine = new AnswerEngine(snapshot, embeddings, { reader: COLLECTING_READER });
+  const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, { reader: COLLECTING_READER });
   const { tune } = splitHalves(sample(dataset.questions, SQUAD_DEFAULTS.sample, SQUAD_DEFAULTS.seed), SQUAD_DEFAULTS.seed);
   const out: LabelledQuestion[] = [];
   for (const q of tune) {

@@ -36,7 +36,7 @@ export async function sourcesCommand(argv: readonly string[]): Promise<number> {
       process.stdout.write(flags.json ? terminalSafeJson(article) + '\n' : formatArticle(article));
       return 0;
     }
-    const articles = snapshot.articles.map((article) => articleSummary(article, snapshot));
+    const articles = snapshot.articles.map((article) => articleSummary(article, snapshot.manifest.articles[article.id]?.chunks ?? 0));
     process.stdout.write(flags.json ? terminalSafeJson(articles) + '\n' : formatSources(articles));
     return 0;
   } finally {
@@ -54,7 +54,7 @@ export function findArticle(snapshot: IndexSnapshot, wanted: string): ArticleVie
   if (article === undefined) {
     throw new InputError(`No article "${wanted}" in the index.`, { hint: 'npm run sources lists the ids of the indexed articles.' });
   }
-  return { ...articleSummary(article, snapshot), opening: openingLines(article.text, OPENING_MAX), characters: article.text.length };
+  return { ...articleSummary(article, snapshot.manifest.articles[article.id]?.chunks ?? 0), opening: openingLines(article.text, OPENING_MAX), characters: article.text.length };
 }
 
 /** The list, numbered; each article's title on its first line, then its id, file, chunks, outlet, date and URL. */

@@ -13,6 +13,7 @@ import { InputError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex } from '../index/build.js';
 import { IndexSnapshot } from '../index/snapshot.js';
+import { FileIndexStore } from '../index/file-store.js';
 import { buildProgressReporter } from './progress.js';
 import { SentenceBaselines } from './squad-baselines.js';
 import { writeSquadCorpus } from './squad-corpus.js';
@@ -60,7 +61,7 @@ export async function squadCommand(argv: readonly string[]): Promise<number> {
 
   await loadDotenv();
   const { dataset, ids, snapshot, embeddings } = await prepareSquad({ squad: flags.squad, corpus: flags.corpus, index: flags.index });
-  const engine = new AnswerEngine(snapshot, embeddings, { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) });
+  const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, { ...DEFAULT_ENGINE_OPTIONS, ...engineOptions(loadAnswerConfig()) });
   const halves = splitHalves(sample(dataset.questions, size, seed), seed);
   const questions = halves[flags.half];
   process.stderr.write(`Asking ${questions.length} questions (${flags.half} half of ${size}, seed ${seed})\n`);

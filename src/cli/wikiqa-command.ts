@@ -16,6 +16,7 @@ import { isAnswerable, readWikiQA, type WikiQADataset } from './wikiqa-dataset.j
 import { FittedReader } from '../answer/reader/reader.js';
 import { InputError } from '../core/errors.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
+import { FileIndexStore } from '../index/file-store.js';
 import { labelledQuestions } from './reader-examples.js';
 import { DEFAULT_FIT_SETTINGS, fitReader, foldAssignment } from './reader-fit.js';
 import { SQUAD_DEFAULTS } from './squad-command.js';
@@ -53,7 +54,7 @@ async function foldEngines(snapshot: IndexSnapshot, embeddings: LocalEmbeddings,
   const answerConfig = engineOptions(loadAnswerConfig());
   return Array.from({ length: folds }, (_, fold) => {
     const reader = fitReader([...rest, ...own.filter((_, i) => foldOf[i] !== fold)], DEFAULT_FIT_SETTINGS, {});
-    return new AnswerEngine(snapshot, embeddings, {
+    return new AnswerEngine(new FileIndexStore(snapshot), embeddings, {
       ...DEFAULT_ENGINE_OPTIONS,
       ...answerConfig,
       reader: new FittedReader(reader),
@@ -102,7 +103,7 @@ export async function wikiqaCommand(argv: readonly string[]): Promise<number> {
   process.stderr.write(`Asking ${dataset.questions.length} questions (${answerable.length} answerable), then the answerable ones with refusals disabled\n`);
   const folds = flags.folds === undefined ? undefined : foldCount(flags.folds);
   // Each question is answered by an engine whose reader never saw it (with --folds), or by the shipped one.
-  const engines = folds === undefined ? [new AnswerEngine(snapshot, embeddings, options)] : await foldEngines(snapshot, embeddings, dataset, folds, flags.reuse ?? false);
+  const engines = folds === undefined ? [new AnswerEngine(new FileIndexStore(snapshot), embeddings, options)] : await foldEngines(snapshot, embeddings, dataset, folds, flags.reuse ?? false);
   const foldOf = folds === undefined ? new Int32Array(dataset.questions.length) : foldAssignment(dataset.questions.length, folds, DEFAULT_SEED);
   const verbatim: WikiQAOutcome[] = new Array<WikiQAOutcome>(dataset.questions.length);
   const ranking: WikiQAOutcome[] = [];

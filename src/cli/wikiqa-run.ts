@@ -44,7 +44,7 @@ export async function prepareWikiQA(options: PrepareOptions): Promise<PreparedWi
 
 /** The same engine with refusals switched off: it ranks and quotes for every question. */
 export function withoutRefusals(engine: AnswerEngine, embeddings: QueryEmbedder): AnswerEngine {
-  return new AnswerEngine(engine.snapshot, embeddings, { ...engine.options, refusalThreshold: -Infinity });
+  return new AnswerEngine(engine.store, embeddings, { ...engine.options, refusalThreshold: -Infinity });
 }
 
 /** Asks every question of the engine; `articleIds` maps dataset documents to corpus ids. */

@@ -11,7 +11,6 @@
  * With HEALTH_PORT set, the health and metrics listener starts before the model loads (so /healthz
  * answers while it loads, and /readyz says why it is not ready yet) and stops last.
  */
-import path from 'node:path';
 import { engineOptions } from '../answer/engine.js';
 import { Library } from '../answer/library.js';
 import { loadAnswerConfig, loadBaseConfig, loadDiscordConfig, loadDotenv, loadServiceConfig, type ServiceConfig } from '../core/config.js';
@@ -73,7 +72,7 @@ export async function launchBot(): Promise<void> {
     library,
     logger,
     metrics,
-    indexInfo: () => ({ generation: path.basename(library.snapshot.dir), builtAt: library.snapshot.manifest.builtAt }),
+    indexInfo: () => ({ generation: library.store.generation.id, builtAt: library.store.generation.builtAt }),
     onGatewayClosed,
   });
   readiness = () => running.readiness();

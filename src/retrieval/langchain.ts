@@ -14,6 +14,7 @@ import { VectorStore } from '@langchain/core/vectorstores';
 import { IndexError } from '../core/errors.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import type { ChunkMetadata, IndexSnapshot } from '../index/snapshot.js';
+import { FileIndexStore } from '../index/file-store.js';
 import { DEFAULT_PASSAGE_SEARCH, searchPassages, type PassageSearchOptions } from './passage-search.js';
 
 /** Chunk `label` of a snapshot as a LangChain Document. */
@@ -99,7 +100,8 @@ export class VerbatimRetriever extends BaseRetriever<PassageMetadata> {
 
   override async _getRelevantDocuments(query: string): Promise<Document<PassageMetadata>[]> {
     const vector = await this.embeddings.embedOne(query);
-    return searchPassages(this.snapshot, query, vector, this.search).map((hit) => {
+    const hits = await searchPassages(new FileIndexStore(this.snapshot), query, vector, this.search);
+    return hits.map((hit) => {
       const { pageContent, metadata, id } = chunkDocument(this.snapshot, hit.label);
       return new Document<PassageMetadata>({ pageContent, metadata: { ...metadata, score: hit.score, dense: hit.dense, lexical: hit.lexical }, id });
     });

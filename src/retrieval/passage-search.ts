@@ -1,10 +1,11 @@
 /**
- * Passage retrieval over an index snapshot: dense (HNSW), lexical (BM25), or both fused by
+ * Passage retrieval over an index store: dense (HNSW), lexical (BM25), or both fused by
  * reciprocal rank fusion; then near-duplicate passages are dropped so one story told twice
  * does not crowd out the rest.
  */
 import type { Chunk } from '../chunking/types.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
+import { IndexError } from '../core/errors.js';
+import type { IndexStore, SearchFilter, SearchRequest } from '../index/store.js';
 import { reciprocalRankFusion } from './rrf.js';
 import { dot } from './vector-math.js';
 
@@ -42,32 +43,37 @@ export const DEFAULT_PASSAGE_SEARCH: PassageSearchOptions = {
   lexicalWeight: 1,
 };
 
-export function searchPassages(
-  snapshot: IndexSnapshot,
+/**
+ * The passages of a question: one search of the store (both retrievers and their candidates'
+ * chunks and vectors), fused and with near duplicates dropped. `filter` searches only some articles.
+ */
+export async function searchPassages(
+  store: IndexStore,
   question: string,
   queryVector: Float32Array,
   options: PassageSearchOptions = DEFAULT_PASSAGE_SEARCH,
-): PassageHit[] {
-  const dense = options.mode === 'lexical' ? [] : snapshot.hnsw.searchLabels(queryVector, options.depth);
-  const lexical = options.mode === 'dense' ? [] : snapshot.lexical.query(question, options.depth);
-  const lexicalScore = new Map(lexical.map((hit) => [hit.label, hit.score]));
+  filter?: SearchFilter,
+): Promise<PassageHit[]> {
+  const request: SearchRequest = { depth: options.depth };
+  if (options.mode !== 'lexical') request.vector = queryVector;
+  if (options.mode !== 'dense') request.text = question;
+  if (filter !== undefined) request.filter = filter;
+  const found = await store.search(request);
+  const lexicalScore = new Map(found.lexical.map((hit) => [hit.label, hit.score]));
   const fused = reciprocalRankFusion<{ label: number }>(
-    [{ items: dense }, { items: lexical, weight: options.lexicalWeight }],
+    [{ items: found.dense }, { items: found.lexical, weight: options.lexicalWeight }],
     (hit) => hit.label,
   );
   const hits: PassageHit[] = [];
   const vectors: Float32Array[] = [];
-  for (const [label, score] of fused) {
-    const vector = snapshot.chunkVector(label as number);
+  for (const [key, score] of fused) {
+    const label = key as number;
+    const passage = found.passages.get(label);
+    if (passage === undefined) throw new IndexError(`The index at ${store.location} found chunk ${label} but gave no passage for it.`);
+    const { vector, chunk } = passage;
     if (vectors.some((kept) => dot(kept, vector) >= options.duplicateSimilarity)) continue;
     vectors.push(vector);
-    hits.push({
-      label: label as number,
-      chunk: snapshot.chunk(label as number),
-      dense: dot(queryVector, vector),
-      lexical: lexicalScore.get(label as number) ?? 0,
-      score,
-    });
+    hits.push({ label, chunk, dense: dot(queryVector, vector), lexical: lexicalScore.get(label) ?? 0, score });
     if (hits.length >= options.k) break;
   }
   return hits;

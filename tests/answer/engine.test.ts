@@ -6,6 +6,7 @@ import { normalizeQuestion, MAX_QUESTION_CHARS } from '../../src/answer/question
 import { PROJECT_ROOT } from '../support/env.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 import { assertVerbatim } from '../support/verbatim.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 interface DevQuestion {
   q: string;
@@ -33,7 +34,7 @@ describe('answering the dev questions', () => {
   // not on these: a weakly supported answer may be declined, but then its answer is the closest passage.
   it.each(answerable.map((q) => [q.q, q] as const))('%s', async (_, question) => {
     const answer = await seed.library.ask(question.q);
-    assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+    assertVerbatim(answer, snapshotOf(seed.library), seed.corpusDir);
     expect(answer.sources[0]!.id.startsWith(question.source!)).toBe(true);
     if (!answer.answered) {
       expect(answer.refusal?.reason).toBe('not-in-corpus');
@@ -103,7 +104,7 @@ describe('bad input gets a clear answer or a clear refusal, never an exception',
       expect(answer.refusal?.message.length).toBeGreaterThan(10);
     }
     if (!answer.answered) expect(answer.refusal).toBeDefined();
-    assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+    assertVerbatim(answer, snapshotOf(seed.library), seed.corpusDir);
   });
 
   it('normalizes what it searches for', () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../../src/answer/library.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 import { assertVerbatim } from '../support/verbatim.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 let seed: SeedWorkspace & { library: Library };
 beforeAll(async () => {
@@ -64,7 +65,7 @@ describe('hostile questions', () => {
           expect(answer.quotes).toEqual([]);
           expect(['empty', 'no-words', 'not-in-corpus']).toContain(answer.refusal?.reason);
         }
-        assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+        assertVerbatim(answer, snapshotOf(seed.library), seed.corpusDir);
         expect(JSON.parse(JSON.stringify(answer))).toEqual(answer);
       }),
       { numRuns: 1000, seed: 20261122 },

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('Library', () => {
-  it('lists and shows articles with their metadata', () => {
+  it('lists and shows articles with their metadata', async () => {
     const articles = seed.library.articles();
     expect(articles.map((a) => a.id)).toEqual([
       '000_ba3a1d287da7a63e',
@@ -26,11 +26,11 @@ describe('Library', () => {
       '004_dc90a5985b6e19d6',
     ]);
     expect(articles.every((a) => a.chunks > 0)).toBe(true);
-    const one = seed.library.article('004_dc90a5985b6e19d6')!;
+    const one = (await seed.library.article('004_dc90a5985b6e19d6'))!;
     expect(one.title).toBe('Russian envoy says Trump-Putin meeting may be ground-breaking');
     expect(one.outlet).toBe('MENAFN');
     expect(one.text).toContain('Kirill Dmitriev');
-    expect(seed.library.article('nope')).toBeUndefined();
+    expect(await seed.library.article('nope')).toBeUndefined();
   });
 
   it('rebuilds while answering, then answers from the new index', async () => {

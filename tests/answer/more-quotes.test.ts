@@ -10,6 +10,7 @@ import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { loadEmbeddings, seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 import { assertVerbatim } from '../support/verbatim.js';
 import type { Library } from '../../src/answer/library.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 let seed: SeedWorkspace & { library: Library };
 let embeddings: LocalEmbeddings;
@@ -30,14 +31,14 @@ const overlaps = (a: { articleId: string; start: number; end: number }, b: { art
 
 describe('Answer.more', () => {
   it('keeps the next best quotes: verbatim, linked like the others, new, numbered on from the answer', async () => {
-    const engine = new AnswerEngine(seed.library.snapshot, embeddings, { moreQuotes: 3 });
+    const engine = new AnswerEngine(seed.library.store, embeddings, { moreQuotes: 3 });
     const answer = await engine.ask(QUESTION);
     expect(answer.answered).toBe(true);
     expect(answer.quotes).toHaveLength(3);
     const more = answer.more!;
     expect(more.quotes.length).toBeGreaterThan(0);
     expect(more.quotes.length).toBeLessThanOrEqual(3);
-    assertVerbatim({ ...answer, quotes: more.quotes, sources: more.sources }, seed.library.snapshot, seed.corpusDir);
+    assertVerbatim({ ...answer, quotes: more.quotes, sources: more.sources }, snapshotOf(seed.library), seed.corpusDir);
     for (const quote of more.quotes) {
       for (const shown of answer.quotes) expect(overlaps(quote, shown)).toBe(false);
       expect(quote.text.length).toBeGreaterThan(0);
@@ -45,7 +46,7 @@ describe('Answer.more', () => {
       const cited = answer.sources.find((s) => s.id === quote.articleId);
       if (cited) expect(quote.source).toBe(cited.n);
       else expect(quote.source).toBeGreaterThan(answer.sources.length);
-      const article = seed.library.snapshot.article(quote.articleId)!;
+      const article = snapshotOf(seed.library).article(quote.articleId)!;
       if (article.url !== undefined) expect(quote.link).toMatch(/#:~:text=/);
     }
     expect(new Set(more.sources.map((s) => s.n))).toEqual(new Set(more.quotes.map((q) => q.source)));
@@ -55,8 +56,8 @@ describe('Answer.more', () => {
 
   it('leaves the shown answer as it is without any kept', async () => {
     const strip = ({ timings: _t, more: _m, ...rest }: Answer) => rest;
-    const withMore = await new AnswerEngine(seed.library.snapshot, embeddings, { moreQuotes: 3 }).ask(QUESTION);
-    const without = await new AnswerEngine(seed.library.snapshot, embeddings, { moreQuotes: 0 }).ask(QUESTION);
+    const withMore = await new AnswerEngine(seed.library.store, embeddings, { moreQuotes: 3 }).ask(QUESTION);
+    const without = await new AnswerEngine(seed.library.store, embeddings, { moreQuotes: 0 }).ask(QUESTION);
     expect(without.more).toBeUndefined();
     expect(strip(withMore)).toEqual(strip(without));
   });

@@ -13,6 +13,7 @@ import { Library } from '../../src/answer/library.js';
 import type { AnswerReader } from '../../src/answer/reader/reader.js';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { loadEmbeddings, MODEL_OPTIONS } from '../support/seed-index.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 let root: string;
 let library: Library;
@@ -52,13 +53,13 @@ const isBridgeSentence = (c: Candidate) => /bridge/.test(c.text) && c.text.lengt
 const nameOf = (c: Candidate) => c.article.path.replace(/\.txt$/, '');
 
 async function firstArticles(scoreOf: (candidate: Candidate) => number): Promise<{ quoted: string[]; judged: string[] }> {
-  const engine = new AnswerEngine(library.snapshot, embeddings, { reader: reader(scoreOf), moreQuotes: 0 });
+  const engine = new AnswerEngine(library.store, embeddings, { reader: reader(scoreOf), moreQuotes: 0 });
   let judged: string[] = [];
   const answer = await engine.ask('What did the council decide about the river bridge?', {
     onJudged: (all) => (judged = all.filter((j) => isBridgeSentence(j.candidate)).map((j) => nameOf(j.candidate))),
   });
   expect(answer.answered).toBe(true);
-  const quoted = answer.quotes.map((q) => library.snapshot.article(q.articleId)!.path.replace(/\.txt$/, ''));
+  const quoted = answer.quotes.map((q) => snapshotOf(library).article(q.articleId)!.path.replace(/\.txt$/, ''));
   return { quoted, judged };
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../../src/answer/library.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 import { assertVerbatim } from '../support/verbatim.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 const PUTIN_TRUMP_SUMMIT = '004_dc90a5985b6e19d6';
 const ENVOY_MEETING = '000_ba3a1d287da7a63e';
@@ -33,7 +34,7 @@ describe('preferArticles', () => {
       expect(answer.answered).toBe(true);
       expect(answer.sources.map((s) => s.id)).toEqual([preferred]);
       expect(answer.quotes.some((q) => q.text.includes('Kremlin'))).toBe(true);
-      assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+      assertVerbatim(answer, snapshotOf(seed.library), seed.corpusDir);
     }
   });
 

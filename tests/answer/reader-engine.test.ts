@@ -11,6 +11,7 @@ import { REFUSAL_MESSAGES } from '../../src/answer/refusal.js';
 import { PROJECT_ROOT } from '../support/env.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
 import { assertVerbatim } from '../support/verbatim.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 interface SeedQuestion {
   q: string;
@@ -42,12 +43,12 @@ describe('our seed evaluation set', () => {
     expect(answer.sources[0]!.id.startsWith(question.source!)).toBe(true);
     const quoted = answer.quotes.map((q) => q.text.toLowerCase()).join('\n');
     expect(question.expect.some((phrase) => quoted.includes(phrase.toLowerCase()))).toBe(true);
-    assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+    assertVerbatim(answer, snapshotOf(seed.library), seed.corpusDir);
   });
 
   it.each(onTopic.map((q) => [q.q] as const))('never answers "%s" as a direct answer', async (q) => {
     const answer = await seed.library.ask(q);
-    assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+    assertVerbatim(answer, snapshotOf(seed.library), seed.corpusDir);
     if (answer.answered) expect(answer.strength).not.toBe('direct');
     else expect(answer.refusal?.reason).toBe('not-in-corpus');
   });
@@ -78,7 +79,7 @@ describe('a refusal on the articles’ topic', () => {
     expect(nearest.length).toBeGreaterThanOrEqual(1);
     expect(new Set(nearest.map((n) => n.articleId)).size).toBe(nearest.length);
     for (const passage of nearest) expect(answer.sources.find((s) => s.n === passage.source)?.id).toBe(passage.articleId);
-    assertVerbatim(answer, seed.library.snapshot, seed.corpusDir);
+    assertVerbatim(answer, snapshotOf(seed.library), seed.corpusDir);
   });
 
   it('shows no passage that shares no word with the question', async () => {
@@ -111,7 +112,7 @@ describe('a misspelt question', () => {
     const beijing = right.quotes.find((q) => q.text.includes('Beijing'));
     expect(beijing).toBeDefined();
     expect(wrong.sources.map((s) => s.id)).toContain(beijing!.articleId);
-    assertVerbatim(wrong, seed.library.snapshot, seed.corpusDir);
+    assertVerbatim(wrong, snapshotOf(seed.library), seed.corpusDir);
   });
 });
 

@@ -64,7 +64,7 @@ describe('/ask', () => {
     expect(bodyOf(callback).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect(callbackData(callback).flags).toBe(MessageFlags.Ephemeral);
     expect(edit.response?.status).toBe(200);
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
     expect(embed.description).toMatch(/unexpectedly productive/);
     expect(sourcesOf(embed).map((s) => s.file)).toContain(library.articles().find((a) => a.id.startsWith('004'))?.path);
     expect(embed.footer?.text).toMatch(/answered in \d+ ms/);
@@ -74,7 +74,7 @@ describe('/ask', () => {
   it('answers in public with public:true', async () => {
     const { callback, embed } = await ask(running, 'Where do Russian and American interests collide in regional conflicts?', { public: true });
     expect(callbackData(callback).flags ?? 0).toBe(0);
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
   });
 
   it('refuses an out-of-corpus question with "Not in the corpus" and the nearest sources', async () => {
@@ -94,12 +94,12 @@ describe('/ask', () => {
     expect(embed.description).toContain('\\~\\~old\\~\\~');
     expect(embed.description).toContain('@\u200beveryone');
     expect(JSON.stringify(body)).not.toMatch(/@everyone|<@&\d+>/);
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
   });
 
   it('links each quote of an article with a URL to that sentence in its page (a text fragment)', async () => {
     const { embed } = await ask(running, 'What did the Zanzibar lighthouse keeper say ships should follow?');
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
     const linked = quotesOf(embed).filter((quote) => quote.link !== undefined);
     expect(linked.length).toBeGreaterThan(0);
     for (const { text, link } of linked) {
@@ -139,7 +139,7 @@ describe('/ask', () => {
     expect(running.logs.raw.join('\n')).not.toContain(TOKEN);
 
     const { embed } = await ask(running, 'Who was Mike Pompeo?', { user });
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
   });
 });
 
@@ -155,7 +155,7 @@ describe('Discord hiccups', () => {
     const delivered = await standin.waitForRequest((r) => r.method === 'PATCH' && r.path === path && r.response?.status === 200, WAIT_MS);
     expect(limited.hits).toBe(1);
     expect(failed.hits).toBe(1);
-    expectVerbatimAnswer(firstEmbed(bodyOf(delivered)), library);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(delivered)), library);
   });
 });
 

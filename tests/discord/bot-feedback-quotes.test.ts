@@ -117,7 +117,7 @@ describe('👎 then which quote was wrong', () => {
     expect(vote.quotes).toHaveLength(shown.length);
     for (const [i, quote] of vote.quotes!.entries()) {
       // Each quote as the article has it: its text is exactly the article's text between its offsets.
-      expect(library.article(quote.articleId)!.text.slice(quote.start, quote.end)).toBe(quote.text);
+      expect((await library.article(quote.articleId))!.text.slice(quote.start, quote.end)).toBe(quote.text);
       expect(quote.text.replace(/\s+/g, ' ')).toBe(shown[i]!.text.replace(/\s+/g, ' '));
       expect(vote.sources[quote.source - 1]).toBe(quote.articleId);
     }

@@ -55,8 +55,8 @@ async function sent(running: RunningBot, request: RecordedRequest): Promise<APIM
 }
 
 /** Asserts a follow-up answer about Kirill Dmitriev from the Dmitriev article. */
-function expectDmitrievAnswer(embed: APIEmbed): void {
-  expectVerbatimAnswer(embed, library);
+async function expectDmitrievAnswer(embed: APIEmbed): Promise<void> {
+  await expectVerbatimAnswer(embed, library);
   const sources = sourcesOf(embed);
   const quotes = quotesOf(embed);
   const fromArticle = quotes.filter((q) => sources.find((s) => s.n === q.n)?.file === DMITRIEV_FILE);
@@ -72,14 +72,14 @@ describe('follow-ups in reply chains', () => {
     const first = standin.sendMessage({ content: 'What did Kirill Dmitriev say about the meeting?', mentionBot: true, author: user });
     const firstReply = await waitForReplyTo(replyBot, first.id);
     const firstEmbedShown = firstEmbed(bodyOf(firstReply));
-    expectVerbatimAnswer(firstEmbedShown, library);
+    await expectVerbatimAnswer(firstEmbedShown, library);
     expect(sourcesOf(firstEmbedShown)[0]?.file).toBe(DMITRIEV_FILE);
 
     // A reply that pings the bot (no mention typed in the text) counts as a mention.
     const followUp = standin.sendMessage({ content: 'And who is he?', author: user, replyTo: (await sent(replyBot, firstReply)).id });
     expect(followUp.delivery).toBe('delivered');
     const embed = firstEmbed(bodyOf(await waitForReplyTo(replyBot, followUp.id)));
-    expectDmitrievAnswer(embed);
+    await expectDmitrievAnswer(embed);
     // The title shows how the follow-up was read.
     expect(embed.title).toBe('Who is Kirill Dmitriev?');
     expect(standin.violations).toEqual([]);
@@ -95,7 +95,7 @@ describe('follow-ups in reply chains', () => {
     const third = standin.sendMessage({ content: 'What did he write on X?', mentionBot: true, author: user, replyTo: (await sent(replyBot, secondReply)).id });
     const embed = firstEmbed(bodyOf(await waitForReplyTo(replyBot, third.id)));
     expect(embed.title).toBe('What did Kirill Dmitriev write on X?');
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
     expect(sourcesOf(embed)[0]?.file).toBe(DMITRIEV_FILE);
   });
 
@@ -107,7 +107,7 @@ describe('follow-ups in reply chains', () => {
     const followUp = standin.sendMessage({ content: 'what did the Kremlin say about that?', mentionBot: true, author: user, replyTo: (await sent(replyBot, firstReply)).id });
     const embed = firstEmbed(bodyOf(await waitForReplyTo(replyBot, followUp.id)));
     expect(embed.title).toBe('what did the Kremlin say about meeting?');
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
     expect(sourcesOf(embed).map((s) => s.file)).toEqual([DMITRIEV_FILE]);
     expect(quotesOf(embed).some((q) => q.text.startsWith('The Kremlin confirmed on Thursday'))).toBe(true);
   });
@@ -121,7 +121,7 @@ describe('follow-ups in reply chains', () => {
     const followUp = standin.sendMessage({ content: question, mentionBot: true, author: user, replyTo: (await sent(replyBot, firstReply)).id });
     const embed = firstEmbed(bodyOf(await waitForReplyTo(replyBot, followUp.id)));
     expect(embed.title).toBe(question);
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
     expect(embed.description).toContain('unexpectedly productive');
   });
 
@@ -133,12 +133,12 @@ describe('follow-ups in reply chains', () => {
     const reply = await waitForReplyTo(replyBot, followUp.id);
     const embed = firstEmbed(bodyOf(reply));
     expect(embed.title).toBe('Who is Kirill Dmitriev?');
-    expectDmitrievAnswer(embed);
+    await expectDmitrievAnswer(embed);
 
     await sent(replyBot, reply);
     const remembered = replyBot.bot.context.conversations.size;
     const secret = await ask(replyBot, 'What did Kirill Dmitriev say about the meeting?', { user: freshUser(replyBot), public: false });
-    expectVerbatimAnswer(secret.embed, library);
+    await expectVerbatimAnswer(secret.embed, library);
     expect(replyBot.bot.context.conversations.size).toBe(remembered);
   });
 
@@ -168,7 +168,7 @@ describe('follow-ups in threads', () => {
     const reply = await waitForReplyTo(threadBot, followUp.id);
     expect(reply.path).toBe(`/channels/${thread.id}/messages`);
     const embed = firstEmbed(bodyOf(reply));
-    expectDmitrievAnswer(embed);
+    await expectDmitrievAnswer(embed);
     expect(embed.title).toBe('Who is Kirill Dmitriev?');
     // No second thread.
     expect(standin.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${first.channelId}/messages/${followUp.id}/threads`)).toEqual([]);
@@ -179,7 +179,7 @@ describe('follow-ups in threads', () => {
     expect(unmentioned.delivery).toBe('delivered');
     const roleEmbed = firstEmbed(bodyOf(await waitForReplyTo(threadBot, unmentioned.id)));
     expect(roleEmbed.title).toBe('What was Kirill Dmitriev’s role?');
-    expectDmitrievAnswer(roleEmbed);
+    await expectDmitrievAnswer(roleEmbed);
     expect(standin.violations).toEqual([]);
   });
 

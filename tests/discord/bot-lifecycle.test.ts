@@ -148,7 +148,7 @@ describe('stopping', () => {
     gate.open();
     library.askGate = undefined;
     const edit = await waitForEdit(standin, inFlight);
-    expectVerbatimAnswer(firstEmbed(bodyOf(edit)), library);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(edit)), library);
     await stopping;
     expect(library.askCalls).toBe(asksBefore);
     await standin.waitForGatewayEvent((e) => e.kind === 'close', 5_000, 'the client to close the gateway');

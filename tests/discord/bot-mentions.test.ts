@@ -48,7 +48,7 @@ describe('mention, reply mode', () => {
     const body = bodyOf(reply);
     expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
     const embed = firstEmbed(body);
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
     expect(embed.description).toContain('unexpectedly productive');
     // The mention itself is not part of the question.
     expect(embed.title).toBe('How did Trump describe the talks Witkoff held with Putin?');
@@ -95,13 +95,13 @@ describe('mention, thread mode', () => {
     const thread = created.response?.body as APIChannel;
     const answer = await standin.waitForRequest({ method: 'POST', path: `/channels/${thread.id}/messages` }, WAIT_MS);
     expect(bodyOf(answer).allowed_mentions).toMatchObject({ parse: [] });
-    expectVerbatimAnswer(firstEmbed(bodyOf(answer)), library);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(answer)), library);
 
     const other = freshUser(threadBot);
     const followUp = standin.sendMessage({ content: 'What could happen if the negotiations break down?', mentionBot: true, author: other, channelId: thread.id });
     const reply = await waitForReplyTo(threadBot, followUp.id);
     expect(reply.path).toBe(`/channels/${thread.id}/messages`);
-    expectVerbatimAnswer(firstEmbed(bodyOf(reply)), library);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(reply)), library);
     // No second thread was started for the follow-up.
     expect(standin.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/threads'))).toHaveLength(1);
     expect(standin.violations).toEqual([]);

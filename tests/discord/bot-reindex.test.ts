@@ -96,7 +96,7 @@ describe('/reindex by maintainers', () => {
 
     // A question during the rebuild is answered.
     const during = await ask(running, 'How did Trump describe the talks Witkoff held with Putin?');
-    expectVerbatimAnswer(during.embed, library);
+    await expectVerbatimAnswer(during.embed, library);
     expect(library.isRebuilding).toBe(true);
 
     // A second /reindex is told one is running.
@@ -115,7 +115,7 @@ describe('/reindex by maintainers', () => {
     // The new index is live.
     const after = await ask(running, 'Where would the envoy announce the summit venue?');
     expect(after.embed.description).toContain('Reykjavik');
-    expectVerbatimAnswer(after.embed, library);
+    await expectVerbatimAnswer(after.embed, library);
     expect(standin.violations).toEqual([]);
   });
 

@@ -55,7 +55,7 @@ const QUESTIONS = [
 
 /** The generation a Library is serving now. */
 function generationOf(library: Library): string {
-  return path.basename(library.snapshot.dir);
+  return library.store.generation.id;
 }
 
 /** The index generation an answer embed names in its footer. */
@@ -275,7 +275,7 @@ describe('re-indexing while questions keep arriving', () => {
     const { embed } = await ask(running, 'How many passengers did ferry number 12 carry to Vardø?');
     expect(footerGeneration(embed)).toBe(newGeneration);
     expect(sourcesOf(embed).map((s) => s.file)).toContain('950_ferries.txt');
-    expectVerbatimAnswer(embed, library);
+    await expectVerbatimAnswer(embed, library);
 
     expect(running.logs.messages()).not.toContain('interaction handler failed');
     expect(standin.violations).toEqual([]);
@@ -307,11 +307,11 @@ describe('Discord faults', () => {
     expect(standin.identifies).toHaveLength(identifies); // resumed, not a new session
 
     expect(bodyOf(await waitForCallback(standin, whileDown)).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
-    expectVerbatimAnswer(firstEmbed(bodyOf(await waitForEdit(standin, whileDown))), sharedLibrary);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(await waitForEdit(standin, whileDown))), sharedLibrary);
     expect(whileDown.record.lateCallbacks).toBe(0);
 
     const after = await ask(running, 'How did Trump describe the talks Witkoff held with Putin?', { user: freshUser(running) });
-    expectVerbatimAnswer(after.embed, sharedLibrary);
+    await expectVerbatimAnswer(after.embed, sharedLibrary);
     await until(() => running.logs.messages().includes('gateway resumed'), 'the resume to be logged');
     expect(standin.violations).toEqual([]);
   });
@@ -323,7 +323,7 @@ describe('Discord faults', () => {
     const whileDown = standin.sendSlashCommand({ name: 'ask', options: { question: 'Who was Mike Pompeo?' }, user: freshUser(running) });
     expect(whileDown.delivery).toBe('queued');
     await standin.waitForResume(resumes + 1, WAIT_MS);
-    expectVerbatimAnswer(firstEmbed(bodyOf(await deferredThenEdited(running, whileDown))), sharedLibrary);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(await deferredThenEdited(running, whileDown))), sharedLibrary);
     expect(whileDown.record.lateCallbacks).toBe(0);
   });
 
@@ -336,7 +336,7 @@ describe('Discord faults', () => {
     expect(failing.hits).toBe(2);
     const attempts = requestsFor(running, injected).edits;
     expect(attempts.map((r) => r.response?.status)).toEqual([503, 503, 200]);
-    expectVerbatimAnswer(firstEmbed(bodyOf(delivered)), sharedLibrary);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(delivered)), sharedLibrary);
   });
 
   it('logs an edit that keeps failing with 5xx, tells the user, and answers their next question at once', async () => {
@@ -361,7 +361,7 @@ describe('Discord faults', () => {
 
     // The same user asks again within the 10 s cooldown: the failed answer gave it back.
     const next = await ask(running, 'Who was Mike Pompeo?', { user });
-    expectVerbatimAnswer(next.embed, sharedLibrary);
+    await expectVerbatimAnswer(next.embed, sharedLibrary);
   });
 
   it('logs when even the error notice cannot be delivered, and keeps answering', async () => {
@@ -381,7 +381,7 @@ describe('Discord faults', () => {
     failing.cancel();
 
     const next = await ask(running, 'Who was Mike Pompeo?', { user: freshUser(running) });
-    expectVerbatimAnswer(next.embed, sharedLibrary);
+    await expectVerbatimAnswer(next.embed, sharedLibrary);
   });
 
   it('waits for the retry-after of a 429 on the edit before trying again', async () => {
@@ -396,7 +396,7 @@ describe('Discord faults', () => {
     const waited = attempts[1]!.time - attempts[0]!.time;
     expect(waited).toBeGreaterThanOrEqual(1_000);
     expect(waited).toBeLessThan(10_000);
-    expectVerbatimAnswer(firstEmbed(bodyOf(delivered)), sharedLibrary);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(delivered)), sharedLibrary);
     expect(standin.violations).toEqual([]);
   });
 });
@@ -437,7 +437,7 @@ describe('a burst of questions', () => {
         if (type === InteractionResponseType.DeferredChannelMessageWithSource) {
           const edit = await waitForEdit(standin, one);
           expect(edit.response?.status).toBe(200);
-          expectVerbatimAnswer(firstEmbed(bodyOf(edit)), sharedLibrary);
+          await expectVerbatimAnswer(firstEmbed(bodyOf(edit)), sharedLibrary);
           return { user: user.id, kind: 'answer' as const };
         }
         expect(type).toBe(InteractionResponseType.ChannelMessageWithSource);
@@ -470,7 +470,7 @@ describe('a burst of questions', () => {
 
     // Straight after, a new user is answered.
     const fresh = await ask(running, 'Since when has the relationship between Russia and the U.S. been rocky?', { user: freshUser(running) });
-    expectVerbatimAnswer(fresh.embed, sharedLibrary);
+    await expectVerbatimAnswer(fresh.embed, sharedLibrary);
     expect(running.logs.messages()).not.toContain('interaction handler failed');
   }, 90_000);
 });
@@ -529,7 +529,7 @@ describe('SIGTERM to `npm start`', () => {
     // …the answer in flight is still edited in, and then it closes the gateway and exits 0.
     const edit = await waitForEdit(standin, inFlight, 20_000);
     expect(edit.response?.status).toBe(200);
-    expectVerbatimAnswer(firstEmbed(bodyOf(edit)), sharedLibrary);
+    await expectVerbatimAnswer(firstEmbed(bodyOf(edit)), sharedLibrary);
     const exit = await within(proc.exited, 25_000, 'the bot process to exit');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalled).toBeLessThan(25_000);

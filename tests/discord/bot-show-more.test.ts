@@ -65,7 +65,7 @@ describe('Show more', () => {
     const data = await press(more!.custom_id, running.standin.interaction(injected.id)!.originalMessageId!);
     const next: APIEmbed = firstEmbed(data);
     expect(embedViolations(next)).toEqual([]);
-    expectVerbatimAnswer(next, library);
+    await expectVerbatimAnswer(next, library);
     expect(next.title).toBe(embed.title);
     expect(next.description).toContain(`**${MORE_QUOTES_LABEL}**`);
     const added = quotesOf(next);

@@ -80,7 +80,7 @@ describe('/source', () => {
     expect(embed.fields?.find((f) => f.name === 'Id')?.value).toBe(`\`${article.id}\``);
     expect(embed.fields?.find((f) => f.name === 'File')?.value).toBe(`\`${article.path}\``);
     const opening = (embed.description ?? '').replace(/\\(.)/g, '$1').replace(/ …$/, '').slice(0, 60);
-    expect(library.article(article.id)!.text.replace(/\s+/g, ' ')).toContain(opening.replace(/\s+/g, ' '));
+    expect((await library.article(article.id))!.text.replace(/\s+/g, ' ')).toContain(opening.replace(/\s+/g, ' '));
     expect(embedViolations(embed)).toEqual([]);
   });
 
@@ -103,7 +103,7 @@ describe('/source', () => {
     expect(all).toHaveLength(17);
     for (const choice of all) {
       expect(choice.name.length).toBeLessThanOrEqual(100);
-      expect(library.article(choice.value)).toBeDefined();
+      expect(await library.article(choice.value)).toBeDefined();
     }
     expect(running.standin.violations).toEqual([]);
   });

@@ -84,7 +84,7 @@ beforeAll(async () => {
     library,
     logger,
     metrics,
-    indexInfo: () => ({ generation: path.basename(real.snapshot.dir), builtAt: real.snapshot.manifest.builtAt }),
+    indexInfo: () => ({ generation: real.store.generation.id, builtAt: real.store.generation.builtAt }),
   });
   health = await HealthServer.start({ port: 0, readiness: () => bot.readiness(), metrics, logger });
 });
@@ -137,9 +137,9 @@ describe('metrics', () => {
   it('starts every outcome at 0 and shows the live index and the default process metrics', async () => {
     const text = await scrape();
     for (const outcome of ['answered', 'declined', 'busy', 'error']) expect(sample(text, 'verbatim_questions_total', { outcome, via: 'slash' }), outcome).toBe(0);
-    const generation = path.basename(corpus.library.snapshot.dir);
+    const generation = corpus.library.store.generation.id;
     expect(sample(text, 'verbatim_index_info', { generation })).toBe(1);
-    expect(sample(text, 'verbatim_index_built_timestamp_seconds')).toBe(Date.parse(corpus.library.snapshot.manifest.builtAt) / 1000);
+    expect(sample(text, 'verbatim_index_built_timestamp_seconds')).toBe(Date.parse(corpus.library.store.generation.builtAt) / 1000);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(text).toContain('# TYPE verbatim_answer_duration_seconds histogram');
   });
@@ -207,7 +207,7 @@ describe('more metrics', () => {
   });
 
   it('counts rebuilds by result, and shows the new generation once swapped in', async () => {
-    const generation = path.basename(corpus.library.snapshot.dir);
+    const generation = corpus.library.store.generation.id;
     const unchanged = standin.sendSlashCommand({ name: 'reindex', user: standin.users.moderator });
     await waitForEdit(standin, unchanged, 60_000);
     let text = await scrapeUntil('verbatim_index_rebuilds_total', { result: 'unchanged' }, 1);
@@ -220,7 +220,7 @@ describe('more metrics', () => {
     await waitForEdit(standin, changed, 60_000);
     text = await scrapeUntil('verbatim_index_rebuilds_total', { result: 'changed' }, 1);
     expect(sample(text, 'verbatim_index_rebuilds_total', { result: 'changed' })).toBe(1);
-    const live = path.basename(corpus.library.snapshot.dir);
+    const live = corpus.library.store.generation.id;
     expect(live).not.toBe(generation);
     expect(sample(text, 'verbatim_index_info', { generation: live })).toBe(1);
     expect(sample(text, 'verbatim_index_info', { generation })).toBeUndefined();

@@ -34,6 +34,7 @@ import { FORMAT_VERSION, MANIFEST_FILE, writeManifest, type Manifest } from '../
 import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { VOCABULARY_FILE } from '../../src/index/vocabulary.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
+import { FileIndexStore } from '../../src/index/file-store.js';
 
 const QUESTION = 'What share of Russians view the U.S. positively, according to the Levada Center?';
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
   template = await seedWorkspace();
   await buildIndex({ corpusDir: template.corpusDir, indexDir: template.indexDir, embeddings });
   const snapshot = await IndexSnapshot.open(template.indexDir);
-  reference = await new AnswerEngine(snapshot, embeddings).ask(QUESTION);
+  reference = await new AnswerEngine(new FileIndexStore(snapshot), embeddings).ask(QUESTION);
   snapshot.close();
 });
 afterAll(async () => {
@@ -173,7 +174,7 @@ describe('damage that keeps a file the same size', () => {
 
     // The new generation is good: it opens, and answers as the undamaged index did.
     const snapshot = await IndexSnapshot.open(workspace!.indexDir);
-    const answer = await new AnswerEngine(snapshot, embeddings).ask(QUESTION);
+    const answer = await new AnswerEngine(new FileIndexStore(snapshot), embeddings).ask(QUESTION);
     expect(answer.answered).toBe(true);
     expect(answer.quotes.map((q) => q.text)).toEqual(reference.quotes.map((q) => q.text));
     expect(answer.confidence).toBe(reference.confidence);
@@ -217,7 +218,7 @@ describe('damage the checksums cannot see (the manifest written again over it)',
 
     const snapshot = await IndexSnapshot.open(workspace!.indexDir);
     const damage: string[] = [];
-    const answer = await new AnswerEngine(snapshot, embeddings, { onDamage: (message) => damage.push(message) }).ask(QUESTION);
+    const answer = await new AnswerEngine(new FileIndexStore(snapshot), embeddings, { onDamage: (message) => damage.push(message) }).ask(QUESTION);
     const served = [...answer.quotes, ...(answer.refusal?.nearest ?? [])];
     expect(served.some((q) => q.articleId === first!.articleId && q.start <= at && at < q.end)).toBe(false);
     expect(served.every((q) => !q.text.includes('Lavada'))).toBe(true);
@@ -236,7 +237,7 @@ describe('damage the checksums cannot see (the manifest written again over it)',
     await damage(file);
     await reseal(dir);
     const snapshot = await IndexSnapshot.open(workspace!.indexDir);
-    const engine = new AnswerEngine(snapshot, embeddings, { onDamage: () => undefined });
+    const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, { onDamage: () => undefined });
     const questions = [QUESTION, 'Who was Mike Pompeo?', 'What did the Kremlin say about a meeting between Putin and Trump?'];
     let errors = 0;
     for (const question of questions) {
@@ -262,7 +263,7 @@ describe('damage the checksums cannot see (the manifest written again over it)',
     const snapshot = await IndexSnapshot.open(workspace!.indexDir);
     const damage: string[] = [];
     for (const confidence of [1.6e22, Number.NaN, -0.5]) {
-      const engine = new AnswerEngine(snapshot, embeddings, {
+      const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, {
         onDamage: (message) => damage.push(message),
         reader: { judge: (_q, candidates) => ({ scores: Float64Array.from(candidates, () => 1 / candidates.length), confidence }) },
       });
@@ -272,7 +273,7 @@ describe('damage the checksums cannot see (the manifest written again over it)',
     }
     expect(damage).toHaveLength(3);
     // Rounding just past 1 is clamped.
-    const engine = new AnswerEngine(snapshot, embeddings, {
+    const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, {
       reader: { judge: (_q, candidates) => ({ scores: Float64Array.from(candidates, () => 1 / candidates.length), confidence: 1 + 1e-9 }) },
     });
     expect((await engine.ask(QUESTION)).confidence).toBe(1);

@@ -14,6 +14,7 @@ import type { Library } from '../../src/answer/library.js';
 import { IndexError } from '../../src/core/errors.js';
 import { VerbatimRetriever, VerbatimVectorStore } from '../../src/retrieval/langchain.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 const LEVADA = '002_bb33988446a060da';
 const QUESTION = 'What share of Russians view the U.S. positively, according to the Levada Center?';
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 
 function store(): VerbatimVectorStore {
-  return new VerbatimVectorStore(seed.library.snapshot, seed.library.embeddings);
+  return new VerbatimVectorStore(snapshotOf(seed.library), seed.library.embeddings);
 }
 
 describe('VerbatimVectorStore (a LangChain VectorStore over an opened index)', () => {
@@ -38,7 +39,7 @@ describe('VerbatimVectorStore (a LangChain VectorStore over an opened index)', (
     expect(results).toHaveLength(3);
     const [best, score] = results[0]!;
     expect(best.metadata).toMatchObject({ articleId: LEVADA, path: `${LEVADA}.txt` });
-    const snapshot = seed.library.snapshot;
+    const snapshot = snapshotOf(seed.library);
     const article = snapshot.article(LEVADA)!;
     expect(best.pageContent).toBe(article.text.slice(Number(best.metadata.start), Number(best.metadata.end)));
     expect(best.metadata.title).toBe(article.title);
@@ -71,7 +72,7 @@ describe('VerbatimVectorStore (a LangChain VectorStore over an opened index)', (
 
 describe('VerbatimRetriever (the hybrid passage search as a LangChain BaseRetriever)', () => {
   it('runs as a chain step and returns passages with their fused, dense and lexical scores', async () => {
-    const retriever = new VerbatimRetriever({ snapshot: seed.library.snapshot, embeddings: seed.library.embeddings, search: { k: 3 } });
+    const retriever = new VerbatimRetriever({ snapshot: snapshotOf(seed.library), embeddings: seed.library.embeddings, search: { k: 3 } });
     const chain = retriever.pipe(RunnableLambda.from((documents: DocumentInterface[]) => documents.map((d) => d.metadata)));
     const metadata = await chain.invoke(QUESTION);
     expect(metadata).toHaveLength(3);

@@ -4,6 +4,7 @@ import { searchPassages, DEFAULT_PASSAGE_SEARCH } from '../../src/retrieval/pass
 import { VerbatimRetriever } from '../../src/retrieval/langchain.js';
 import { reciprocalRankFusion } from '../../src/retrieval/rrf.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
+import { snapshotOf } from '../support/file-snapshot.js';
 
 describe('reciprocal rank fusion', () => {
   it('ranks items several lists agree on first, whatever the score scales', () => {
@@ -31,7 +32,7 @@ describe('passage search', () => {
 
   it.each(['dense', 'lexical', 'hybrid'] as const)('%s mode finds the Levada passage first', async (mode) => {
     const vector = await seed.library.embeddings.embedOne(question);
-    const hits = searchPassages(seed.library.snapshot, question, vector, { ...DEFAULT_PASSAGE_SEARCH, mode, k: 5 });
+    const hits = await searchPassages(seed.library.store, question, vector, { ...DEFAULT_PASSAGE_SEARCH, mode, k: 5 });
     expect(hits[0]!.chunk.text).toContain('Levada Center');
     expect(hits.length).toBeLessThanOrEqual(5);
     if (mode === 'dense') expect(hits.every((h) => h.lexical === 0)).toBe(true);
@@ -40,8 +41,8 @@ describe('passage search', () => {
   it('drops near-duplicate passages', async () => {
     const q = 'The Kremlin says it remains open to a meeting between Vladimir Putin and Donald Trump';
     const vector = await seed.library.embeddings.embedOne(q);
-    const all = searchPassages(seed.library.snapshot, q, vector, { ...DEFAULT_PASSAGE_SEARCH, k: 20, duplicateSimilarity: 1.01 });
-    const distinct = searchPassages(seed.library.snapshot, q, vector, { ...DEFAULT_PASSAGE_SEARCH, k: 20, duplicateSimilarity: 0.8 });
+    const all = await searchPassages(seed.library.store, q, vector, { ...DEFAULT_PASSAGE_SEARCH, k: 20, duplicateSimilarity: 1.01 });
+    const distinct = await searchPassages(seed.library.store, q, vector, { ...DEFAULT_PASSAGE_SEARCH, k: 20, duplicateSimilarity: 0.8 });
     expect(distinct.length).toBeLessThan(all.length);
     const ids = new Set(distinct.map((h) => h.chunk.articleId));
     expect(ids.size).toBeGreaterThan(1); // an answer may draw from several articles
@@ -50,7 +51,7 @@ describe('passage search', () => {
 
 describe('VerbatimRetriever (LangChain BaseRetriever)', () => {
   it('returns the best passages as Documents through invoke()', async () => {
-    const retriever = new VerbatimRetriever({ snapshot: seed.library.snapshot, embeddings: seed.library.embeddings, search: { k: 3 } });
+    const retriever = new VerbatimRetriever({ snapshot: snapshotOf(seed.library), embeddings: seed.library.embeddings, search: { k: 3 } });
     const docs = await retriever.invoke('Who was Mike Pompeo?');
     expect(docs).toHaveLength(3);
     expect(docs[0]!.pageContent).toContain('Mike Pompeo');

@@ -26,7 +26,7 @@
  * largest possible value) so that a model fitted on one corpus reads another.
  */
 import { AnswerKind, hasKind, kindsOf } from '../../chunking/answer-kinds.js';
-import type { IndexSnapshot, StoredArticle } from '../../index/snapshot.js';
+import type { StoredArticle, TermStatistics } from '../../index/store.js';
 import { terms } from '../../index/terms.js';
 import { answerType, answerTypeMatch, type AnswerType } from '../answer-type.js';
 import { sameBlock, wordCount, type Candidate } from '../candidates.js';
@@ -111,10 +111,10 @@ const ARTICLE_TOP = 3;
 
 const DEFINITIONAL = /^\s*(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?:an?\s+|the\s+)?[^,;]{1,60}\??\s*$/iu;
 
-export function questionProfile(snapshot: IndexSnapshot, question: string): QuestionProfile {
-  const maxIdf = snapshot.lexical.maxIdf;
+export function questionProfile(statistics: TermStatistics, question: string): QuestionProfile {
+  const maxIdf = statistics.maxIdf;
   const weights = new Map<string, number>();
-  for (const term of new Set(terms(question))) weights.set(term, maxIdf > 0 ? snapshot.lexical.idf(term) / maxIdf : 0);
+  for (const term of new Set(terms(question))) weights.set(term, maxIdf > 0 ? statistics.idf(term) / maxIdf : 0);
   const content = [...weights.keys()].length;
   const type = answerType(question);
   const found = kindsOf(question);

@@ -21,7 +21,7 @@ export const source: SlashCommand = {
   preconditions: [guildAllowlist],
   async execute(interaction, ctx) {
     const id = interaction.options.getString('id', true).trim();
-    const article = ctx.library.article(id);
+    const article = await ctx.library.article(id);
     if (!article) {
       await interaction.reply(ephemeralNotice(unknownArticleMessage(id)));
       return;

@@ -39,7 +39,7 @@ const collapse = (text: string): string => text.replace(/\s+/gu, ' ').trim();
  * Asserts that the embed is within Discord's limits, has at least one quote, and that every quote is
  * a verbatim substring (whitespace collapsed) of the article its [n] cites, read from the library.
  */
-export function expectVerbatimAnswer(embed: APIEmbed, library: AnswerLibrary): void {
+export async function expectVerbatimAnswer(embed: APIEmbed, library: AnswerLibrary): Promise<void> {
   expect(embedViolations(embed)).toEqual([]);
   const quotes = quotesOf(embed);
   const sources = sourcesOf(embed);
@@ -49,7 +49,7 @@ export function expectVerbatimAnswer(embed: APIEmbed, library: AnswerLibrary): v
     expect(source, `[${quote.n}] is not among the sources`).toBeDefined();
     const summary = library.articles().find((a) => a.path === source!.file);
     expect(summary, `no article at ${source!.file}`).toBeDefined();
-    const article = library.article(summary!.id);
+    const article = await library.article(summary!.id);
     expect(collapse(article!.text)).toContain(collapse(quote.text));
   }
 }

@@ -66,7 +66,7 @@ export class TestLibrary implements AnswerLibrary {
     return this.real.articles();
   }
 
-  article(id: string): (ArticleSummary & { text: string }) | undefined {
+  article(id: string): Promise<(ArticleSummary & { text: string }) | undefined> {
     return this.real.article(id);
   }
 
