@@ -18,7 +18,27 @@ describe('configuration', () => {
       modelId: 'Xenova/all-MiniLM-L6-v2',
       quantized: true,
       logLevel: 'info',
+      indexStore: 'file',
+      databaseUrl: undefined,
     });
+  });
+
+  it('chooses the index store: postgres needs a postgres:// DATABASE_URL, never echoed', () => {
+    const failure = (env: Record<string, string>) => {
+      try {
+        loadBaseConfig(env);
+      } catch (e) {
+        return e as ConfigError;
+      }
+      return undefined;
+    };
+    const url = 'postgres://verbatim:s3cret-pw@db.internal:5432/verbatim';
+    expect(loadBaseConfig({ INDEX_STORE: 'postgres', DATABASE_URL: url })).toMatchObject({ indexStore: 'postgres', databaseUrl: url });
+    expect(failure({ INDEX_STORE: 'postgres' })?.message).toContain('DATABASE_URL is required with INDEX_STORE=postgres');
+    const wrongScheme = failure({ INDEX_STORE: 'postgres', DATABASE_URL: 'mysql://verbatim:s3cret-pw@db.internal/verbatim' });
+    expect(wrongScheme?.message).toContain('DATABASE_URL must be a postgres:// URL (value hidden)');
+    expect(wrongScheme?.message).not.toContain('s3cret-pw');
+    expect(failure({ INDEX_STORE: 'sqlite' })?.message).toContain('INDEX_STORE');
   });
 
   it('names every bad variable with what is wrong and an example', () => {
