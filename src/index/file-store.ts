@@ -1,7 +1,8 @@
 /**
  * The file index as an IndexStore (store.ts): a thin layer over one opened generation
- * (IndexSnapshot), which answers every call from memory and its memory-mapped-by-the-OS files, so a
- * question costs what it cost before the store interface existed.
+ * (IndexSnapshot), which answers every call from memory and its files (vectors read by row). The
+ * passages and sentence vectors it returns are made when the engine first reads them, so a question
+ * makes no more of them than it did before the store interface existed.
  */
 import path from 'node:path';
 import type { Chunk } from '../chunking/types.js';
@@ -64,10 +65,9 @@ export class FileIndexStore implements IndexStore {
       request.text === undefined || allowed?.size === 0
         ? []
         : snapshot.lexical.query(request.text, request.depth, allowed === undefined ? undefined : (label) => allowed.has(label));
-    const passages = new Map<number, Passage>();
-    for (const { label } of [...dense, ...lexical]) {
-      if (!passages.has(label)) passages.set(label, { label, chunk: snapshot.chunk(label), vector: snapshot.chunkVector(label) });
-    }
+    // Made when first asked for: the engine reads them in fused order and stops once it has enough, so
+    // the rest (up to twice the depth) are never made (a chunk is made from its whole article).
+    const passages = new LazyMap<number, Passage>([...dense, ...lexical].map((hit) => hit.label), (label) => ({ label, chunk: snapshot.chunk(label), vector: snapshot.chunkVector(label) }));
     return Promise.resolve({ dense, lexical, passages });
   }
 
@@ -78,11 +78,9 @@ export class FileIndexStore implements IndexStore {
       const article = snapshot.article(request.id);
       if (article === undefined) continue;
       const count = article.sentences.length;
-      const sentenceVectors = new Map<number, Float32Array>();
-      const wanted = request.sentences ?? article.sentences.map((s) => s.index);
-      for (const i of wanted) {
-        if (Number.isInteger(i) && i >= 0 && i < count && !sentenceVectors.has(i)) sentenceVectors.set(i, snapshot.sentenceVector(article.id, i));
-      }
+      const wanted = (request.sentences ?? article.sentences.map((s) => s.index)).filter((i) => Number.isInteger(i) && i >= 0 && i < count);
+      // Read when first asked for (the reader skips short sentences and neighbours across a paragraph break).
+      const sentenceVectors = new LazyMap<number, Float32Array>(wanted, (i) => snapshot.sentenceVector(article.id, i));
       views.push({ article, chunks: snapshot.chunksOf(article.id), sentenceVectors, passageIntact: (chunk: Chunk) => snapshot.passageIntact(chunk) });
     }
     return Promise.resolve(views);
@@ -122,5 +120,52 @@ export class FileIndexStore implements IndexStore {
       scored.push({ label, score: dot });
     }
     return scored.sort((a, b) => b.score - a.score || a.label - b.label).slice(0, depth);
+  }
+}
+
+/** A map whose keys are known and whose values are made when first asked for (and kept). */
+class LazyMap<K, V> implements ReadonlyMap<K, V> {
+  private readonly made = new Map<K, V>();
+  private readonly known: ReadonlySet<K>;
+
+  constructor(
+    keys: Iterable<K>,
+    private readonly make: (key: K) => V,
+  ) {
+    this.known = new Set(keys);
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  has(key: K): boolean {
+    return this.known.has(key);
+  }
+
+  get(key: K): V | undefined {
+    if (!this.known.has(key)) return undefined;
+    if (!this.made.has(key)) this.made.set(key, this.make(key));
+    return this.made.get(key);
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const key of this.known) yield [key, this.get(key)!];
+  }
+
+  *keys(): MapIterator<K> {
+    yield* this.known;
+  }
+
+  *values(): MapIterator<V> {
+    for (const key of this.known) yield this.get(key)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
+    for (const [key, value] of this.entries()) callback(value, key, this);
   }
 }
