@@ -5,9 +5,14 @@
  * files that import tests/support/requirements.ts skip their own) and this says so in one notice.
  * With REQUIRE_MODEL=1 or CI=true a missing model fails the run early, with a clear message.
  */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGLITE_DIR_VARIABLE, TEST_RUN_PID_VARIABLE } from './pglite-url.js';
 import { DEV_QUESTIONS_AVAILABLE, leftOutNotice, MODEL_AVAILABLE, MODEL_DIR, MODEL_FILE, modelRequired, testsThatCannotRun } from './requirements.js';
 
-export default function setup(): void {
+export default async function setup(): Promise<() => Promise<void>> {
   if (!MODEL_AVAILABLE && modelRequired()) {
     throw new Error(
       `The tests need the embedding model in a local directory, and ${MODEL_FILE} does not exist.\n` +
@@ -20,4 +25,31 @@ export default function setup(): void {
     if (notice.length > 0) process.stderr.write(`\n${notice}\n\n`);
   }
   process.env.MODEL_DIR = MODEL_DIR;
+  // The PostgreSQL server of the run, started by the first test file that needs it (pglite-url.ts).
+  const pgliteDir = await mkdtemp(path.join(tmpdir(), 'verbatim-pglite-'));
+  process.env[PGLITE_DIR_VARIABLE] = pgliteDir;
+  process.env[TEST_RUN_PID_VARIABLE] = String(process.pid);
+  return async () => {
+    await stopPglite(pgliteDir);
+  };
+}
+
+/** Stops the run's PGlite server if a test file started it, and removes its state directory. */
+async function stopPglite(dir: string): Promise<void> {
+  if (existsSync(path.join(dir, 'starting'))) {
+    await writeFile(path.join(dir, 'stop'), '');
+    const pid = Number(await readFile(path.join(dir, 'pid'), 'utf8').catch(() => ''));
+    for (let i = 0; i < 50 && pid > 0 && running(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (pid > 0 && running(pid)) process.kill(pid, 'SIGKILL');
+  }
+  await rm(dir, { recursive: true, force: true });
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
