@@ -1,0 +1,77 @@
+/**
+ * How readers learn that a new generation went live: the publishing transaction runs
+ * `pg_notify(verbatim_generation, '{"schema":…,"generation":…}')`, and a watcher LISTENs on a
+ * connection of its own; it also asks for the live generation every `pollMs` (default 5 s), so a
+ * notification lost while its connection was down (or never delivered, as on PGlite, where every
+ * connection is one session and a notification reaches the connection that ran the NOTIFY) is
+ * caught up with. `onChange` is called once per generation that goes live, in order seen.
+ */
+import pg from 'pg';
+import type { Names } from './database.js';
+
+export const GENERATION_CHANNEL = 'verbatim_generation';
+export const DEFAULT_POLL_MS = 5_000;
+
+/** The payload of a generation notification. */
+export function notificationPayload(names: Names, generationId: string): string {
+  return JSON.stringify({ schema: names.schema, generation: generationId });
+}
+
+export interface WatchOptions {
+  url: string;
+  names: Names;
+  /** The live generation now (the poll's question). */
+  live: () => Promise<string | undefined>;
+  /** The generation the watcher starts from (not reported). */
+  current: string;
+  onChange: (generationId: string) => void;
+  pollMs?: number;
+}
+
+/** Watches for new live generations; returns the function that stops watching. */
+export function watchGeneration(options: WatchOptions): () => void {
+  const { names, onChange } = options;
+  let last = options.current;
+  let stopped = false;
+  let client: pg.Client | undefined;
+  const seen = (id: string | undefined): void => {
+    if (stopped || id === undefined || id === last) return;
+    last = id;
+    onChange(id);
+  };
+  const poll = (): void => {
+    options.live().then(seen, () => undefined);
+  };
+  const listen = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: options.url });
+    next.on('notification', (message) => {
+      if (message.channel !== GENERATION_CHANNEL || message.payload === undefined) return;
+      try {
+        const payload = JSON.parse(message.payload) as { schema?: unknown; generation?: unknown };
+        if (payload.schema === names.schema && typeof payload.generation === 'string') seen(payload.generation);
+      } catch {
+        // Not ours.
+      }
+    });
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (!stopped) setTimeout(() => void listen().catch(() => undefined), options.pollMs ?? DEFAULT_POLL_MS).unref();
+    });
+    await next.connect();
+    if (stopped) {
+      await next.end();
+      return;
+    }
+    client = next;
+    await next.query(`LISTEN ${GENERATION_CHANNEL}`);
+    poll();
+  };
+  listen().catch(() => undefined);
+  const timer = setInterval(poll, options.pollMs ?? DEFAULT_POLL_MS);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    client?.end().catch(() => undefined);
+  };
+}

@@ -1,0 +1,321 @@
+/**
+ * The PostgreSQL index store (INDEX_STORE=postgres): answers through `IndexStore` from a generation
+ * published into PostgreSQL (publish.ts). At open it loads what is small — the generation, the
+ * article catalog, the vocabulary and the term statistics; it holds no vectors and no texts. Each
+ * step of a question is one statement: `search` (dense by pgvector's HNSW index, lexical by BM25 over
+ * the postings, and the passages of both lists with their vectors) and `articleViews` (the articles
+ * with their chunks and the sentence vectors asked for).
+ *
+ * Labels are the file store's: the article's first chunk label plus the chunk's ordinal.
+ */
+import type pg from 'pg';
+import type { Chunk, Sentence } from '../../chunking/types.js';
+import type { ArticleMeta, Block } from '../../corpus/types.js';
+import { IndexError } from '../../core/errors.js';
+import { passageDigest } from '../generation/records.js';
+import { BLOCK_KINDS } from '../generation/schema.js';
+import type { ArticleRequest, ArticleView, GenerationInfo, IndexStore, Passage, ScoredLabel, SearchRequest, SearchResult, StoredArticle } from '../store.js';
+import { Vocabulary } from '../vocabulary.js';
+import { databaseError, Names, openPool, querySearch, redact } from './database.js';
+import type { LexicalStatistics } from './lexical-file.js';
+import { BM25_K1, PostgresTermStatistics, TF_SCALE } from './lexical-query.js';
+import { watchGeneration } from './notify.js';
+import { currentSchemaVersion, schemaVersion, VECTOR_DIMENSIONS } from './schema.js';
+import { parseVector, vectorLiteral } from './vector-text.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** DATABASE_SCHEMA (default `verbatim`). */
+  schema?: string;
+  /** Open this generation rather than the live one. */
+  generation?: string;
+  /** How often `watch` asks for the live generation besides listening (ms; default 5 s). */
+  pollMs?: number;
+  /** Connections in the store's pool (default 4). */
+  poolSize?: number;
+}
+
+interface CatalogEntry {
+  meta: ArticleMeta;
+  firstLabel: number;
+  chunkCount: number;
+}
+
+/** The hint for a database that holds no index. */
+const PUBLISH_HINT = 'Build and publish one with: INDEX_STORE=postgres npm run index';
+
+export class PostgresStore implements IndexStore {
+  readonly kind = 'postgres' as const;
+  readonly dimensions = VECTOR_DIMENSIONS;
+  readonly location: string;
+  readonly articles: readonly ArticleMeta[];
+  private readonly byId: Map<string, CatalogEntry>;
+  private readonly stopWatching = new Set<() => void>();
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly names: Names,
+    private readonly options: PostgresStoreOptions,
+    readonly generation: GenerationInfo,
+    catalog: readonly CatalogEntry[],
+    readonly vocabulary: Vocabulary,
+    readonly terms: PostgresTermStatistics,
+  ) {
+    this.articles = catalog.map((entry) => entry.meta);
+    this.byId = new Map(catalog.map((entry) => [entry.meta.id, entry]));
+    this.location = `${redact(options.url)} (schema ${names.schema}, generation ${generation.id})`;
+  }
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const names = new Names(options.schema);
+    const pool = openPool(options.url, options.poolSize);
+    try {
+      let version: number;
+      try {
+        version = await currentSchemaVersion(pool, names);
+      } catch (error) {
+        throw databaseError(options.url, error);
+      }
+      if (version === 0) throw new IndexError(`No index has been published to PostgreSQL at ${redact(options.url)} (schema ${names.schema}) yet.`, { hint: PUBLISH_HINT });
+      if (version > schemaVersion(names)) {
+        throw new IndexError(`The PostgreSQL index (schema ${names.schema}) is at schema version ${version}, newer than this Verbatim reads (${schemaVersion(names)}).`, {
+          hint: 'Update Verbatim, or publish into another DATABASE_SCHEMA.',
+        });
+      }
+      const id = options.generation ?? (await liveGenerationOf(pool, names));
+      if (id === undefined) throw new IndexError(`No index has been published to PostgreSQL at ${redact(options.url)} (schema ${names.schema}) yet.`, { hint: PUBLISH_HINT });
+      const generation = await pool.query<{ built_at: string; lexical: LexicalStatistics; vocabulary: { words: string[]; counts: number[] } }>(
+        `SELECT built_at, lexical, vocabulary FROM ${names.t('generation')} WHERE id = $1`,
+        [id],
+      );
+      const row = generation.rows[0];
+      if (row === undefined) throw new IndexError(`Generation ${id} is not in the PostgreSQL index (schema ${names.schema}).`, { hint: PUBLISH_HINT });
+      const catalog = await pool.query<{ meta: ArticleMeta; first_label: number; chunk_count: number }>(
+        `SELECT meta, first_label, chunk_count FROM ${names.t('generation_article')} WHERE generation_id = $1 ORDER BY row`,
+        [id],
+      );
+      const vocabulary = Vocabulary.fromCounts(row.vocabulary.words.map((word, i) => [word, row.vocabulary.counts[i]!] as const));
+      return new PostgresStore(
+        pool,
+        names,
+        options,
+        { id, builtAt: row.built_at },
+        catalog.rows.map((entry) => ({ meta: entry.meta, firstLabel: entry.first_label, chunkCount: entry.chunk_count })),
+        vocabulary,
+        new PostgresTermStatistics(row.lexical),
+      );
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  chunkCount(articleId: string): number {
+    return this.byId.get(articleId)?.chunkCount ?? 0;
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const n = this.names;
+    const lexicalQuery = request.text === undefined ? undefined : this.terms.queryOf(request.text);
+    const wantDense = request.vector !== undefined && request.depth > 0;
+    const wantLexical = lexicalQuery !== undefined && lexicalQuery.terms.length > 0 && request.depth > 0;
+    const empty: SearchResult = { dense: [], lexical: [], passages: new Map() };
+    if ((!wantDense && !wantLexical) || request.filter?.articleIds.length === 0) return empty;
+    const params: unknown[] = [this.generation.id, request.depth, request.filter === undefined ? null : [...request.filter.articleIds]];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    const dense = wantDense
+      ? `SELECT c.content_key, c.ordinal, c.embedding <=> ${param(vectorLiteral(request.vector!))}::vector AS distance
+           FROM ${n.t('chunk')} c WHERE c.content_key IN (SELECT content_key FROM ga)
+           ORDER BY c.embedding <=> $${params.length}::vector LIMIT $2`
+      : `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS distance WHERE false`;
+    const lexical = wantLexical
+      ? `SELECT ct.content_key, ct.ordinal,
+                sum(q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(lexicalQuery.norm)}::float8 + ${param(lexicalQuery.perLength)}::float8 * c.lexical_length)) AS score
+           FROM unnest(${param(lexicalQuery.terms)}::text[], ${param(lexicalQuery.idfs)}::float8[]) AS q(term, idf)
+           JOIN ${n.t('chunk_term')} ct ON ct.term = q.term
+           JOIN ${n.t('chunk')} c ON c.content_key = ct.content_key AND c.ordinal = ct.ordinal
+           WHERE ct.content_key IN (SELECT content_key FROM ga)
+           GROUP BY ct.content_key, ct.ordinal`
+      : `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS score WHERE false`;
+    const sql = `
+      WITH ga AS MATERIALIZED (
+        SELECT article_id, content_key, first_label FROM ${n.t('generation_article')}
+        WHERE generation_id = $1 AND ($3::text[] IS NULL OR article_id = ANY($3::text[]))
+      ),
+      dense AS (${dense}),
+      lexical AS (${lexical}),
+      dense_hits AS (
+        SELECT ga.first_label + d.ordinal AS label, 1 - d.distance AS score, d.content_key, d.ordinal, ga.article_id
+        FROM dense d JOIN ga ON ga.content_key = d.content_key ORDER BY d.distance, label LIMIT $2
+      ),
+      lexical_hits AS (
+        SELECT ga.first_label + l.ordinal AS label, l.score, l.content_key, l.ordinal, ga.article_id
+        FROM lexical l JOIN ga ON ga.content_key = l.content_key ORDER BY l.score DESC, label LIMIT $2
+      ),
+      wanted AS (
+        SELECT label, content_key, ordinal, article_id FROM dense_hits UNION SELECT label, content_key, ordinal, article_id FROM lexical_hits
+      )
+      SELECT 'd' AS list, label, score, NULL::text AS article_id, NULL::int AS ordinal, NULL::int AS start_char, NULL::int AS end_char, NULL::text AS heading,
+             NULL::text AS text, NULL::int AS sentence_start, NULL::int AS sentence_end, NULL::int AS token_count, NULL::text AS embedding FROM dense_hits
+      UNION ALL
+      SELECT 'l', label, score, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM lexical_hits
+      UNION ALL
+      SELECT 'p', w.label, NULL, w.article_id, c.ordinal, c.start_char, c.end_char, c.heading, substr(a.text, c.text_from, c.text_length),
+             c.sentence_start, c.sentence_end, c.token_count, c.embedding::text
+      FROM wanted w
+      JOIN ${n.t('chunk')} c ON c.content_key = w.content_key AND c.ordinal = w.ordinal
+      JOIN ${n.t('article_content')} a ON a.key = w.content_key`;
+    const { rows } = await querySearch<SearchRow>(this.pool, sql, params);
+    const denseHits: ScoredLabel[] = [];
+    const lexicalHits: ScoredLabel[] = [];
+    const passages = new Map<number, Passage>();
+    for (const row of rows) {
+      if (row.list === 'd') denseHits.push({ label: row.label, score: row.score! });
+      else if (row.list === 'l') lexicalHits.push({ label: row.label, score: row.score! });
+      else passages.set(row.label, { label: row.label, chunk: chunkOfRow(row), vector: parseVector(row.embedding!, this.dimensions) });
+    }
+    denseHits.sort((a, b) => b.score - a.score || a.label - b.label);
+    lexicalHits.sort((a, b) => b.score - a.score || a.label - b.label);
+    return { dense: denseHits, lexical: lexicalHits, passages };
+  }
+
+  async articleViews(requests: readonly ArticleRequest[]): Promise<ArticleView[]> {
+    const known = requests.filter((request) => this.byId.has(request.id));
+    if (known.length === 0) return [];
+    const n = this.names;
+    const { rows } = await this.pool.query<ViewRow>(
+      `SELECT r.ord, ga.meta, a.text, a.blocks, a.sentences, a.headings,
+              (SELECT json_agg(json_build_array(c.ordinal, c.start_char, c.end_char, c.heading, c.sentence_start, c.sentence_end, c.token_count, c.digest) ORDER BY c.ordinal)
+                 FROM ${n.t('chunk')} c WHERE c.content_key = ga.content_key) AS chunks,
+              (SELECT json_agg(json_build_array(s.idx, s.embedding::text))
+                 FROM ${n.t('sentence')} s WHERE s.content_key = ga.content_key AND (r.every OR s.idx = ANY(r.wanted::int[]))) AS vectors
+       FROM unnest($2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS r(id, every, wanted, ord)
+       JOIN ${n.t('generation_article')} ga ON ga.generation_id = $1 AND ga.article_id = r.id
+       JOIN ${n.t('article_content')} a ON a.key = ga.content_key
+       ORDER BY r.ord`,
+      [
+        this.generation.id,
+        known.map((request) => request.id),
+        known.map((request) => request.sentences === undefined),
+        known.map((request) => `{${(request.sentences ?? []).filter((i) => Number.isInteger(i)).join(',')}}`),
+      ],
+    );
+    return rows.map((row) => this.viewOfRow(row));
+  }
+
+  async liveGeneration(): Promise<string | undefined> {
+    return liveGenerationOf(this.pool, this.names);
+  }
+
+  watch(onChange: (generationId: string) => void): () => void {
+    const stop = watchGeneration({
+      url: this.options.url,
+      names: this.names,
+      live: () => this.liveGeneration(),
+      current: this.generation.id,
+      onChange,
+      ...(this.options.pollMs === undefined ? {} : { pollMs: this.options.pollMs }),
+    });
+    this.stopWatching.add(stop);
+    return () => {
+      this.stopWatching.delete(stop);
+      stop();
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.stopWatching) stop();
+    this.stopWatching.clear();
+    await this.pool.end();
+  }
+
+  private viewOfRow(row: ViewRow): ArticleView {
+    const meta = row.meta;
+    const blocks: Block[] = [];
+    for (let i = 0; i < row.blocks.length; i += 3) blocks.push({ kind: BLOCK_KINDS[row.blocks[i]!]!, start: row.blocks[i + 1]!, end: row.blocks[i + 2]! });
+    const sentences: Sentence[] = [];
+    for (let i = 0; i < row.sentences.length; i += 4) {
+      const sentence: Sentence = { start: row.sentences[i]!, end: row.sentences[i + 1]!, index: i / 4 };
+      const heading = row.sentences[i + 3]!;
+      if (heading >= 0) sentence.heading = row.headings[heading]!;
+      sentence.kinds = row.sentences[i + 2]!;
+      sentences.push(sentence);
+    }
+    const article: StoredArticle = { ...meta, text: row.text, blocks, sentences };
+    const digests = new Map<number, number>();
+    const chunks: Chunk[] = (row.chunks ?? []).map(([ordinal, start, end, heading, sentenceStart, sentenceEnd, tokenCount, digest]) => {
+      digests.set(ordinal, digest);
+      return {
+        id: `${meta.id}#${ordinal}`,
+        articleId: meta.id,
+        ordinal,
+        start,
+        end,
+        ...(heading === null ? {} : { heading }),
+        text: row.text.slice(start, end),
+        sentenceStart,
+        sentenceEnd,
+        tokenCount,
+      };
+    });
+    const sentenceVectors = new Map<number, Float32Array>();
+    for (const [index, text] of row.vectors ?? []) sentenceVectors.set(index, parseVector(text, this.dimensions));
+    return {
+      article,
+      chunks,
+      sentenceVectors,
+      passageIntact: (chunk) => chunk.articleId === meta.id && digests.get(chunk.ordinal) === passageDigest(chunk.text),
+    };
+  }
+}
+
+interface SearchRow {
+  list: 'd' | 'l' | 'p';
+  label: number;
+  score: number | null;
+  article_id: string | null;
+  ordinal: number | null;
+  start_char: number | null;
+  end_char: number | null;
+  heading: string | null;
+  text: string | null;
+  sentence_start: number | null;
+  sentence_end: number | null;
+  token_count: number | null;
+  embedding: string | null;
+}
+
+interface ViewRow {
+  ord: string;
+  meta: ArticleMeta;
+  text: string;
+  blocks: number[];
+  sentences: number[];
+  headings: string[];
+  chunks: [number, number, number, string | null, number, number, number, number][] | null;
+  vectors: [number, string][] | null;
+}
+
+function chunkOfRow(row: SearchRow): Chunk {
+  const articleId = row.article_id!;
+  return {
+    id: `${articleId}#${row.ordinal!}`,
+    articleId,
+    ordinal: row.ordinal!,
+    start: row.start_char!,
+    end: row.end_char!,
+    ...(row.heading === null ? {} : { heading: row.heading }),
+    text: row.text!,
+    sentenceStart: row.sentence_start!,
+    sentenceEnd: row.sentence_end!,
+    tokenCount: row.token_count!,
+  };
+}
+
+async function liveGenerationOf(pool: pg.Pool, names: Names): Promise<string | undefined> {
+  const { rows } = await pool.query<{ generation_id: string }>(`SELECT generation_id FROM ${names.t('live')}`);
+  return rows[0]?.generation_id;
+}

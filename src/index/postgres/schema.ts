@@ -1,0 +1,162 @@
+/**
+ * The PostgreSQL store's tables, created and upgraded by numbered migrations (the `schema_version`
+ * table says which have run; each runs once, in its own transaction, under an advisory lock so two
+ * processes opening a new database do not both run it).
+ *
+ * Content is stored once, by its content key (`contentKey`: the article's content hash and what
+ * turns content into records), and shared by every generation that holds the article; a
+ * generation is its list of articles (`generation_article`: id, metadata, content key, first chunk
+ * label) with its lexical statistics and vocabulary. Texts are stored once: chunks and sentences are
+ * offsets into their article's text.
+ *
+ *   article_content   key, text, blocks (kind,start,end …), sentences (start,end,kinds,heading …),
+ *                     headings, counts
+ *   chunk             (content_key, ordinal): offsets (UTF-16, as `Chunk`; and in characters, for
+ *                     substr), sentence range, tokens, heading, digest, BM25 length, embedding vector(384)
+ *                     — HNSW index, cosine, m = 16, ef_construction = 200 (the file store's values)
+ *   sentence          (content_key, idx): embedding vector(384) (read by article only: no ANN index)
+ *   chunk_term        (term, content_key, ordinal): the term's boosted frequency in the chunk, in
+ *                     tenths (the file store's BM25 postings)
+ *   generation        id, built_at, manifest, lexical statistics (documentCount, averageLength,
+ *                     terms, df), vocabulary (words, counts)
+ *   generation_article (generation_id, row): article id, metadata, content key, first label, chunks
+ *   live              one row: the live generation, the previous one (the rollback point)
+ *   publish_lock      one row while a publish runs: who holds it, since when, last heartbeat
+ */
+import type pg from 'pg';
+import type { Names } from './database.js';
+
+/** The vector dimensions of the embedding model (all-MiniLM-L6-v2). */
+export const VECTOR_DIMENSIONS = 384;
+/** pgvector HNSW build parameters (the file store's: see hnsw-store.ts DEFAULT_HNSW). */
+export const HNSW_M = 16;
+export const HNSW_EF_CONSTRUCTION = 200;
+
+/** The migrations, in order: migration i brings the schema to version i + 1. */
+export function migrations(n: Names): readonly string[] {
+  const t = (name: string) => n.t(name);
+  return [
+    `CREATE EXTENSION IF NOT EXISTS vector;
+     CREATE TABLE ${t('article_content')} (
+       key text PRIMARY KEY,
+       text text NOT NULL,
+       blocks int[] NOT NULL,
+       sentences int[] NOT NULL,
+       headings text[] NOT NULL,
+       sentence_count int NOT NULL,
+       chunk_count int NOT NULL
+     );
+     CREATE TABLE ${t('chunk')} (
+       content_key text NOT NULL REFERENCES ${t('article_content')} (key) ON DELETE CASCADE,
+       ordinal int NOT NULL,
+       start_char int NOT NULL,
+       end_char int NOT NULL,
+       text_from int NOT NULL,
+       text_length int NOT NULL,
+       sentence_start int NOT NULL,
+       sentence_end int NOT NULL,
+       token_count int NOT NULL,
+       heading text,
+       digest int NOT NULL,
+       lexical_length real NOT NULL,
+       embedding vector(${VECTOR_DIMENSIONS}) NOT NULL,
+       PRIMARY KEY (content_key, ordinal)
+     );
+     CREATE INDEX ON ${t('chunk')} USING hnsw (embedding vector_cosine_ops) WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION});
+     CREATE TABLE ${t('sentence')} (
+       content_key text NOT NULL REFERENCES ${t('article_content')} (key) ON DELETE CASCADE,
+       idx int NOT NULL,
+       embedding vector(${VECTOR_DIMENSIONS}) NOT NULL,
+       PRIMARY KEY (content_key, idx)
+     );
+     CREATE TABLE ${t('chunk_term')} (
+       term text NOT NULL,
+       content_key text NOT NULL,
+       ordinal int NOT NULL,
+       tf int NOT NULL,
+       PRIMARY KEY (term, content_key, ordinal),
+       FOREIGN KEY (content_key, ordinal) REFERENCES ${t('chunk')} (content_key, ordinal) ON DELETE CASCADE
+     );
+     CREATE INDEX ON ${t('chunk_term')} (content_key);
+     CREATE TABLE ${t('generation')} (
+       id text PRIMARY KEY,
+       built_at text NOT NULL,
+       published_at timestamptz NOT NULL DEFAULT now(),
+       manifest jsonb NOT NULL,
+       lexical jsonb NOT NULL,
+       vocabulary jsonb NOT NULL
+     );
+     CREATE TABLE ${t('generation_article')} (
+       generation_id text NOT NULL REFERENCES ${t('generation')} (id) ON DELETE CASCADE,
+       row int NOT NULL,
+       article_id text NOT NULL,
+       content_key text NOT NULL REFERENCES ${t('article_content')} (key),
+       meta jsonb NOT NULL,
+       first_label int NOT NULL,
+       chunk_count int NOT NULL,
+       PRIMARY KEY (generation_id, row),
+       UNIQUE (generation_id, article_id)
+     );
+     CREATE INDEX ON ${t('generation_article')} (content_key, generation_id);
+     CREATE TABLE ${t('live')} (
+       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+       generation_id text NOT NULL REFERENCES ${t('generation')} (id),
+       previous_id text REFERENCES ${t('generation')} (id),
+       switched_at timestamptz NOT NULL DEFAULT now()
+     );
+     CREATE TABLE ${t('publish_lock')} (
+       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+       holder text NOT NULL,
+       host text NOT NULL,
+       pid int NOT NULL,
+       acquired_at timestamptz NOT NULL DEFAULT now(),
+       heartbeat_at timestamptz NOT NULL DEFAULT now()
+     );`,
+  ];
+}
+
+/** The schema version this code reads and writes. */
+export function schemaVersion(n: Names): number {
+  return migrations(n).length;
+}
+
+/**
+ * Creates the schema and runs the migrations it has not had (each in its own transaction, under a
+ * transaction-level advisory lock). Returns the version the schema is at.
+ */
+export async function migrate(pool: pg.Pool, n: Names): Promise<number> {
+  const steps = migrations(n);
+  const client = await pool.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${n.schema}"`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${n.t('schema_version')} (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    for (;;) {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [n.lockKey + 1]);
+        const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${n.t('schema_version')}`);
+        const version = rows[0]?.version ?? 0;
+        if (version >= steps.length) {
+          await client.query('COMMIT');
+          return version;
+        }
+        await client.query(steps[version]!);
+        await client.query(`INSERT INTO ${n.t('schema_version')} (version) VALUES ($1)`, [version + 1]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** The version a schema is at (0: not created), without changing it. */
+export async function currentSchemaVersion(pool: pg.Pool, n: Names): Promise<number> {
+  const { rows } = await pool.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`"${n.schema}".schema_version`]);
+  if (rows[0]?.exists !== true) return 0;
+  const version = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${n.t('schema_version')}`);
+  return version.rows[0]?.version ?? 0;
+}
