@@ -15,9 +15,11 @@ export async function openIndexStore(config: StoreConfig, options: OpenStoreOpti
   switch (config.indexStore ?? 'file') {
     case 'file':
       return FileIndexStore.open(config.indexDir, options);
-    case 'postgres':
-      throw new IndexError('The PostgreSQL index store is not available in this version yet.', {
-        hint: 'Use the file index: set INDEX_STORE=file (or leave it unset).',
-      });
+    case 'postgres': {
+      if (config.databaseUrl === undefined) throw new IndexError('INDEX_STORE=postgres needs DATABASE_URL.', { hint: 'e.g. DATABASE_URL=postgres://verbatim:<password>@localhost:5432/verbatim' });
+      // Loaded only when chosen, so a file-store process never loads the PostgreSQL client.
+      const { PostgresStore } = await import('./postgres/postgres-store.js');
+      return PostgresStore.open({ url: config.databaseUrl, ...(options.generation === undefined ? {} : { generation: options.generation }) });
+    }
   }
 }

@@ -16,6 +16,25 @@ export interface PostgresLocation {
   schema?: string;
 }
 
+/**
+ * DATABASE_URL with the schema taken out of it: `postgresql://host/db?schema=name` (the convention
+ * Prisma uses) puts the index in schema `name`; without it, `verbatim`. The rest goes to `pg` as it is.
+ */
+export function parseDatabaseUrl(databaseUrl: string): Required<PostgresLocation> {
+  let parsed: URL;
+  try {
+    parsed = new URL(databaseUrl);
+  } catch (error) {
+    throw new IndexError('DATABASE_URL is not a URL.', { hint: 'e.g. DATABASE_URL=postgresql://verbatim:secret@localhost:5432/verbatim', cause: error });
+  }
+  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
+    throw new IndexError(`DATABASE_URL must be a postgresql:// URL (it is ${parsed.protocol}//…).`, { hint: 'e.g. DATABASE_URL=postgresql://verbatim:secret@localhost:5432/verbatim' });
+  }
+  const schema = parsed.searchParams.get('schema') ?? DEFAULT_SCHEMA;
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
+}
+
 /** What every connection of the store sets: pgvector's HNSW search breadth, and filtered scans that go on until they have enough rows. */
 export const HNSW_EF_SEARCH = 100;
 const SESSION_SETTINGS = `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = strict_order`;

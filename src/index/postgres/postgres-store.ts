@@ -16,7 +16,7 @@ import { passageDigest } from '../generation/records.js';
 import { BLOCK_KINDS } from '../generation/schema.js';
 import type { ArticleRequest, ArticleView, GenerationInfo, IndexStore, Passage, ScoredLabel, SearchRequest, SearchResult, StoredArticle } from '../store.js';
 import { Vocabulary } from '../vocabulary.js';
-import { databaseError, Names, openPool, querySearch, redact } from './database.js';
+import { databaseError, Names, openPool, parseDatabaseUrl, querySearch, redact } from './database.js';
 import type { LexicalStatistics } from './lexical-file.js';
 import { BM25_K1, PostgresTermStatistics, TF_SCALE } from './lexical-query.js';
 import { watchGeneration } from './notify.js';
@@ -24,8 +24,9 @@ import { currentSchemaVersion, schemaVersion, VECTOR_DIMENSIONS } from './schema
 import { parseVector, vectorLiteral } from './vector-text.js';
 
 export interface PostgresStoreOptions {
+  /** DATABASE_URL (a `?schema=name` in it chooses the schema: see parseDatabaseUrl). */
   url: string;
-  /** DATABASE_SCHEMA (default `verbatim`). */
+  /** The schema, overriding the URL's (default `verbatim`). */
   schema?: string;
   /** Open this generation rather than the live one. */
   generation?: string;
@@ -67,8 +68,10 @@ export class PostgresStore implements IndexStore {
     this.location = `${redact(options.url)} (schema ${names.schema}, generation ${generation.id})`;
   }
 
-  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const names = new Names(options.schema);
+  static async open(given: PostgresStoreOptions): Promise<PostgresStore> {
+    const location = parseDatabaseUrl(given.url);
+    const options = { ...given, url: location.url };
+    const names = new Names(given.schema ?? location.schema);
     const pool = openPool(options.url, options.poolSize);
     try {
       let version: number;
