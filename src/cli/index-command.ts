@@ -1,10 +1,16 @@
 /**
  * `npm run index [-- --full] [--corpus DIR] [--out DIR]`: builds or updates the index and
- * prints what changed.
+ * prints what changed. With INDEX_STORE=postgres the file index is built as ever (incrementally,
+ * in INDEX_DIR) and then published into DATABASE_URL (only content not there yet is inserted) and
+ * made live there; the publish lock is taken before the build. An index already built (a file
+ * index being moved into PostgreSQL) is published as it is.
  */
 import { Command } from 'commander';
+import type { BaseConfig } from '../core/config.js';
+import { IndexError } from '../core/errors.js';
 import { cliConfig } from './cli-library.js';
 import { buildIndex, checkUpToDate, type BuildOptions, type BuildSummary } from '../index/build.js';
+import { currentGeneration } from '../index/layout.js';
 import { buildProgressReporter } from './progress.js';
 import { forTerminal } from './terminal-text.js';
 
@@ -19,16 +25,38 @@ export async function indexCommand(argv: readonly string[]): Promise<number> {
   const flags = program.opts<{ corpus?: string; out?: string; full?: boolean }>();
 
   const config = await cliConfig({ corpus: flags.corpus, index: flags.out });
-  const { corpusDir, indexDir } = config;
+  const { indexDir } = config;
 
   const full = flags.full ?? false;
+  if (config.indexStore === 'postgres' && config.databaseUrl !== undefined) {
+    // Imported here: a file-store build never loads the PostgreSQL client.
+    const { PostgresPublisher, formatPublishSummary } = await import('../index/postgres/publisher.js');
+    const publisher = await PostgresPublisher.open(config.databaseUrl);
+    try {
+      await buildFileIndex(config, full);
+      const generationDir = await currentGeneration(indexDir);
+      if (generationDir === undefined) throw new IndexError(`No index was built in ${indexDir}.`, { hint: 'Run npm run index again.' });
+      process.stderr.write(`Publishing to PostgreSQL ${forTerminal(publisher.location)}\n`);
+      process.stdout.write(formatPublishSummary(await publisher.publish(generationDir), forTerminal(publisher.location)));
+    } finally {
+      await publisher.close();
+    }
+    return 0;
+  }
+  await buildFileIndex(config, full);
+  return 0;
+}
+
+/** Builds or updates the file index and prints what changed. */
+async function buildFileIndex(config: BaseConfig, full: boolean): Promise<void> {
+  const { corpusDir, indexDir } = config;
   const progress = buildProgressReporter();
   // An unchanged corpus is told without loading the model (most of this command's time otherwise).
   const { summary: upToDate, corpus } = await checkUpToDate({ corpusDir, indexDir, full, model: config, onProgress: progress.onProgress });
   if (upToDate) {
     progress.stop();
     process.stdout.write(formatSummary(upToDate, indexDir));
-    return 0;
+    return;
   }
   process.stderr.write(`Loading the embedding model ${forTerminal(config.modelId)}${config.modelDir ? ` from ${forTerminal(config.modelDir)}` : ''}\n`);
   // Imported here: transformers.js and onnxruntime take a while to load, and an unchanged corpus needs neither.
@@ -42,7 +70,6 @@ export async function indexCommand(argv: readonly string[]): Promise<number> {
   } finally {
     progress.stop();
   }
-  return 0;
 }
 
 /** What a build did, for a terminal (file names and warnings from the corpus with control characters escaped). */
