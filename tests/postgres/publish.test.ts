@@ -98,6 +98,20 @@ describe('publishing the seed index', () => {
       snapshot.close();
     }
   });
+
+  it('searches with PostgreSQL full-text search instead of BM25 when asked (lexical: fts)', async () => {
+    const store = await PostgresStore.open({ url: ws.url, schema: ws.names.schema, lexical: 'fts' });
+    try {
+      const result = await store.search({ text: 'When could the meeting take place, according to the Kremlin?', depth: 5 });
+      expect(result.lexical.length).toBeGreaterThan(0);
+      expect(result.dense).toEqual([]);
+      for (const hit of result.lexical) expect(result.passages.get(hit.label)!.chunk.text.toLowerCase()).toMatch(/kremlin|meet|place|take|accord/);
+      expect(result.passages.get(result.lexical[0]!.label)!.chunk.text).toContain('Kremlin');
+      expect((await store.search({ text: '?!', depth: 5 })).lexical).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('publishing again', () => {

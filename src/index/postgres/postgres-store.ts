@@ -15,6 +15,7 @@ import { IndexError } from '../../core/errors.js';
 import { passageDigest } from '../generation/records.js';
 import { BLOCK_KINDS } from '../generation/schema.js';
 import type { ArticleRequest, ArticleView, GenerationInfo, IndexStore, Passage, ScoredLabel, SearchRequest, SearchResult, StoredArticle } from '../store.js';
+import { words } from '../terms.js';
 import { Vocabulary } from '../vocabulary.js';
 import { databaseError, Names, openPool, parseDatabaseUrl, querySearch, redact } from './database.js';
 import type { LexicalStatistics } from './lexical-file.js';
@@ -34,6 +35,13 @@ export interface PostgresStoreOptions {
   pollMs?: number;
   /** Connections in the store's pool (default 4). */
   poolSize?: number;
+  /**
+   * The lexical side: 'bm25' (default), the file store's BM25 over its own postings, so both stores
+   * return the same lexical hits; or 'fts', PostgreSQL's full-text search (English stemming, the
+   * question's words OR-ed, ranked by ts_rank with the file store's field weights). See the notes for
+   * which answers better.
+   */
+  lexical?: 'bm25' | 'fts';
 }
 
 interface CatalogEntry {
@@ -86,6 +94,9 @@ export class PostgresStore implements IndexStore {
           hint: 'Update Verbatim, or publish into another DATABASE_SCHEMA.',
         });
       }
+      if (options.lexical === 'fts' && version < 2) {
+        throw new IndexError(`The PostgreSQL index (schema ${names.schema}) has no full-text vectors yet (schema version ${version}).`, { hint: 'Publish once with this version (npm run index) to add them.' });
+      }
       const id = options.generation ?? (await liveGenerationOf(pool, names));
       if (id === undefined) throw new IndexError(`No index has been published to PostgreSQL at ${redact(options.url)} (schema ${names.schema}) yet.`, { hint: PUBLISH_HINT });
       const generation = await pool.query<{ built_at: string; lexical: LexicalStatistics; vocabulary: { words: string[]; counts: number[] } }>(
@@ -120,27 +131,37 @@ export class PostgresStore implements IndexStore {
 
   async search(request: SearchRequest): Promise<SearchResult> {
     const n = this.names;
-    const lexicalQuery = request.text === undefined ? undefined : this.terms.queryOf(request.text);
+    const fts = this.options.lexical === 'fts';
+    const ftsQuery = fts && request.text !== undefined ? ftsQueryOf(request.text) : undefined;
+    const bm25 = !fts && request.text !== undefined ? this.terms.queryOf(request.text) : undefined;
     const wantDense = request.vector !== undefined && request.depth > 0;
-    const wantLexical = lexicalQuery !== undefined && lexicalQuery.terms.length > 0 && request.depth > 0;
+    const wantLexical = request.depth > 0 && (ftsQuery !== undefined || (bm25 !== undefined && bm25.terms.length > 0));
     const empty: SearchResult = { dense: [], lexical: [], passages: new Map() };
     if ((!wantDense && !wantLexical) || request.filter?.articleIds.length === 0) return empty;
     const params: unknown[] = [this.generation.id, request.depth, request.filter === undefined ? null : [...request.filter.articleIds]];
     const param = (value: unknown): string => `$${params.push(value)}`;
-    const dense = wantDense
-      ? `SELECT c.content_key, c.ordinal, c.embedding <=> ${param(vectorLiteral(request.vector!))}::vector AS distance
+    let dense = `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS distance WHERE false`;
+    if (wantDense) {
+      const vector = param(vectorLiteral(request.vector!));
+      dense = `SELECT c.content_key, c.ordinal, c.embedding <=> ${vector}::vector AS distance
            FROM ${n.t('chunk')} c WHERE c.content_key IN (SELECT content_key FROM ga)
-           ORDER BY c.embedding <=> $${params.length}::vector LIMIT $2`
-      : `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS distance WHERE false`;
-    const lexical = wantLexical
-      ? `SELECT ct.content_key, ct.ordinal,
-                sum(q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(lexicalQuery.norm)}::float8 + ${param(lexicalQuery.perLength)}::float8 * c.lexical_length)) AS score
-           FROM unnest(${param(lexicalQuery.terms)}::text[], ${param(lexicalQuery.idfs)}::float8[]) AS q(term, idf)
+           ORDER BY c.embedding <=> ${vector}::vector LIMIT $2`;
+    }
+    let lexical = `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS score WHERE false`;
+    if (wantLexical && ftsQuery !== undefined) {
+      // Weights {D, C, B, A} (each ≤ 1): text C, heading B, title A in the file store's proportions 1 : 1.2 : 1.5; normalisation 1: ÷ (1 + log length).
+      lexical = `SELECT c.content_key, c.ordinal, ts_rank('{0.05, 0.6667, 0.8, 1.0}', c.fts, q.query, 1)::float8 AS score
+           FROM ${n.t('chunk')} c, to_tsquery('english', ${param(ftsQuery)}) AS q(query)
+           WHERE c.fts @@ q.query AND c.content_key IN (SELECT content_key FROM ga)`;
+    } else if (wantLexical && bm25 !== undefined) {
+      lexical = `SELECT ct.content_key, ct.ordinal,
+                sum(q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * c.lexical_length)) AS score
+           FROM unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)
            JOIN ${n.t('chunk_term')} ct ON ct.term = q.term
            JOIN ${n.t('chunk')} c ON c.content_key = ct.content_key AND c.ordinal = ct.ordinal
            WHERE ct.content_key IN (SELECT content_key FROM ga)
-           GROUP BY ct.content_key, ct.ordinal`
-      : `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS score WHERE false`;
+           GROUP BY ct.content_key, ct.ordinal`;
+    }
     const sql = `
       WITH ga AS MATERIALIZED (
         SELECT article_id, content_key, first_label FROM ${n.t('generation_article')}
@@ -316,6 +337,12 @@ function chunkOfRow(row: SearchRow): Chunk {
     sentenceEnd: row.sentence_end!,
     tokenCount: row.token_count!,
   };
+}
+
+/** A text's words OR-ed as a tsquery (each word a plain lexeme: letters and digits only), or undefined when it has none. */
+function ftsQueryOf(text: string): string | undefined {
+  const lexemes = [...new Set(words(text).map((word) => word.replace(/[^\p{L}\p{N}]/gu, '')).filter((word) => word.length > 0))];
+  return lexemes.length === 0 ? undefined : lexemes.join(' | ');
 }
 
 async function liveGenerationOf(pool: pg.Pool, names: Names): Promise<string | undefined> {

@@ -27,7 +27,7 @@ import { inTransaction, type Names } from './database.js';
 import { readLexicalFile, readVocabularyFile, type LexicalFile } from './lexical-file.js';
 import { PublishLock } from './lock.js';
 import { GENERATION_CHANNEL, notificationPayload } from './notify.js';
-import { migrate, VECTOR_DIMENSIONS } from './schema.js';
+import { chunkTsvector, migrate, VECTOR_DIMENSIONS } from './schema.js';
 import { vectorLiteral } from './vector-text.js';
 
 /** Articles per content transaction. */
@@ -189,10 +189,10 @@ async function insertArticle(
   });
   if (chunks.length > 0) {
     await client.query(
-      `INSERT INTO ${names.t('chunk')} (content_key, ordinal, start_char, end_char, text_from, text_length, sentence_start, sentence_end, token_count, digest, heading, lexical_length, embedding)
-       SELECT $1, o, s, e, f, l, ss, se, tc, d, h, ll, v::vector
+      `INSERT INTO ${names.t('chunk')} (content_key, ordinal, start_char, end_char, text_from, text_length, sentence_start, sentence_end, token_count, digest, heading, lexical_length, embedding, fts)
+       SELECT $1, o, s, e, f, l, ss, se, tc, d, h, ll, v::vector, ${chunkTsvector('$15::text', 'h', 'substr($14::text, f, l)')}
        FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::text[], $12::real[], $13::text[]) AS u(o, s, e, f, l, ss, se, tc, d, h, ll, v)`,
-      [key, ...chunkColumns.slice(0, 12)],
+      [key, ...chunkColumns.slice(0, 12), article.text, article.title],
     );
   }
   if (termColumns[0]!.length > 0) {

@@ -17,6 +17,7 @@
  *   sentence          (content_key, idx): embedding vector(384) (read by article only: no ANN index)
  *   chunk_term        (term, content_key, ordinal): the term's boosted frequency in the chunk, in
  *                     tenths (the file store's BM25 postings)
+ *                     (migration 2: fts, the chunk's English tsvector — title A, heading B, text C — GIN index)
  *   generation        id, built_at, manifest, lexical statistics (documentCount, averageLength,
  *                     terms, df), vocabulary (words, counts)
  *   generation_article (generation_id, row): article id, metadata, content key, first label, chunks
@@ -112,7 +113,19 @@ export function migrations(n: Names): readonly string[] {
        acquired_at timestamptz NOT NULL DEFAULT now(),
        heartbeat_at timestamptz NOT NULL DEFAULT now()
      );`,
+    // 2: PostgreSQL full-text search as the other lexical side (PostgresStoreOptions.lexical = 'fts'): each chunk's
+    // title (A), heading (B) and text (C) as an English tsvector, with a GIN index.
+    `ALTER TABLE ${t('chunk')} ADD COLUMN fts tsvector;
+     UPDATE ${t('chunk')} c SET fts = ${chunkTsvector('g.title', 'c.heading', 'substr(a.text, c.text_from, c.text_length)')}
+       FROM ${t('article_content')} a, (SELECT DISTINCT ON (content_key) content_key, meta->>'title' AS title FROM ${t('generation_article')}) g
+       WHERE a.key = c.content_key AND g.content_key = c.content_key;
+     CREATE INDEX ON ${t('chunk')} USING gin (fts);`,
   ];
+}
+
+/** The full-text vector of a chunk from SQL expressions of its title, heading and text. */
+export function chunkTsvector(title: string, heading: string, text: string): string {
+  return `setweight(to_tsvector('english', coalesce(${title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${heading}, '')), 'B') || setweight(to_tsvector('english', ${text}), 'C')`;
 }
 
 /** The schema version this code reads and writes. */
