@@ -57,8 +57,14 @@ export class PublishLock {
       client.release();
       throw error;
     }
+    let beating = false;
     const timer = setInterval(() => {
-      client.query(`UPDATE ${names.t('publish_lock')} SET heartbeat_at = now() WHERE holder = $1`, [holder]).catch(() => undefined);
+      if (beating) return; // the last heartbeat is still waiting for the server
+      beating = true;
+      client
+        .query(`UPDATE ${names.t('publish_lock')} SET heartbeat_at = now() WHERE holder = $1`, [holder])
+        .catch(() => undefined)
+        .finally(() => (beating = false));
     }, options.heartbeatMs ?? HEARTBEAT_MS);
     timer.unref();
     return new PublishLock(client, names, holder, timer);
