@@ -32,6 +32,8 @@ export class PublishLock {
     private readonly names: Names,
     readonly holder: string,
     private readonly timer: NodeJS.Timeout,
+    /** The heartbeat in flight, if any. */
+    private readonly beat: { pending: Promise<unknown> | undefined },
   ) {}
 
   /** Takes the lock, or throws an IndexError naming who holds it. */
@@ -57,17 +59,16 @@ export class PublishLock {
       client.release();
       throw error;
     }
-    let beating = false;
+    const beat: { pending: Promise<unknown> | undefined } = { pending: undefined };
     const timer = setInterval(() => {
-      if (beating) return; // the last heartbeat is still waiting for the server
-      beating = true;
-      client
+      if (beat.pending !== undefined) return; // the last heartbeat is still waiting for the server
+      beat.pending = client
         .query(`UPDATE ${names.t('publish_lock')} SET heartbeat_at = now() WHERE holder = $1`, [holder])
         .catch(() => undefined)
-        .finally(() => (beating = false));
+        .finally(() => (beat.pending = undefined));
     }, options.heartbeatMs ?? HEARTBEAT_MS);
     timer.unref();
-    return new PublishLock(client, names, holder, timer);
+    return new PublishLock(client, names, holder, timer, beat);
   }
 
   /** Gives the lock up (safe to call more than once). */
@@ -75,6 +76,7 @@ export class PublishLock {
     if (this.released) return;
     this.released = true;
     clearInterval(this.timer);
+    await this.beat.pending;
     try {
       await this.client.query(`DELETE FROM ${this.names.t('publish_lock')} WHERE holder = $1`, [this.holder]);
       await this.client.query('SELECT pg_advisory_unlock($1)', [this.names.lockKey]);
