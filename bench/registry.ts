@@ -6,7 +6,9 @@ import { indexBuild } from './index-build.js';
 import type { Benchmark } from './lib/types.js';
 import { memory } from './memory.js';
 import { peer } from './peer.js';
+import { pgLexical } from './pg-lexical.js';
+import { pgStore } from './pg-store.js';
 import { quality } from './quality.js';
 import { queryLatency } from './query-latency.js';
 
-export const BENCHMARKS: Benchmark[] = [embeddingThroughput, indexBuild, queryLatency, hnswRecall, memory, coldStart, peer, quality];
+export const BENCHMARKS: Benchmark[] = [embeddingThroughput, indexBuild, queryLatency, hnswRecall, memory, coldStart, peer, quality, pgStore, pgLexical];

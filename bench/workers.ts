@@ -9,6 +9,7 @@ import { buildIndex, type BuildProgress } from '../src/index/build.js';
 import { FileIndexStore } from '../src/index/file-store.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { throughputWorker } from './embedding-throughput.js';
+import { storeServeWorker } from './pg-store.js';
 import { peakRssMB, rssMB } from './lib/child.js';
 import { generateCorpus, writeCorpus } from './lib/corpus-gen.js';
 import { modelOptions } from './lib/env.js';
@@ -135,4 +136,5 @@ export const WORKERS: Record<string, Worker> = {
   build: buildWorker as Worker,
   serve: serveWorker as Worker,
   throughput: throughputWorker as Worker,
+  'store-serve': storeServeWorker as Worker,
 };
