@@ -153,15 +153,23 @@ export class Library {
     if (this.rebuilding) return this.rebuilding;
     this.rebuilding = (async () => {
       const { config } = this.options;
-      const summary = await buildIndexInChild(
-        {
-          model: { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized },
-          build: { corpusDir: config.corpusDir, indexDir: config.indexDir, full: options.full ?? false },
-        },
-        options.onProgress,
-      );
-      if (summary.written) await this.swapTo(path.basename(summary.generationDir), () => options.beforeSwap?.(summary));
-      return summary;
+      // With the PostgreSQL store the build is published there (its lock taken before the build), and every reader switches to it.
+      const publisher = config.indexStore === 'postgres' && config.databaseUrl !== undefined ? await openPublisher(config.databaseUrl) : undefined;
+      try {
+        const summary = await buildIndexInChild(
+          {
+            model: { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized },
+            build: { corpusDir: config.corpusDir, indexDir: config.indexDir, full: options.full ?? false },
+          },
+          options.onProgress,
+        );
+        let generation = summary.written ? path.basename(summary.generationDir) : undefined;
+        if (publisher !== undefined) generation = (await publisher.publish(summary.generationDir)).generation;
+        if (generation !== undefined && generation !== this.store.generation.id) await this.swapTo(generation, () => options.beforeSwap?.(summary));
+        return summary;
+      } finally {
+        await publisher?.close();
+      }
     })();
     try {
       return await this.rebuilding;
@@ -219,6 +227,12 @@ export class Library {
       this.reload().catch((error: unknown) => this.options.onReloadError?.(error));
     });
   }
+}
+
+/** The PostgreSQL publisher (loaded only for INDEX_STORE=postgres, so a file-store bot never loads the client). */
+async function openPublisher(databaseUrl: string): Promise<{ publish(dir: string): Promise<{ generation: string }>; close(): Promise<void> }> {
+  const { PostgresPublisher } = await import('../index/postgres/publisher.js');
+  return PostgresPublisher.open(databaseUrl);
 }
 
 /**
