@@ -41,6 +41,8 @@ describe('publishing the seed index', () => {
     expect(await count('chunk')).toBe(counts.chunks);
     expect(await count('sentence')).toBe(counts.sentences);
     expect(await count('chunk_term')).toBeGreaterThan(counts.chunks);
+    const indexes = await ws.pool.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'chunk_embedding_hnsw'`, [ws.names.schema]);
+    expect(indexes.rows[0]?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?16'?, ef_construction='?200'?\)/);
     const store = await PostgresStore.open({ url: ws.url, schema: ws.names.schema });
     try {
       expect(store.generation.id).toBe(firstGeneration);

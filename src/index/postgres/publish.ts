@@ -2,7 +2,7 @@
  * Publishes a file generation (built by `npm run index` as ever) into PostgreSQL and makes it live:
  *
  * 1. under the publish lock (lock.ts; a caller that built under it passes it in);
- * 2. the content the database does not hold yet is inserted, article by article: an article is
+ * 2. the content the database does not hold yet is inserted (the vector index made after the first load), article by article: an article is
  *    stored by its content key (its content hash and what turns content into records), so an
  *    article unchanged since any kept generation is not inserted again — "incremental by content
  *    hash"; each batch of articles in one transaction;
@@ -27,7 +27,7 @@ import { inTransaction, type Names } from './database.js';
 import { readLexicalFile, readVocabularyFile, type LexicalFile } from './lexical-file.js';
 import { PublishLock } from './lock.js';
 import { GENERATION_CHANNEL, notificationPayload } from './notify.js';
-import { chunkTsvector, migrate, VECTOR_DIMENSIONS } from './schema.js';
+import { chunkTsvector, ensureVectorIndex, migrate, VECTOR_DIMENSIONS } from './schema.js';
 import { vectorLiteral } from './vector-text.js';
 
 /** Articles per content transaction. */
@@ -77,6 +77,7 @@ export async function publishGeneration(pool: pg.Pool, names: Names, generationD
       let reused = 0;
       if (!alreadyPublished) {
         ({ inserted, reused } = await insertContent(pool, names, generation, generationDir));
+        await ensureVectorIndex(pool, names);
         await insertGeneration(pool, names, generation, generationDir, id);
       }
       await options.beforeSwitch?.();
