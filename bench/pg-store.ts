@@ -10,7 +10,7 @@
  */
 import { openIndexStore } from '../src/index/open-store.js';
 import { Names, openPool } from '../src/index/postgres/database.js';
-import { publishGeneration } from '../src/index/postgres/publish.js';
+import { publishGeneration, type PublishSummary } from '../src/index/postgres/publish.js';
 import { currentGeneration } from '../src/index/layout.js';
 import type { ArticleRequest, ScoredLabel } from '../src/index/store.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
@@ -91,6 +91,7 @@ interface Run {
   name: string;
   chunks: number;
   publishMs: number;
+  publishPhases: PublishSummary['phases'];
   file: StoreServeResult;
   postgres: StoreServeResult;
 }
@@ -107,7 +108,7 @@ async function measure(context: BenchContext, url: string, name: string, index: 
   context.log(`asking ${questions.length} questions × ${rounds} rounds of the ${name} index, file store then PostgreSQL store`);
   const file = (await runWorker<StoreServeResult>('store-serve', { indexStore: 'file', indexDir: index.indexDir, questions, rounds } satisfies StoreServeArgs)).result;
   const postgres = (await runWorker<StoreServeResult>('store-serve', { indexStore: 'postgres', indexDir: index.indexDir, databaseUrl, questions, rounds } satisfies StoreServeArgs)).result;
-  return { name, chunks, publishMs: published.ms, file, postgres };
+  return { name, chunks, publishMs: published.ms, publishPhases: published.phases, file, postgres };
 }
 
 export const pgStore: Benchmark = {
@@ -144,7 +145,7 @@ export const pgStore: Benchmark = {
           `${fmt(r.openMs / 1000, 2)}`,
           `${fmt(r.rss.storeMB - r.rss.modelMB, 0)}`,
           `${fmt(r.rss.afterQuestionsMB, 0)} (peak ${fmt(r.rss.peakMB, 0)})`,
-          kind === 'file' ? '' : fmt(run.publishMs / 1000, 1),
+          kind === 'file' ? '' : `${fmt(run.publishMs / 1000, 1)} (${fmt(run.publishPhases.contentMs / 1000, 1)} / ${fmt(run.publishPhases.vectorIndexMs / 1000, 1)})`,
         ];
       }),
     );
@@ -158,7 +159,7 @@ export const pgStore: Benchmark = {
         : { name: 'bot process RSS on the PostgreSQL store, 100k chunks', goal: '≤ 400 MB', value: 'run with --full', met: null },
     ];
     const markdown = [
-      table(['index', 'store', 'chunks', 'asks', 'p50 ms', 'p95 ms', 'p50 search / views ms', 'open s', '+ store MB', 'RSS after questions MB', 'publish s'], rows),
+      table(['index', 'store', 'chunks', 'asks', 'p50 ms', 'p95 ms', 'p50 search / views ms', 'open s', '+ store MB', 'RSS after questions MB', 'publish s (content / HNSW)'], rows),
       '',
       `Per question: \`search\` (depth ${DEPTH}: HNSW + BM25, the passages with their vectors) and \`articleViews\` for the articles of the ${PASSAGES} best fused passages ` +
         '(sentences ± 1): the two store steps of an answer, without the question embedding (the same for both). Each store in a fresh process with the model loaded, ' +

@@ -51,6 +51,8 @@ export interface PublishSummary {
   previous: string | undefined;
   pruned: { generations: number; contents: number };
   ms: number;
+  /** Where the time went: inserting content, making the vector index (first publish), the generation, the switch, the prune. */
+  phases: { contentMs: number; vectorIndexMs: number; generationMs: number; switchMs: number; pruneMs: number };
 }
 
 /** What makes two articles' stored records the same: their content and what turns content into records. */
@@ -75,15 +77,25 @@ export async function publishGeneration(pool: pg.Pool, names: Names, generationD
       const alreadyPublished = exists.rowCount === 1;
       let inserted = { articles: 0, chunks: 0, sentences: 0, postings: 0 };
       let reused = 0;
+      const marks = [performance.now()];
       if (!alreadyPublished) {
         ({ inserted, reused } = await insertContent(pool, names, generation, generationDir));
+        marks.push(performance.now());
         await ensureVectorIndex(pool, names);
+        marks.push(performance.now());
         await insertGeneration(pool, names, generation, generationDir, id);
+        marks.push(performance.now());
+      } else {
+        marks.push(marks[0]!, marks[0]!, marks[0]!);
       }
       await options.beforeSwitch?.();
       const previous = await switchLive(pool, names, id);
+      marks.push(performance.now());
       const pruned = await prune(pool, names);
-      return { generation: id, alreadyPublished, articles: generation.manifest.counts.articles, inserted, reused, previous, pruned, ms: performance.now() - started };
+      marks.push(performance.now());
+      const span = (i: number) => Math.round(marks[i + 1]! - marks[i]!);
+      const phases = { contentMs: span(0), vectorIndexMs: span(1), generationMs: span(2), switchMs: span(3), pruneMs: span(4) };
+      return { generation: id, alreadyPublished, articles: generation.manifest.counts.articles, inserted, reused, previous, pruned, ms: performance.now() - started, phases };
     } finally {
       generation.chunkVectors.close();
       generation.sentenceVectors.close();
