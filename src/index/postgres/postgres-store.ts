@@ -144,6 +144,8 @@ export class PostgresStore implements IndexStore {
     // index per row, so the HNSW scan stays an index scan that stops at LIMIT (a join against the generation's
     // list of contents became a nested loop over it, 5–10× slower at 10k chunks).
     const inGeneration = `EXISTS (SELECT 1 FROM ${n.t('generation_article')} g WHERE g.content_key = c.content_key AND g.generation_id = $1 AND ($3::text[] IS NULL OR g.article_id = ANY($3::text[])))`;
+    // The generation's contents (and the filter's) as a set: postings are many, so the lexical side tests them by hash.
+    const generationContents = `SELECT g.content_key FROM ${n.t('generation_article')} g WHERE g.generation_id = $1 AND ($3::text[] IS NULL OR g.article_id = ANY($3::text[]))`;
     let dense = `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS distance WHERE false`;
     if (wantDense) {
       const vector = param(vectorLiteral(request.vector!));
@@ -159,11 +161,10 @@ export class PostgresStore implements IndexStore {
            WHERE c.fts @@ q.query AND ${inGeneration}`;
     } else if (wantLexical && bm25 !== undefined) {
       lexical = `SELECT ct.content_key, ct.ordinal,
-                sum(q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * c.lexical_length)) AS score
+                sum(q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * ct.length)) AS score
            FROM unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)
            JOIN ${n.t('chunk_term')} ct ON ct.term = q.term
-           JOIN ${n.t('chunk')} c ON c.content_key = ct.content_key AND c.ordinal = ct.ordinal
-           WHERE ${inGeneration}
+           WHERE ct.content_key IN (${generationContents})
            GROUP BY ct.content_key, ct.ordinal`;
     }
     const sql = `

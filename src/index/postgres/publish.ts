@@ -173,8 +173,8 @@ async function insertArticle(
   const { first } = chunkLabels(tables, row);
   const chunkVectors = generation.chunkVectors.rows(first, first + chunks.length);
   const characters = characterOffsets(article.text);
-  const chunkColumns: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], [], []];
-  const termColumns: unknown[][] = [[], [], []];
+  const chunkColumns: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
+  const termColumns: unknown[][] = [[], [], [], []];
   chunks.forEach((chunk, ordinal) => {
     const label = first + ordinal;
     const from = characters(chunk.start);
@@ -189,7 +189,6 @@ async function insertArticle(
       chunk.tokenCount,
       tables.chunks[label * CHUNK.width + CHUNK.digest]!,
       chunk.heading ?? null,
-      lexical.lengths[label]!,
       vectorLiteral(chunkVectors.subarray(ordinal * VECTOR_DIMENSIONS, (ordinal + 1) * VECTOR_DIMENSIONS)),
     ];
     values.forEach((value, column) => chunkColumns[column]!.push(value));
@@ -198,19 +197,20 @@ async function insertArticle(
       termColumns[0]!.push(lexical.statistics.terms[term]!);
       termColumns[1]!.push(ordinal);
       termColumns[2]!.push(postings.tfs[p]!);
+      termColumns[3]!.push(lexical.lengths[label]!);
     });
   });
   if (chunks.length > 0) {
     await client.query(
-      `INSERT INTO ${names.t('chunk')} (content_key, ordinal, start_char, end_char, text_from, text_length, sentence_start, sentence_end, token_count, digest, heading, lexical_length, embedding, fts)
-       SELECT $1, o, s, e, f, l, ss, se, tc, d, h, ll, v::vector, ${chunkTsvector('$15::text', 'h', 'substr($14::text, f, l)')}
-       FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::text[], $12::real[], $13::text[]) AS u(o, s, e, f, l, ss, se, tc, d, h, ll, v)`,
-      [key, ...chunkColumns.slice(0, 12), article.text, article.title],
+      `INSERT INTO ${names.t('chunk')} (content_key, ordinal, start_char, end_char, text_from, text_length, sentence_start, sentence_end, token_count, digest, heading, embedding, fts)
+       SELECT $1, o, s, e, f, l, ss, se, tc, d, h, v::vector, ${chunkTsvector('$14::text', 'h', 'substr($13::text, f, l)')}
+       FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::text[], $12::text[]) AS u(o, s, e, f, l, ss, se, tc, d, h, v)`,
+      [key, ...chunkColumns, article.text, article.title],
     );
   }
   if (termColumns[0]!.length > 0) {
     await client.query(
-      `INSERT INTO ${names.t('chunk_term')} (term, content_key, ordinal, tf) SELECT t, $1, o, tf FROM unnest($2::text[], $3::int[], $4::int[]) AS u(t, o, tf)`,
+      `INSERT INTO ${names.t('chunk_term')} (term, content_key, ordinal, tf, length) SELECT t, $1, o, tf, l FROM unnest($2::text[], $3::int[], $4::int[], $5::real[]) AS u(t, o, tf, l)`,
       [key, ...termColumns],
     );
   }

@@ -12,12 +12,13 @@
  *   article_content   key, text, blocks (kind,start,end …), sentences (start,end,kinds,heading …),
  *                     headings, counts
  *   chunk             (content_key, ordinal): offsets (UTF-16, as `Chunk`; and in characters, for
- *                     substr), sentence range, tokens, heading, digest, BM25 length, embedding vector(384)
+ *                     substr), sentence range, tokens, heading, digest, embedding vector(384)
  *                     — HNSW index `chunk_embedding_hnsw`, cosine, m = 16, ef_construction = 200 (the file
  *                     store's values), made by the first publish once its chunks are in (ensureVectorIndex)
  *   sentence          (content_key, idx): embedding vector(384) (read by article only: no ANN index)
  *   chunk_term        (term, content_key, ordinal): the term's boosted frequency in the chunk, in
- *                     tenths (the file store's BM25 postings)
+ *                     tenths, and the chunk's BM25 length (the file store's BM25 postings; the length
+ *                     repeated so scoring a term reads its postings only)
  *                     (migration 2: fts, the chunk's English tsvector — title A, heading B, text C — GIN index)
  *   generation        id, built_at, manifest, lexical statistics (documentCount, averageLength,
  *                     terms, df), vocabulary (words, counts)
@@ -60,7 +61,6 @@ export function migrations(n: Names): readonly string[] {
        token_count int NOT NULL,
        heading text,
        digest int NOT NULL,
-       lexical_length real NOT NULL,
        embedding vector(${VECTOR_DIMENSIONS}) NOT NULL,
        PRIMARY KEY (content_key, ordinal)
      );
@@ -75,6 +75,7 @@ export function migrations(n: Names): readonly string[] {
        content_key text NOT NULL,
        ordinal int NOT NULL,
        tf int NOT NULL,
+       length real NOT NULL,
        PRIMARY KEY (term, content_key, ordinal),
        FOREIGN KEY (content_key, ordinal) REFERENCES ${t('chunk')} (content_key, ordinal) ON DELETE CASCADE
      );
