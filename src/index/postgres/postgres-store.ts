@@ -130,14 +130,31 @@ export class PostgresStore implements IndexStore {
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
+    const statement = this.searchStatement(request);
+    if (statement === undefined) return { dense: [], lexical: [], passages: new Map() };
+    const { rows } = await querySearch<SearchRow>(this.pool, statement.sql, statement.params);
+    const denseHits: ScoredLabel[] = [];
+    const lexicalHits: ScoredLabel[] = [];
+    const passages = new Map<number, Passage>();
+    for (const row of rows) {
+      if (row.list === 'd') denseHits.push({ label: row.label, score: row.score! });
+      else if (row.list === 'l') lexicalHits.push({ label: row.label, score: row.score! });
+      else passages.set(row.label, { label: row.label, chunk: chunkOfRow(row), vector: parseVector(row.embedding!, this.dimensions) });
+    }
+    denseHits.sort((a, b) => b.score - a.score || a.label - b.label);
+    lexicalHits.sort((a, b) => b.score - a.score || a.label - b.label);
+    return { dense: denseHits, lexical: lexicalHits, passages };
+  }
+
+  /** The one statement of a search (undefined when there is nothing to search for): for `search`, and to EXPLAIN it. */
+  searchStatement(request: SearchRequest): { sql: string; params: unknown[] } | undefined {
     const n = this.names;
     const fts = this.options.lexical === 'fts';
     const ftsQuery = fts && request.text !== undefined ? ftsQueryOf(request.text) : undefined;
     const bm25 = !fts && request.text !== undefined ? this.terms.queryOf(request.text) : undefined;
     const wantDense = request.vector !== undefined && request.depth > 0;
     const wantLexical = request.depth > 0 && (ftsQuery !== undefined || (bm25 !== undefined && bm25.terms.length > 0));
-    const empty: SearchResult = { dense: [], lexical: [], passages: new Map() };
-    if ((!wantDense && !wantLexical) || request.filter?.articleIds.length === 0) return empty;
+    if ((!wantDense && !wantLexical) || request.filter?.articleIds.length === 0) return undefined;
     const params: unknown[] = [this.generation.id, request.depth, request.filter === undefined ? null : [...request.filter.articleIds]];
     const param = (value: unknown): string => `$${params.push(value)}`;
     // Whether chunk c is in the generation (and the filter): one probe of generation_article's (content_key, generation_id)
@@ -195,18 +212,7 @@ export class PostgresStore implements IndexStore {
       FROM wanted w
       JOIN ${n.t('chunk')} c ON c.content_key = w.content_key AND c.ordinal = w.ordinal
       JOIN ${n.t('article_content')} a ON a.key = w.content_key`;
-    const { rows } = await querySearch<SearchRow>(this.pool, sql, params);
-    const denseHits: ScoredLabel[] = [];
-    const lexicalHits: ScoredLabel[] = [];
-    const passages = new Map<number, Passage>();
-    for (const row of rows) {
-      if (row.list === 'd') denseHits.push({ label: row.label, score: row.score! });
-      else if (row.list === 'l') lexicalHits.push({ label: row.label, score: row.score! });
-      else passages.set(row.label, { label: row.label, chunk: chunkOfRow(row), vector: parseVector(row.embedding!, this.dimensions) });
-    }
-    denseHits.sort((a, b) => b.score - a.score || a.label - b.label);
-    lexicalHits.sort((a, b) => b.score - a.score || a.label - b.label);
-    return { dense: denseHits, lexical: lexicalHits, passages };
+    return { sql, params };
   }
 
   async articleViews(requests: readonly ArticleRequest[]): Promise<ArticleView[]> {
