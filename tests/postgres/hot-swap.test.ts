@@ -1,7 +1,8 @@
 /**
  * Many readers of one PostgreSQL index: stores opened on the live generation are told when a new
  * one goes live (LISTEN/NOTIFY, and the poll that backs it up: on PGlite every connection is one
- * session, so there the poll is what tells them) and open it without a restart.
+ * session, so there the poll is what tells them) and open it without a restart. Needs the model
+ * (loadEmbeddings, through support/postgres-index.ts).
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { PostgresStore } from '../../src/index/postgres/postgres-store.js';

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL store on the test run's PGlite server: publishing the seed index, reading it back
  * through the store, incremental publishes by content hash, the failed publish, the lock and prune.
+ * Needs the model (loadEmbeddings, through support/postgres-index.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
