@@ -4,6 +4,8 @@
  * evaluation data, the tests that need them do not run (vitest.config.ts leaves those files out;
  * files that import tests/support/requirements.ts skip their own) and this says so in one notice.
  * With REQUIRE_MODEL=1 or CI=true a missing model fails the run early, with a clear message.
+ * It also makes the state directory of the run's PostgreSQL server (PGlite, started by the first test
+ * file that asks for it: pglite-url.ts) and stops that server when the run ends.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
