@@ -12,7 +12,7 @@ import { Names, openPool } from '../src/index/postgres/database.js';
 import { PostgresStore } from '../src/index/postgres/postgres-store.js';
 import { publishGeneration } from '../src/index/postgres/publish.js';
 import type { ScoredLabel, SearchResult } from '../src/index/store.js';
-import { startPglite } from '../tests/support/pglite-server.js';
+import { startPglite } from './lib/pglite-server.js';
 import { runWorker } from './lib/child.js';
 import { modelOptions } from './lib/env.js';
 import { devQuestions, seedIndex, squadCorpus, type DevQuestion } from './lib/fixtures.js';

@@ -4,7 +4,7 @@
  * fresh process with the model loaded like a bot: store latency p50/p95 (the question's embedding
  * is not counted: it is the same for both), the process's RSS, and the time to publish the index
  * into PostgreSQL. PostgreSQL here is PGlite (PostgreSQL 18 in WebAssembly, one session, served over
- * the wire protocol by pglite-socket: tests/support/pglite-server.ts) in the benchmark's own
+ * the wire protocol by pglite-socket: lib/pglite-server.ts) in the benchmark's own
  * process; a native server is not available on this machine. On the seed index and ~10k chunks; with
  * --full also ~100k (publishing 100k chunks into PGlite, HNSW graph included, is slow: see notes).
  */
@@ -14,7 +14,7 @@ import { publishGeneration, type PublishSummary } from '../src/index/postgres/pu
 import { currentGeneration } from '../src/index/layout.js';
 import type { ArticleRequest, ScoredLabel } from '../src/index/store.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
-import { startPglite } from '../tests/support/pglite-server.js';
+import { startPglite } from './lib/pglite-server.js';
 import { peakRssMB, rssMB, runWorker } from './lib/child.js';
 import { modelOptions } from './lib/env.js';
 import { devQuestions, seedIndex, squadQuestions, syntheticIndex, type BuiltIndex } from './lib/fixtures.js';

@@ -1,5 +1,5 @@
 /**
- * The test run's one PostgreSQL server (PGlite with pgvector, see pglite-server.ts), started by the
+ * The test run's one PostgreSQL server (PGlite with pgvector, see bench/lib/pglite-server.ts), started by the
  * first test file that asks for it and shared by all the others: starting it takes 13–18 s on a
  * 2-core machine, so a run that needs no PostgreSQL pays nothing and one that does pays once.
  *
@@ -55,7 +55,7 @@ export async function pgliteUrl(): Promise<string> {
 
 function startServer(stateDir: string): void {
   const log = openSync(path.join(stateDir, 'log'), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'tests/support/pglite-server.ts'), stateDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/lib/pglite-server.ts'), stateDir], {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ['ignore', log, log],

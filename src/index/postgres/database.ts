@@ -3,7 +3,7 @@
  * table of the store lives in (DATABASE_SCHEMA, default `verbatim`). Every statement names its tables
  * with the schema (`Names`), never through `search_path`, so one database can hold several indexes
  * and a session setting of one cannot leak into another (on PGlite every connection shares one
- * session: see tests/support/pglite-server.ts).
+ * session: see bench/lib/pglite-server.ts).
  */
 import pg from 'pg';
 import { IndexError } from '../../core/errors.js';

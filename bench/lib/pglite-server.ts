@@ -3,7 +3,7 @@
  * the pgvector extension, served over the PostgreSQL wire protocol by pglite-socket on 127.0.0.1 at a
  * port the system picks, so the tests use the same `pg` client code as production.
  *
- * Run as a process of its own (`tsx tests/support/pglite-server.ts STATE_DIR`): it writes
+ * Run as a process of its own (`tsx bench/lib/pglite-server.ts STATE_DIR`): it writes
  * STATE_DIR/url once it listens and STATE_DIR/pid, and stops on SIGTERM, when STATE_DIR/stop appears,
  * or when the process named by PGLITE_WATCH_PID (the test run) is gone. Starting takes 13–18 s on a
  * 2-core machine, so one server serves a whole test run (see pglite-url.ts).
@@ -12,8 +12,9 @@
  * `maxConnections` clients and multiplexes their messages onto that one session through a queue;
  * while a client is inside an explicit transaction (BEGIN … COMMIT) only that client's messages are
  * run. Consequences (see the notes in src/index/postgres/): session state (SET, LISTEN, advisory
- * locks, prepared statement names) is shared by every client, and NOTIFY reaches whichever client's
- * query runs next, not necessarily the one that listens.
+ * locks, prepared statement names) is shared by every client, and a notification goes out with the
+ * output of the statement that sent it, to the client that ran it, not to the one that listens.
+ * (In bench/lib, not tests/support: the benchmarks use it too, and the image compiles bench/ without tests/.)
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -79,7 +80,7 @@ async function main(stateDir: string): Promise<void> {
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const stateDir = process.argv[2];
   if (stateDir === undefined) {
-    process.stderr.write('usage: tsx tests/support/pglite-server.ts STATE_DIR\n');
+    process.stderr.write('usage: tsx bench/lib/pglite-server.ts STATE_DIR\n');
     process.exit(2);
   }
   main(stateDir).catch((error: unknown) => {
