@@ -14,7 +14,6 @@ import { publishGeneration, type PublishSummary } from '../src/index/postgres/pu
 import { currentGeneration } from '../src/index/layout.js';
 import type { ArticleRequest, ScoredLabel } from '../src/index/store.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
-import { startPglite } from './lib/pglite-server.js';
 import { peakRssMB, rssMB, runWorker } from './lib/child.js';
 import { modelOptions } from './lib/env.js';
 import { devQuestions, seedIndex, squadQuestions, syntheticIndex, type BuiltIndex } from './lib/fixtures.js';
@@ -115,6 +114,8 @@ export const pgStore: Benchmark = {
   name: 'pg-store',
   title: 'PostgreSQL store (PGlite) beside the file store',
   run: async (context) => {
+    // Imported here: the serve workers (bench/workers.ts) import this file, and must not load PGlite.
+    const { startPglite } = await import('./lib/pglite-server.js');
     const server = await startPglite();
     const runs: Run[] = [];
     try {
