@@ -9,8 +9,7 @@
  * --full also ~100k (publishing 100k chunks into PGlite, HNSW graph included, is slow: see notes).
  */
 import { openIndexStore } from '../src/index/open-store.js';
-import { Names, openPool } from '../src/index/postgres/database.js';
-import { publishGeneration, type PublishSummary } from '../src/index/postgres/publish.js';
+import type { PublishSummary } from '../src/index/postgres/publish.js';
 import { currentGeneration } from '../src/index/layout.js';
 import type { ArticleRequest, ScoredLabel } from '../src/index/store.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
@@ -97,6 +96,9 @@ interface Run {
 
 async function measure(context: BenchContext, url: string, name: string, index: BuiltIndex, chunks: number, questions: string[], rounds: number): Promise<Run> {
   const schema = `bench_${name}`;
+  // Imported here, like PGlite: the serve workers import this file and must not load the PostgreSQL client.
+  const { Names, openPool } = await import('../src/index/postgres/database.js');
+  const { publishGeneration } = await import('../src/index/postgres/publish.js');
   const pool = openPool(url, 2);
   const names = new Names(schema);
   context.log(`publishing the ${name} index (${chunks} chunks) into PGlite`);
