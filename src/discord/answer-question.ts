@@ -43,6 +43,8 @@ export interface QuestionRequest {
   question: string;
   /** Who asked (for the cooldown and the log). */
   userId: string;
+  /** The server it was asked in (its own cooldown applies), undefined in DMs. */
+  guildId: string | undefined;
   via: QuestionVia;
   /**
    * Whether the asker's cooldown has already been started (by the command's cooldown precondition);
@@ -85,7 +87,7 @@ export async function answerQuestion(ctx: BotContext, request: QuestionRequest):
   }
   let taken = request.cooldownTaken;
   if (!taken) {
-    const wait = ctx.cooldowns.take(userId);
+    const wait = ctx.cooldowns.take(userId, ctx.settings.for(request.guildId).cooldownSeconds);
     if (wait > 0) {
       await delivery.refuse(cooldownMessage(wait));
       return { outcome: 'cooldown' };

@@ -56,7 +56,7 @@ describe('starting', () => {
     const puts = running.standin.requests.filter((r) => r.method === 'PUT');
     expect(puts).toHaveLength(1);
     expect(puts[0]?.path).toBe(`/applications/${running.standin.applicationId}/guilds/${running.standin.guild.id}/commands`);
-    expect(running.standin.commands(running.standin.guild.id).map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'help']);
+    expect(running.standin.commands(running.standin.guild.id).map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'settings', 'help']);
     expect(running.standin.violations).toEqual([]);
   });
 
@@ -69,7 +69,7 @@ describe('starting', () => {
         (line) => printed.push(line),
       );
       expect(result).toEqual({ scope: 'global', guildId: undefined, registered: COMMANDS.map((c) => c.data.name) });
-      expect(standin.commands().map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'help']);
+      expect(standin.commands().map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'settings', 'help']);
       expect(printed.join('\n')).toContain('/reindex');
       expect(printed.join('\n')).toContain('global');
       expect(standin.violations).toEqual([]);

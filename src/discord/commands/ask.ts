@@ -1,6 +1,6 @@
 /**
- * `/ask question:<text> [public:<bool>]`: defers at once (ephemerally unless public, or
- * ASK_PUBLIC_DEFAULT), then edits the deferred reply with the answer. Busy and cooldown refusals are
+ * `/ask question:<text> [public:<bool>]`: defers at once (ephemerally unless public, or the server's
+ * default — /settings, else ASK_PUBLIC_DEFAULT), then edits the deferred reply with the answer. Busy and cooldown refusals are
  * immediate ephemeral replies, so nobody waits on a question that will not be answered.
  */
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
@@ -26,10 +26,11 @@ export const ask: SlashCommand = {
   preconditions: [guildAllowlist, cooldown],
   async execute(interaction, ctx) {
     const question = interaction.options.getString('question', true);
-    const isPublic = interaction.options.getBoolean('public') ?? ctx.config.askPublicDefault;
+    const isPublic = interaction.options.getBoolean('public') ?? ctx.settings.for(interaction.guildId).publicDefault;
     await answerQuestion(ctx, {
       question,
       userId: interaction.user.id,
+      guildId: interaction.guildId ?? undefined,
       via: 'slash',
       // The cooldown precondition has started it.
       cooldownTaken: true,

@@ -147,6 +147,8 @@ export interface StartBotOptions {
 /** The bot's Discord configuration for a stand-in: its token, application, guild and REST URL, the defaults, then `overrides`. */
 export function testDiscordConfig(standin: DiscordStandin, overrides: Partial<DiscordConfig> & Pick<DiscordConfig, 'feedbackFile'>): DiscordConfig {
   return {
+    // The database beside the (old-style) feedback file: the same file name ends in .db.
+    databaseFile: overrides.feedbackFile.replace(/\.jsonl$/, '') + '.db',
     token: TOKEN,
     clientId: standin.applicationId,
     guildId: standin.guild.id,
