@@ -2,12 +2,18 @@
  * End to end: `/settings` (maintainers) with the real discord.js client against the stand-in. Each
  * setting applies to the next question at once — the channels mentions are answered in, reply or
  * thread, public or private /ask answers, the cooldown — and survives a restart of the bot on the same
- * database; other servers keep the defaults; `reset` brings the defaults back.
+ * database; other servers keep the defaults; `reset` brings the defaults back. And the first start
+ * over an older version's JSONL feedback file: imported into the database (the file kept as it was),
+ * so a vote in it still counts.
  */
+import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MessageFlags, type APIChannel, type APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VerbatimBot } from '../../src/discord/bot.js';
+import { feedbackId } from '../../src/discord/custom-ids.js';
 import type { InjectedInteraction, RecordedRequest } from '../support/discord-standin.js';
 import {
   bodyOf,
@@ -27,13 +33,30 @@ import {
 let corpus: TestCorpus;
 let library: TestLibrary;
 let running: RunningBot;
+let oldLog: string;
+
+/** The key the older version hashed voters with (kept beside its file). */
+const OLD_KEY = 'the-key-an-older-version-kept-beside-its-file';
 
 beforeAll(async () => {
   corpus = await openTestLibrary();
   library = new TestLibrary(corpus.library);
+  // An older version's feedback file (and its key) where the bot's FEEDBACK_FILE points.
+  const feedbackFile = path.join(corpus.root, 'feedback.jsonl');
+  oldLog = `${JSON.stringify({ time: '2026-11-01T00:00:00.000Z', answerId: 'OLDANSWER123', vote: 'up', user: 'TO-BE-SET', question: 'Who was Mike Pompeo?', sources: ['001_a'] })}\n`;
+  await writeFile(`${feedbackFile}.salt`, `${OLD_KEY}\n`);
   // Two servers: the second keeps the defaults whatever the first sets.
-  running = await startBot(library, path.join(corpus.root, 'feedback.jsonl'), { standin: { guilds: [{}, {}] } });
+  running = await startBot(library, feedbackFile, {
+    standin: { guilds: [{}, {}] },
+    // Written once the stand-in (and so the voter's id) exists, before the bot opens its database.
+    config: (standin) => {
+      oldLog = oldLog.replace('TO-BE-SET', createHmac('sha256', OLD_KEY).update(standin.users.tester.id).digest('hex'));
+      writeFileSync(feedbackFile, oldLog, { flag: 'wx' });
+      return {};
+    },
+  });
 });
+
 
 afterAll(async () => {
   await running?.close();
@@ -80,6 +103,18 @@ async function askOnce(question: string, user: string, guildId?: string): Promis
   const injected = running.standin.sendSlashCommand({ name: 'ask', options: { question }, user, ...(guildId === undefined ? {} : { guildId }) });
   return { injected, callback: await waitForCallback(running.standin, injected) };
 }
+
+describe('the first start over an older version’s feedback file', () => {
+  it('imports it into the database, says so once, keeps the file, and a vote in it still counts', async () => {
+    const imported = running.logs.lines.filter((line) => String(line.msg).startsWith('imported the feedback file'));
+    expect(imported).toHaveLength(1);
+    expect(imported[0]).toMatchObject({ lines: 1, added: 1 });
+    expect(await readFile(running.config.feedbackFile, 'utf8')).toBe(oldLog);
+    const click = running.standin.sendButton({ customId: feedbackId('up', 'OLDANSWER123'), user: running.standin.users.tester });
+    expect(String(callbackData(await waitForCallback(running.standin, click)).content)).toContain('already voted');
+    expect([...running.bot.context.feedback.log.lines()]).toEqual([JSON.parse(oldLog)]);
+  });
+});
 
 describe('/settings', () => {
   it('is for maintainers only, and shows the defaults until a server sets its own', async () => {
