@@ -88,7 +88,7 @@ describe('starting', () => {
 
   it('logs READY with what it serves, and never logs the token', () => {
     const readyLine = running.logs.lines.find((line) => String(line.msg).startsWith('ready:'));
-    expect(readyLine).toMatchObject({ articles: 5, guilds: 1, commands: 5 });
+    expect(readyLine).toMatchObject({ articles: 5, guilds: 1, commands: 6 });
     expect(Number(readyLine?.chunks)).toBeGreaterThan(0);
     running.logger.info({ note: `the token is ${TOKEN}` }, `again: ${TOKEN}`);
     expect(running.logs.raw.join('\n')).not.toContain(TOKEN);
