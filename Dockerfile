@@ -57,6 +57,7 @@ ARG MODEL_QUANTIZED=true
 ENV NODE_ENV=production \
     CORPUS_DIR=/app/corpus \
     INDEX_DIR=/data/index \
+    DATABASE_FILE=/data/verbatim.db \
     FEEDBACK_FILE=/data/feedback.jsonl \
     MODEL_CACHE_DIR=/app/models \
     MODEL_ID=${MODEL_ID} \

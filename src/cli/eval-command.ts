@@ -3,8 +3,10 @@
  * the answering engine and reports citation accuracy, quote phrases, refusals, wrong quotes repeated,
  * recall@k, MRR and latency — per retrieval mode, in one run, so the modes compare on equal terms.
  *
- * `npm run eval -- --from-feedback FEEDBACK_FILE [--out FILE] [--force]`: turns the Discord bot's
- * recorded votes into a questions file to review and keep (see feedback-to-eval.ts); it prints to
+ * `npm run eval -- --from-feedback [FILE] [--out FILE] [--force]`: turns the Discord bot's recorded
+ * votes into a questions file to review and keep (see feedback-to-eval.ts) — from the bot's database
+ * (DATABASE_FILE) without FILE, else from FILE: a database, or JSON lines (`npm run feedback:export`'s
+ * output, or an older version's feedback file); it prints to
  * stdout, or writes FILE (not over an existing one unless --force), and says on stderr what was kept
  * and what was left out and why. Needs no model or index.
  */
@@ -12,11 +14,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { AnswerEngine, DEFAULT_ENGINE_OPTIONS, engineOptions } from '../answer/engine.js';
-import { loadAnswerConfig } from '../core/config.js';
+import { loadAnswerConfig, loadStorageConfig } from '../core/config.js';
 import { cliConfig, openCliLibrary } from './cli-library.js';
 import type { RetrievalMode } from '../retrieval/passage-search.js';
 import { InputError } from '../core/errors.js';
-import { feedbackFileToEval, formatConversionReport, formatEvalFile } from './feedback-to-eval.js';
+import { feedbackDatabaseToEval, feedbackFileToEval, formatConversionReport, formatEvalFile, isSqliteFile, type Conversion } from './feedback-to-eval.js';
 import { scoreRun, type EvalReport, type QuestionResult } from './eval-metrics.js';
 import { readEvalQuestions, type EvalQuestion } from './eval-questions.js';
 import { oneLine } from './terminal-text.js';
@@ -32,12 +34,12 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
     .option('--json', 'print the reports as JSON')
     .option('--index <dir>', 'the index directory (default: INDEX_DIR or data/index)')
     .option('--corpus <dir>', 'the corpus directory (default: CORPUS_DIR or corpus)')
-    .option('--from-feedback <feedback-file>', 'instead: turn the bot\'s recorded votes (FEEDBACK_FILE) into a questions file')
+    .option('--from-feedback [file]', 'instead: turn the bot\'s recorded votes into a questions file (from DATABASE_FILE, or from a database or JSON-lines file)')
     .option('--out <file>', 'with --from-feedback: write the questions file here (default: stdout)')
     .option('--force', 'with --out: replace an existing file')
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const flags = program.opts<{ mode: RetrievalMode | 'all'; json?: boolean; index?: string; corpus?: string; fromFeedback?: string; out?: string; force?: boolean }>();
+  const flags = program.opts<{ mode: RetrievalMode | 'all'; json?: boolean; index?: string; corpus?: string; fromFeedback?: string | true; out?: string; force?: boolean }>();
   if (flags.fromFeedback !== undefined) return fromFeedback(flags.fromFeedback, flags.out, flags.force === true, program.args[0]);
   if (program.args[0] === undefined) {
     throw new InputError('No questions file given.', { hint: 'Run `npm run eval -- FILE` (see ../shared/eval/dev-questions.json for the form), or `--from-feedback FEEDBACK_FILE` to make one.' });
@@ -56,11 +58,21 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-async function fromFeedback(feedbackFile: string, out: string | undefined, force: boolean, extra: string | undefined): Promise<number> {
+/** The feedback log converted: the bot's database when no file is given, else the file (a database or JSON lines). */
+async function convertFeedback(from: string | true): Promise<Conversion> {
+  if (from === true) {
+    const { databaseFile } = loadStorageConfig();
+    return feedbackDatabaseToEval(databaseFile);
+  }
+  const file = path.resolve(from);
+  return (await isSqliteFile(file)) ? feedbackDatabaseToEval(file) : feedbackFileToEval(file);
+}
+
+async function fromFeedback(from: string | true, out: string | undefined, force: boolean, extra: string | undefined): Promise<number> {
   if (extra !== undefined) {
     throw new InputError(`--from-feedback makes a questions file; it does not also run one (${extra}).`, { hint: 'Use --out FILE to write it, then run `npm run eval -- FILE`.' });
   }
-  const conversion = await feedbackFileToEval(path.resolve(feedbackFile));
+  const conversion = await convertFeedback(from);
   const text = formatEvalFile(conversion.items);
   if (out === undefined) process.stdout.write(text);
   else {

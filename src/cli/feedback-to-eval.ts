@@ -1,5 +1,6 @@
 /**
- * Turns the Discord bot's feedback file (FEEDBACK_FILE, see src/discord/feedback.ts) into an
+ * Turns the Discord bot's feedback log (in its database, DATABASE_FILE, or a JSON-lines file: an
+ * older version's FEEDBACK_FILE or `npm run feedback:export`'s output; see src/storage/feedback-lines.ts) into an
  * evaluation questions file (see eval-questions.ts) that a maintainer reviews and keeps:
  *
  * - votes are grouped by question (case and spacing ignored); each voter counts once per question
@@ -17,8 +18,10 @@
  * The output is sorted by question and does not depend on the order of the lines, so converting
  * again after more votes gives a diff of what changed.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
+import { openDatabase } from '../storage/database.js';
+import { exportLines, FeedbackLog } from '../storage/feedback-log.js';
 import type { EvalQuestionInput } from './eval-questions.js';
 
 /** A quote as the feedback file keeps it (src/discord/feedback.ts FeedbackQuote). */
@@ -73,10 +76,35 @@ export async function feedbackFileToEval(file: string): Promise<Conversion> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new InputError(`Cannot read the feedback file ${file}: ${(error as Error).message}`, {
-      hint: 'Give the file the bot writes votes to (FEEDBACK_FILE, by default data/feedback.jsonl).',
+      hint: 'Give no file to read the bot’s database (DATABASE_FILE), or a JSON-lines file (npm run feedback:export, or an older version’s FEEDBACK_FILE).',
     });
   }
   return feedbackToEval(text);
+}
+
+/** Reads the feedback log of the bot's database (opened read-only) and converts it. */
+export function feedbackDatabaseToEval(file: string): Conversion {
+  const db = openDatabase(file, { readonly: true });
+  try {
+    return feedbackToEval([...exportLines(new FeedbackLog(db))].join(''));
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether a file is an SQLite database (by its first 16 bytes); false when it cannot be read. */
+export async function isSqliteFile(file: string): Promise<boolean> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(16), 0, 16, 0);
+      return bytesRead === 16 && buffer.toString('latin1') === 'SQLite format 3\0';
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** Converts the text of a feedback file (JSON lines) into evaluation items. */

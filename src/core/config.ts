@@ -60,6 +60,7 @@ const EXAMPLES: Record<string, string> = {
   LOG_FORMAT: 'LOG_FORMAT=json',
   INDEX_STORE: 'INDEX_STORE=file',
   DATABASE_URL: 'DATABASE_URL=postgres://verbatim:<password>@localhost:5432/verbatim',
+  DATABASE_FILE: 'DATABASE_FILE=data/verbatim.db',
 };
 
 /** Variables whose values are secret: never echoed in errors or logs. */
@@ -105,8 +106,13 @@ const discordSchema = z.object({
   COOLDOWN_SECONDS: num(0, 3600).default(10),
   MAX_CONCURRENT_QUESTIONS: int(1, 64).default(2),
   MAX_QUEUED_QUESTIONS: int(0, 1000).default(20),
-  FEEDBACK_FILE: z.string().trim().min(1).default('data/feedback.jsonl'),
   FEEDBACK_SALT: z.string().trim().min(16, 'must be at least 16 characters (a random string; keep it secret)').optional(),
+});
+
+/** The bot's database (per-server settings, the feedback log), and the JSONL feedback file of older versions. */
+const storageSchema = z.object({
+  DATABASE_FILE: z.string().trim().min(1, 'must not be empty').default('data/verbatim.db'),
+  FEEDBACK_FILE: z.string().trim().min(1).default('data/feedback.jsonl'),
 });
 
 /** How the bot runs as a service: the health/metrics listener and the log format. */
@@ -160,8 +166,11 @@ export interface DiscordConfig {
   cooldownSeconds: number;
   maxConcurrentQuestions: number;
   maxQueuedQuestions: number;
+  /** The SQLite database: per-server settings and the feedback log (shared by the bot's processes). */
+  databaseFile: string;
+  /** The JSONL feedback file of older versions: imported into the database on start, never written. */
   feedbackFile: string;
-  /** Secret key for hashing voters' ids; undefined means the one kept beside the feedback file. */
+  /** Secret key for hashing voters' ids; undefined means the one kept beside the database. */
   feedbackSalt?: string | undefined;
 }
 
@@ -217,8 +226,18 @@ export function loadAnswerConfig(env: Env = process.env): AnswerConfig {
   return { refusalThreshold: raw.REFUSAL_THRESHOLD, maxQuotes: raw.MAX_QUOTES };
 }
 
+export interface StorageConfig {
+  databaseFile: string;
+  feedbackFile: string;
+}
+
+export function loadStorageConfig(env: Env = process.env, cwd: string = process.cwd()): StorageConfig {
+  const raw = parse(storageSchema, env);
+  return { databaseFile: path.resolve(cwd, raw.DATABASE_FILE), feedbackFile: path.resolve(cwd, raw.FEEDBACK_FILE) };
+}
+
 export function loadDiscordConfig(env: Env = process.env, cwd: string = process.cwd()): DiscordConfig {
-  const raw = parse(discordSchema, env);
+  const raw = parse(discordSchema.extend(storageSchema.shape), env);
   return {
     token: raw.DISCORD_TOKEN,
     clientId: raw.DISCORD_CLIENT_ID,
@@ -233,6 +252,7 @@ export function loadDiscordConfig(env: Env = process.env, cwd: string = process.
     cooldownSeconds: raw.COOLDOWN_SECONDS,
     maxConcurrentQuestions: raw.MAX_CONCURRENT_QUESTIONS,
     maxQueuedQuestions: raw.MAX_QUEUED_QUESTIONS,
+    databaseFile: path.resolve(cwd, raw.DATABASE_FILE),
     feedbackFile: path.resolve(cwd, raw.FEEDBACK_FILE),
     feedbackSalt: raw.FEEDBACK_SALT,
   };

@@ -60,6 +60,13 @@ export class InputError extends VerbatimError {
   }
 }
 
+/** The bot's database (settings, feedback) cannot be opened, migrated or written. */
+export class DatabaseError extends VerbatimError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('DATABASE', message, options);
+  }
+}
+
 /** Turns anything thrown into a one-paragraph message for a person. */
 export function describeError(error: unknown): string {
   if (error instanceof VerbatimError) return error.describe();

@@ -12,6 +12,7 @@
  * Preconditions other than the cooldown (the guild allow-list) stay with the front ends
  * (src/discord/preconditions), as do the checks that come before a question (a bare mention's help).
  */
+import type { AskOptions } from '../answer/engine.js';
 import { resolveFollowUp, type EarlierTurn, type FollowUpSearch } from '../answer/follow-up.js';
 import type { Answer } from '../answer/types.js';
 import { feedbackRowFor } from './answering.js';
@@ -43,6 +44,8 @@ export interface QuestionRequest {
   question: string;
   /** Who asked (for the cooldown and the log). */
   userId: string;
+  /** The server it was asked in (its own cooldown applies), undefined in DMs. */
+  guildId: string | undefined;
   via: QuestionVia;
   /**
    * Whether the asker's cooldown has already been started (by the command's cooldown precondition);
@@ -50,6 +53,8 @@ export interface QuestionRequest {
    */
   cooldownTaken: boolean;
   delivery: AnswerDelivery;
+  /** Only these articles may be searched (`/ask`'s since/outlet/article); all when undefined. */
+  articles?: readonly string[];
   /** The earlier questions of the conversation this one follows up (oldest first); none for a new one. */
   earlier?: readonly EarlierTurn[];
   /** Fields added to the "answered" log line, read once the answer is sent. */
@@ -85,7 +90,7 @@ export async function answerQuestion(ctx: BotContext, request: QuestionRequest):
   }
   let taken = request.cooldownTaken;
   if (!taken) {
-    const wait = ctx.cooldowns.take(userId);
+    const wait = ctx.cooldowns.take(userId, ctx.settings.for(request.guildId).cooldownSeconds);
     if (wait > 0) {
       await delivery.refuse(cooldownMessage(wait));
       return { outcome: 'cooldown' };
@@ -113,8 +118,10 @@ export async function answerQuestion(ctx: BotContext, request: QuestionRequest):
     }
     const earlier = request.earlier ?? [];
     const read = resolveFollowUp(request.question, earlier);
-    const prefer = read.preferArticles;
-    const answer = await ticket.run(() => (prefer.length > 0 ? ctx.library.ask(read.search, { preferArticles: prefer }) : ctx.library.ask(read.search)));
+    const options: AskOptions = {};
+    if (read.preferArticles.length > 0) options.preferArticles = read.preferArticles;
+    if (request.articles !== undefined) options.articles = request.articles;
+    const answer = await ticket.run(() => (Object.keys(options).length > 0 ? ctx.library.ask(read.search, options) : ctx.library.ask(read.search)));
     const sentAs = await delivery.send(answerPayload(answer, feedbackRowFor(ctx)));
     const outcome = answer.answered ? 'answered' : 'declined';
     ctx.metrics.question(outcome, via, secondsSince(arrived));

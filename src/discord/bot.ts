@@ -19,6 +19,9 @@ import { messageCreate } from './events/message-create.js';
 import { ready } from './events/ready.js';
 import { bindEvent } from './events/types.js';
 import { FeedbackStore } from './feedback.js';
+import { openDatabase, type Database } from '../storage/database.js';
+import { ServerSettingsStore } from '../storage/server-settings.js';
+import { ServerSettings } from './server-settings.js';
 import { warnMissingPermissions } from './permissions.js';
 import type { Readiness } from './health-server.js';
 import { BotMetrics, type IndexInfo } from './metrics.js';
@@ -72,6 +75,7 @@ export class VerbatimBot {
 
   private constructor(
     private readonly options: BotOptions,
+    private readonly db: Database,
     feedback: FeedbackStore,
   ) {
     const { config, logger } = options;
@@ -87,6 +91,7 @@ export class VerbatimBot {
       cooldowns: new CooldownTracker(config.cooldownSeconds),
       conversations: new ConversationMemory(),
       feedback,
+      settings: new ServerSettings(new ServerSettingsStore(db), config),
       commands: commandMap(options.commands ?? COMMANDS),
       buttons: BUTTON_HANDLERS,
       accepting: () => this.accepting,
@@ -117,10 +122,20 @@ export class VerbatimBot {
     }
   }
 
-  /** Makes a bot (reading the feedback file); call `start()` to bring it online. */
+  /**
+   * Makes a bot: opens (and migrates) the database, importing an older version's feedback file into it
+   * the first time; call `start()` to bring it online.
+   */
   static async create(options: BotOptions): Promise<VerbatimBot> {
-    const feedback = await FeedbackStore.open(options.config.feedbackFile, options.logger, options.config.feedbackSalt);
-    return new VerbatimBot(options, feedback);
+    const { config, logger } = options;
+    const db = openDatabase(config.databaseFile);
+    try {
+      const feedback = await FeedbackStore.open(db, logger, { salt: config.feedbackSalt, legacyFile: config.feedbackFile });
+      return new VerbatimBot(options, db, feedback);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /** Warms the model up, logs in, and resolves once the client is ready. */
@@ -159,7 +174,7 @@ export class VerbatimBot {
     });
     // A guild joined while online (GuildCreate is not emitted for those at READY).
     client.on(Events.GuildCreate, (guild) => {
-      warnMissingPermissions(guild, this.options.config.mentionReplyMode, logger);
+      warnMissingPermissions(guild, this.context.settings.for(guild.id).replyMode, logger);
     });
     bindEvent(client, ready, this.context);
     bindEvent(client, interactionCreate, this.context);
@@ -198,6 +213,7 @@ export class VerbatimBot {
     this.stopPruning?.();
     await feedback.flush();
     await this.client.destroy();
+    this.db.close();
     logger.info('stopped');
   }
 

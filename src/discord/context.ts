@@ -19,6 +19,7 @@ import type { CooldownTracker } from './cooldowns.js';
 import type { FeedbackStore } from './feedback.js';
 import type { BotMetrics } from './metrics.js';
 import type { QuestionQueue } from './question-queue.js';
+import type { ServerSettings } from './server-settings.js';
 
 /** The parts of the Library the Discord layer uses (so that tests can wrap or stand in for it). */
 export type AnswerLibrary = Pick<Library, 'ask' | 'articles' | 'article' | 'rebuild' | 'isRebuilding'>;
@@ -45,6 +46,8 @@ export interface BotContext {
   /** The earlier questions of the bot's conversations, for follow-ups (memory only, bounded). */
   conversations: ConversationMemory;
   feedback: FeedbackStore;
+  /** The settings in force in each server: its own (`/settings`), else the defaults in `config`. */
+  settings: ServerSettings;
   /** The slash commands by name. */
   commands: ReadonlyMap<string, SlashCommand>;
   /** The button handlers, tried in order. */

@@ -1,12 +1,13 @@
 /**
- * COOLDOWN_SECONDS between one person's questions: when each user may ask next. Taking a cooldown
- * starts it; a question that is then not answered (the bot was busy) gives it back with `refund`.
+ * COOLDOWN_SECONDS between one person's questions (or the server's own cooldown, see /settings): when
+ * each user may ask next. Taking a cooldown starts it; a question that is then not answered (the bot
+ * was busy) gives it back with `refund`.
  */
 
 /**
- * When each user may ask next. Entries are kept in the order they expire (every cooldown is as long),
- * so expired ones are dropped from the front as questions come in, and by `prune()` (the bot calls it
- * on an unref'd timer): the map holds only the cooldowns still running.
+ * When each user may ask next. Entries are kept in the order they were taken, which is the order they
+ * expire while every cooldown is as long: expired ones are dropped from the front as questions come in;
+ * `prune()` (the bot calls it on an unref'd timer) looks at them all, as servers may set other lengths.
  */
 export class CooldownTracker {
   private readonly until = new Map<string, number>();
@@ -21,15 +22,18 @@ export class CooldownTracker {
     return this.until.size;
   }
 
-  /** Starts the user's cooldown and returns 0, or returns the seconds left if it is running. */
-  take(userId: string): number {
+  /**
+   * Starts the user's cooldown (`seconds` long: the server's, else the default) and returns 0, or
+   * returns the seconds left if it is running.
+   */
+  take(userId: string, seconds: number = this.seconds): number {
     const now = this.now();
     const until = this.until.get(userId);
     if (until !== undefined && until > now) return (until - now) / 1000;
     // Deleted first so that the new entry goes to the end: the map stays in order of expiry.
     this.until.delete(userId);
-    this.prune(now);
-    if (this.seconds > 0) this.until.set(userId, now + this.seconds * 1000);
+    this.dropExpired(now);
+    if (seconds > 0) this.until.set(userId, now + seconds * 1000);
     return 0;
   }
 
@@ -40,6 +44,11 @@ export class CooldownTracker {
 
   /** Forgets the cooldowns that have run out. */
   prune(now: number = this.now()): void {
+    for (const [user, until] of this.until) if (until <= now) this.until.delete(user);
+  }
+
+  /** Forgets the run-out cooldowns at the front (cheap: stops at the first still running). */
+  private dropExpired(now: number): void {
     for (const [user, until] of this.until) {
       if (until > now) break;
       this.until.delete(user);

@@ -1,7 +1,8 @@
 /**
- * End to end: votes recorded by the bot's feedback store on real answers over the seed corpus →
- * `npm run eval -- --from-feedback FILE --out FILE` → the written file run with `npm run eval -- FILE`,
- * whose report checks what the votes said (including the quote a 👎 named wrong).
+ * End to end: votes recorded by the bot's feedback store (in its database) on real answers over the
+ * seed corpus → `npm run eval -- --from-feedback --out FILE` → the written file run with
+ * `npm run eval -- FILE`, whose report checks what the votes said (including the quote a 👎 named
+ * wrong); the same from the JSON lines `npm run feedback:export` writes.
  */
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { Library } from '../../src/answer/library.js';
 import type { EvalReport } from '../../src/cli/eval-metrics.js';
 import { createLogger } from '../../src/core/logger.js';
 import { FeedbackStore } from '../../src/discord/feedback.js';
+import { openDatabase } from '../../src/storage/database.js';
 import { MODEL_DIR, PROJECT_ROOT } from '../support/env.js';
 import { MODEL_AVAILABLE } from '../support/requirements.js';
 import { seedLibrary, type SeedWorkspace } from '../support/seed-index.js';
@@ -25,10 +27,10 @@ interface Result {
   stderr: string;
 }
 
-async function evalScript(args: string[]): Promise<Result> {
+async function evalScript(args: string[], script = 'eval.ts'): Promise<Result> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_DIR };
   try {
-    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'scripts', 'eval.ts'), ...args], { cwd: workspace.root, env, timeout: 120_000 });
+    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'scripts', script), ...args], { cwd: workspace.root, env, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -43,13 +45,13 @@ const MONA = 'Who painted the Mona Lisa?';
 const ROCKY = 'Since when has the relationship between Russia and the U.S. been rocky?';
 
 let workspace: SeedWorkspace & { library: Library };
-let feedbackFile: string;
 
 beforeAll(async () => {
   if (!MODEL_AVAILABLE) return;
   workspace = await seedLibrary();
-  feedbackFile = path.join(workspace.root, 'feedback.jsonl');
-  const store = await FeedbackStore.open(feedbackFile, createLogger({ level: 'silent' }), 'a-secret-salt-of-some-length');
+  // The database where the bot keeps it by default (DATABASE_FILE=data/verbatim.db, from the workspace).
+  const db = openDatabase(path.join(workspace.root, 'data', 'verbatim.db'));
+  const store = await FeedbackStore.open(db, createLogger({ level: 'silent' }), { salt: 'a-secret-salt-of-some-length' });
   const none = () => undefined;
   const answer = async (question: string): Promise<string> => store.remember(await workspace.library.ask(question));
   // Two people like the Trump answer.
@@ -73,7 +75,7 @@ beforeAll(async () => {
   const rocky = await answer(ROCKY);
   await store.record(rocky, 'u1', 'up', none);
   await store.record(rocky, 'u2', 'down', none);
-  await store.flush();
+  db.close();
 }, 120_000);
 
 afterAll(async () => {
@@ -82,7 +84,7 @@ afterAll(async () => {
 
 describe.skipIf(!MODEL_AVAILABLE)('eval --from-feedback', () => {
   it('writes a questions file from the votes, says what it kept and left out, and the file runs through the eval', async () => {
-    const made = await evalScript(['--from-feedback', 'feedback.jsonl', '--out', 'from-feedback.json']);
+    const made = await evalScript(['--from-feedback', '--out', 'from-feedback.json']);
     expect(made.code).toBe(0);
     expect(made.stdout).toBe('');
     expect(made.stderr).toContain('Read 8 vote(s); kept 4 question(s): 1 with a source, 2 to decline, 1 with wrong quotes only.');
@@ -97,10 +99,10 @@ describe.skipIf(!MODEL_AVAILABLE)('eval --from-feedback', () => {
     expect(items[3]!.source).toBeNull();
 
     // A file that is there already (reviewed, perhaps) is not replaced without --force.
-    const again = await evalScript(['--from-feedback', 'feedback.jsonl', '--out', 'from-feedback.json']);
+    const again = await evalScript(['--from-feedback', '--out', 'from-feedback.json']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/from-feedback\.json already exists; not replacing it\.\n.*--force/);
-    expect((await evalScript(['--from-feedback', 'feedback.jsonl', '--out', 'from-feedback.json', '--force'])).code).toBe(0);
+    expect((await evalScript(['--from-feedback', 'data/verbatim.db', '--out', 'from-feedback.json', '--force'])).code).toBe(0);
 
     const ran = await evalScript(['from-feedback.json', '--json', '--mode', 'hybrid', '--index', 'index', '--corpus', 'corpus']);
     expect(ran.code).toBe(0);
@@ -120,10 +122,14 @@ describe.skipIf(!MODEL_AVAILABLE)('eval --from-feedback', () => {
     expect(report.failures.find((f) => f.q === BREAKDOWN)?.why).toMatch(/^quoted a passage marked wrong \(“.+”\)$/);
   }, 120_000);
 
-  it('prints to stdout without --out, and says clearly when the feedback file is missing', async () => {
+  it('reads the JSON lines feedback:export writes, prints to stdout without --out, and says clearly when the file is missing', async () => {
+    const exported = await evalScript(['--out', 'feedback.jsonl'], 'feedback-export.ts');
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toMatch(/^Exported 11 line\(s\) \(8 vote\(s\), 3 detail\(s\)\) from .*verbatim\.db to feedback\.jsonl\n$/);
     const printed = await evalScript(['--from-feedback', 'feedback.jsonl']);
     expect(printed.code).toBe(0);
     expect((JSON.parse(printed.stdout) as unknown[]).length).toBe(4);
+    expect(printed.stdout).toBe((await evalScript(['--from-feedback'])).stdout);
     const missing = await evalScript(['--from-feedback', 'nowhere.jsonl']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: Cannot read the feedback file .*nowhere\.jsonl.*\n {2}→ .*FEEDBACK_FILE/);

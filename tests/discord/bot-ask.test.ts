@@ -2,7 +2,6 @@
  * End to end: /ask through the real discord.js client against the Discord stand-in, answered by a
  * real Library over the seed corpus (plus one article full of markdown and mentions).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InteractionResponseType, MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,11 +179,7 @@ describe('feedback buttons', () => {
     expect(await press(down!, voter)).toContain('already voted');
     expect(await press(down!, other)).toContain('recorded');
 
-    await running.bot.context.feedback.flush();
-    const records = (await readFile(running.config.feedbackFile, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as FeedbackRecord);
+    const records = [...running.bot.context.feedback.log.lines()] as FeedbackRecord[];
     const mine = records.filter((r) => r.answerId === parseFeedbackId(up!)?.answerId);
     expect(mine.map((r) => r.vote)).toEqual(['up', 'down']);
     expect(mine[0]).toMatchObject({ question: 'What could happen if the negotiations break down?' });

@@ -5,7 +5,6 @@
  * article, offsets and text) to make an evaluation item; the file converts with --from-feedback.
  * Also after a restart, when the answer is read back from its message.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,9 +59,8 @@ async function click(customId: string, messageId: string, user: User): Promise<R
 }
 
 async function fileLines(): Promise<{ text: string; lines: FeedbackLine[] }> {
-  await running.bot.context.feedback.flush();
-  const text = await readFile(running.config.feedbackFile, 'utf8');
-  return { text, lines: text.trim().split('\n').map((line) => JSON.parse(line) as FeedbackLine) };
+  const lines = [...running.bot.context.feedback.log.lines()];
+  return { text: lines.map((line) => `${JSON.stringify(line)}\n`).join(''), lines };
 }
 
 const customIdOf = (button: Button | undefined): string => button!.custom_id;
@@ -77,7 +75,7 @@ describe('👎 then which quote was wrong', () => {
     const [, down] = (bodyOf(edit).components as { components: { custom_id: string }[] }[])[0]!.components.map((c) => c.custom_id);
     const voter = freshUser(running, 'voter');
 
-    const before = (await readFile(running.config.feedbackFile, 'utf8').catch(() => '')).length;
+    const before = (await fileLines()).text.length;
     const thanks = await click(down!, answerMessage, voter);
     expect(thanks.content).toContain('your 👎 has been recorded');
     // A row per quote, its first words on the button (within Discord's 80), then "should have declined".

@@ -56,7 +56,7 @@ describe('starting', () => {
     const puts = running.standin.requests.filter((r) => r.method === 'PUT');
     expect(puts).toHaveLength(1);
     expect(puts[0]?.path).toBe(`/applications/${running.standin.applicationId}/guilds/${running.standin.guild.id}/commands`);
-    expect(running.standin.commands(running.standin.guild.id).map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'help']);
+    expect(running.standin.commands(running.standin.guild.id).map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'settings', 'help']);
     expect(running.standin.violations).toEqual([]);
   });
 
@@ -69,7 +69,7 @@ describe('starting', () => {
         (line) => printed.push(line),
       );
       expect(result).toEqual({ scope: 'global', guildId: undefined, registered: COMMANDS.map((c) => c.data.name) });
-      expect(standin.commands().map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'help']);
+      expect(standin.commands().map((c) => c.name)).toEqual(['ask', 'sources', 'source', 'reindex', 'settings', 'help']);
       expect(printed.join('\n')).toContain('/reindex');
       expect(printed.join('\n')).toContain('global');
       expect(standin.violations).toEqual([]);
@@ -88,7 +88,7 @@ describe('starting', () => {
 
   it('logs READY with what it serves, and never logs the token', () => {
     const readyLine = running.logs.lines.find((line) => String(line.msg).startsWith('ready:'));
-    expect(readyLine).toMatchObject({ articles: 5, guilds: 1, commands: 5 });
+    expect(readyLine).toMatchObject({ articles: 5, guilds: 1, commands: 6 });
     expect(Number(readyLine?.chunks)).toBeGreaterThan(0);
     running.logger.info({ note: `the token is ${TOKEN}` }, `again: ${TOKEN}`);
     expect(running.logs.raw.join('\n')).not.toContain(TOKEN);

@@ -502,6 +502,7 @@ describe('SIGTERM to `npm start`', () => {
       INDEX_DIR: workspace.indexDir,
       MODEL_DIR,
       FEEDBACK_FILE: path.join(workspace.root, 'feedback.jsonl'),
+      DATABASE_FILE: path.join(workspace.root, 'verbatim.db'),
       LOG_LEVEL: 'info',
     });
     const proc = bot;

@@ -46,6 +46,7 @@ async function startRefused(code: number, logLevel: string): Promise<{ exit: num
     INDEX_DIR: corpus.indexDir,
     MODEL_DIR,
     FEEDBACK_FILE: path.join(corpus.root, 'feedback-start.jsonl'),
+    DATABASE_FILE: path.join(corpus.root, 'verbatim-start.db'),
     LOG_LEVEL: logLevel,
   });
   onTestFinished(() => proc.kill());

@@ -3,7 +3,7 @@
  * choice offered for them within Discord's limits, and reading an answer's quotes back from its embed.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { MAX_QUOTE_CHOICES, parseFeedbackDetailId } from '../../src/discord/custom-ids.js';
 import { FeedbackStore, recoveredAnswer, type FeedbackLine } from '../../src/discord/feedback.js';
 import { renderAnswer } from '../../src/discord/render/answer.js';
+import { openDatabase, type Database } from '../../src/storage/database.js';
 import { quoteChoice } from '../../src/discord/render/feedback-choice.js';
 import { answered, quote, refused, source } from './helpers/answers.js';
 
@@ -20,25 +21,37 @@ const ALICE = '111111111111111111';
 const BOB = '222222222222222222';
 let dir: string;
 let file: string;
+let dbFile: string;
+const open: Database[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'verbatim-feedback-details-'));
   file = path.join(dir, 'feedback.jsonl');
+  dbFile = path.join(dir, 'verbatim.db');
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  for (const db of open.splice(0)) db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Opens the store as the bot does: over the database, importing an older version's `file` if there is one. */
+async function openStore(): Promise<FeedbackStore> {
+  const db = openDatabase(dbFile);
+  open.push(db);
+  return FeedbackStore.open(db, logger, { salt: SALT, legacyFile: file });
+}
 
 async function lines(): Promise<FeedbackLine[]> {
-  return (await readFile(file, 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as FeedbackLine);
+  const db = openDatabase(dbFile);
+  open.push(db);
+  return [...(await FeedbackStore.open(db, logger, { salt: SALT })).log.lines()];
 }
 
 const twoQuotes = answered('Who met?', [quote('A met B in Moscow.', 1, { start: 10, end: 28 }), quote('B said so.', 2, { start: 5, end: 15 })], [source(1), source(2)]);
 
 describe('FeedbackStore details', () => {
   it('adds a detail only to the user’s own 👎, once each, and keeps the answer’s quotes with the vote', async () => {
-    const store = await FeedbackStore.open(file, logger, SALT);
+    const store = await openStore();
     const answerId = store.remember(twoQuotes);
     const none = () => undefined;
     expect(await store.recordDetail(answerId, ALICE, { kind: 'wrong-quote', quote: 1 })).toBe('no-vote');
@@ -65,8 +78,8 @@ describe('FeedbackStore details', () => {
       { time: expect.any(String) as string, answerId, user: store.hashUser(ALICE), detail: 'should-decline' },
     ]);
 
-    // After a restart the file says who voted which way and what they added.
-    const again = await FeedbackStore.open(file, logger, SALT);
+    // After a restart the database says who voted which way and what they added.
+    const again = await openStore();
     expect(again.size).toBe(2);
     expect(await again.recordDetail(answerId, ALICE, { kind: 'wrong-quote', quote: 2 })).toBe('duplicate');
     expect(await again.recordDetail(answerId, ALICE, { kind: 'wrong-quote', quote: 1 })).toBe('recorded');
@@ -74,10 +87,10 @@ describe('FeedbackStore details', () => {
     expect(await lines()).toHaveLength(5);
   });
 
-  it('still reads a file of an older version (votes without answers or details)', async () => {
+  it('imports a file of an older version (votes without answers or details) and adds to its votes', async () => {
     const old = { time: '2025-01-01T00:00:00.000Z', answerId: 'abc', vote: 'down', user: createHmac('sha256', SALT).update(ALICE).digest('hex'), question: 'q', sources: ['x'] };
     await writeFile(file, `${JSON.stringify(old)}\n`);
-    const store = await FeedbackStore.open(file, logger, SALT);
+    const store = await openStore();
     expect(store.hasVoted('abc', ALICE)).toBe(true);
     expect(await store.record('abc', ALICE, 'up', () => undefined)).toBe('duplicate');
     // Its 👎 can still be added to.

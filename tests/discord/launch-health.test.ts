@@ -37,6 +37,7 @@ describe('npm start with HEALTH_PORT', () => {
       INDEX_DIR: corpus.indexDir,
       MODEL_DIR,
       FEEDBACK_FILE: path.join(corpus.root, 'feedback.jsonl'),
+      DATABASE_FILE: path.join(corpus.root, 'verbatim.db'),
       LOG_LEVEL: 'info',
       HEALTH_PORT: '0',
     });

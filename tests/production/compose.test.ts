@@ -40,7 +40,7 @@ describe('compose.yaml', () => {
     const service = compose.services.verbatim!;
     expect(service.env_file).toBe('.env');
     expect(service.init).toBe(true);
-    expect(service.environment).toMatchObject({ INDEX_DIR: '/data/index', FEEDBACK_FILE: '/data/feedback.jsonl', CORPUS_DIR: '/app/corpus', HEALTH_HOST: '0.0.0.0' });
+    expect(service.environment).toMatchObject({ INDEX_DIR: '/data/index', DATABASE_FILE: '/data/verbatim.db', FEEDBACK_FILE: '/data/feedback.jsonl', CORPUS_DIR: '/app/corpus', HEALTH_HOST: '0.0.0.0' });
     expect(service.volumes).toContain('verbatim-data:/data');
     expect(Object.keys(compose.volumes ?? {})).toContain('verbatim-data');
     const port = service.environment?.HEALTH_PORT;
@@ -55,7 +55,7 @@ describe('compose.yaml', () => {
   it('sets the container paths, and a .env copied from .env.example sets no path of its own that would override them', async () => {
     const compose = parse(await project('compose.yaml')) as { services: Record<string, ComposeService> };
     const environment = compose.services.verbatim!.environment ?? {};
-    for (const name of ['CORPUS_DIR', 'INDEX_DIR', 'FEEDBACK_FILE']) expect(environment[name], name).toMatch(/^\//);
+    for (const name of ['CORPUS_DIR', 'INDEX_DIR', 'DATABASE_FILE', 'FEEDBACK_FILE']) expect(environment[name], name).toMatch(/^\//);
     const paths = [...exampleSettings(await project('.env.example'))].filter(([name]) => /_(DIR|FILE)$/.test(name));
     expect(paths).toEqual([]);
   });

@@ -250,9 +250,11 @@ describe('the image build, step by step', () => {
   it('keeps only the production dependencies, native addons included', async () => {
     expect(steps.prune.code, steps.prune.stderr).toBe(0);
     for (const dev of ['typescript', 'tsx', 'vitest', 'eslint']) expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
-    for (const runtime of ['discord.js', '@xenova/transformers', 'onnxruntime-node', 'prom-client']) expect(existsSync(path.join(app, 'node_modules', runtime)), runtime).toBe(true);
+    for (const runtime of ['discord.js', '@xenova/transformers', 'onnxruntime-node', 'prom-client', 'better-sqlite3']) expect(existsSync(path.join(app, 'node_modules', runtime)), runtime).toBe(true);
     const addon = await readdir(path.join(app, 'node_modules', 'hnswlib-node', 'build', 'Release'));
     expect(addon.some((f) => f.endsWith('.node'))).toBe(true);
+    const sqlite = await readdir(path.join(app, 'node_modules', 'better-sqlite3', 'build', 'Release'));
+    expect(sqlite).toContain('better_sqlite3.node');
   });
 
   it('bakes the model in with the compiled model:fetch', async () => {
@@ -266,7 +268,7 @@ describe('the image build, step by step', () => {
     const keywords = (k: string) => runtimeStage.filter((i) => i.keyword === k).map((i) => i.args);
     expect(keywords('USER')).toEqual(['node']);
     expect(keywords('VOLUME')).toEqual(['/data']);
-    expect(stageEnv(runtimeStage)).toMatchObject({ INDEX_DIR: '/data/index', FEEDBACK_FILE: '/data/feedback.jsonl', MODEL_CACHE_DIR: '/app/models', NODE_ENV: 'production' });
+    expect(stageEnv(runtimeStage)).toMatchObject({ INDEX_DIR: '/data/index', DATABASE_FILE: '/data/verbatim.db', FEEDBACK_FILE: '/data/feedback.jsonl', MODEL_CACHE_DIR: '/app/models', NODE_ENV: 'production' });
     expect(execForm(runtimeStage, 'HEALTHCHECK').join(' ')).toContain('/readyz');
     // Nothing in the runtime stage runs npm ci or a compiler: it only copies results.
     expect(runtimeStage.filter((i) => i.keyword === 'RUN').map((i) => i.args)).toEqual(['mkdir -p /data && chown node:node /data']);

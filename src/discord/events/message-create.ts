@@ -1,6 +1,8 @@
 /**
  * MessageCreate: answers messages that @mention the bot. Shows "typing…" while it works, then replies
- * to the message (MENTION_REPLY_MODE=reply) or starts a thread from it and answers there (thread).
+ * to the message (reply mode `reply`) or starts a thread from it and answers there (`thread`): the
+ * server's setting (/settings), else MENTION_REPLY_MODE. A server may list the channels it answers
+ * mentions in (/settings channels); elsewhere mentions are ignored (logged).
  * A mention inside a thread the bot started is answered in that thread. A bare mention gets the help.
  *
  * A reply to one of the bot's answers (a reply that pings the bot is a mention), or a mention in a thread
@@ -16,6 +18,7 @@ import { permissionProblem } from '../permissions.js';
 import { guildAllowlist } from '../preconditions/guild-allowlist.js';
 import { actorOfMessage, runPreconditions } from '../preconditions/types.js';
 import { renderHelp } from '../render/help.js';
+import { answersMentionsIn } from '../server-settings.js';
 import { ERROR_MESSAGE } from '../render/notices.js';
 import { embedPayload, notice, type ReplyPayload } from '../render/reply.js';
 import type { BotEvent } from './types.js';
@@ -91,6 +94,12 @@ async function answerMention(message: Message, question: string, ctx: BotContext
     ctx.logger.info({ guild: message.guildId, user: actor.userId }, 'mention ignored: guild not allowed');
     return;
   }
+  const settings = ctx.settings.for(actor.guildId);
+  const channel = message.channel;
+  if (!answersMentionsIn(settings, message.channelId, channel.isThread() ? channel.parentId : undefined)) {
+    ctx.logger.info({ guild: message.guildId, channel: message.channelId, user: actor.userId }, 'mention ignored: not one of the channels this server answers in (/settings)');
+    return;
+  }
   if (question.length === 0) {
     await message.reply(embedPayload([renderHelp({ mention: `<@${message.client.user.id}>`, articles: ctx.library.articles().length })]));
     return;
@@ -102,6 +111,7 @@ async function answerMention(message: Message, question: string, ctx: BotContext
   await answerQuestion(ctx, {
     question,
     userId: actor.userId,
+    guildId: actor.guildId,
     via: 'mention',
     cooldownTaken: false,
     earlier: earlierTurns(message, ctx) ?? [],
@@ -110,7 +120,7 @@ async function answerMention(message: Message, question: string, ctx: BotContext
         await message.reply(notice(text));
       },
       prepare: async () => {
-        const thread = ctx.config.mentionReplyMode === 'thread' ? await openThread(message, question, ctx) : undefined;
+        const thread = settings.replyMode === 'thread' ? await openThread(message, question, ctx) : undefined;
         if (thread) {
           send = (payload) => thread.send(payload);
           typingIn = thread;

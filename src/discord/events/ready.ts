@@ -19,6 +19,6 @@ export const ready: BotEvent<Events.ClientReady> = {
       const outside = guilds.filter((id) => !allow.includes(id));
       if (outside.length > 0) ctx.logger.warn({ guilds: outside }, 'in guilds outside GUILD_ALLOWLIST; commands there will be refused');
     }
-    for (const guild of client.guilds.cache.values()) warnMissingPermissions(guild, ctx.config.mentionReplyMode, ctx.logger);
+    for (const guild of client.guilds.cache.values()) warnMissingPermissions(guild, ctx.settings.for(guild.id).replyMode, ctx.logger);
   },
 };

@@ -10,7 +10,7 @@ export { CooldownTracker } from '../cooldowns.js';
 export const cooldown: Precondition = {
   name: 'cooldown',
   run(actor, ctx) {
-    const left = ctx.cooldowns.take(actor.userId);
+    const left = ctx.cooldowns.take(actor.userId, ctx.settings.for(actor.guildId).cooldownSeconds);
     return left > 0 ? { ok: false, message: cooldownMessage(left) } : { ok: true };
   },
 };

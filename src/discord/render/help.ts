@@ -17,6 +17,7 @@ export function renderHelp(options: { mention?: string; articles?: number } = {}
     '`/sources` — list the indexed articles',
     '`/source id:<article>` — show one article’s details and opening lines',
     '`/reindex` — re-read the corpus and update the index (Manage Server or maintainers)',
+    '`/settings` — this server’s settings: channels, reply or thread, public or private answers, cooldown (Manage Server or maintainers)',
     '`/help` — this message',
     '',
     'The [n] after a quote opens its article at that sentence when the article has a link. Under each answer, 👍 / 👎 tell the maintainers whether it helped (after 👎 you can say which quote was wrong).',

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { APIEmbed, APIMessage } from 'discord.js';
 import { expect } from 'vitest';
 import { Library, type ArticleSummary } from '../../../src/answer/library.js';
+import type { AskOptions } from '../../../src/answer/engine.js';
 import type { Answer } from '../../../src/answer/types.js';
 import type { DiscordConfig } from '../../../src/core/config.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
@@ -39,6 +40,8 @@ export class Gate {
 /** The real Library behind hooks that tests control. */
 export class TestLibrary implements AnswerLibrary {
   askCalls = 0;
+  /** The options of the last `ask` (undefined when it had none). */
+  lastAskOptions: AskOptions | undefined;
   /** When each `ask` was called (Unix ms). */
   readonly askTimes: number[] = [];
   rebuildCalls = 0;
@@ -52,8 +55,9 @@ export class TestLibrary implements AnswerLibrary {
 
   constructor(readonly real: Library) {}
 
-  async ask(question: string, options?: Parameters<Library['ask']>[1]): Promise<Answer> {
+  async ask(question: string, options?: AskOptions): Promise<Answer> {
     this.askCalls++;
+    this.lastAskOptions = options;
     this.askTimes.push(Date.now());
     const failure = this.askFailures.shift();
     if (failure) throw failure;
@@ -147,6 +151,8 @@ export interface StartBotOptions {
 /** The bot's Discord configuration for a stand-in: its token, application, guild and REST URL, the defaults, then `overrides`. */
 export function testDiscordConfig(standin: DiscordStandin, overrides: Partial<DiscordConfig> & Pick<DiscordConfig, 'feedbackFile'>): DiscordConfig {
   return {
+    // The database beside the (old-style) feedback file: the same file name ends in .db.
+    databaseFile: overrides.feedbackFile.replace(/\.jsonl$/, '') + '.db',
     token: TOKEN,
     clientId: standin.applicationId,
     guildId: standin.guild.id,
