@@ -88,12 +88,12 @@ describe('formats', () => {
 
 describe('service settings', () => {
   it('defaults: no health listener, 127.0.0.1, auto', () => {
-    expect(loadServiceConfig({})).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto' });
-    expect(loadServiceConfig({ HEALTH_PORT: '', LOG_FORMAT: '' })).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto' });
+    expect(loadServiceConfig({})).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto', shardCount: 1 });
+    expect(loadServiceConfig({ HEALTH_PORT: '', LOG_FORMAT: '' })).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto', shardCount: 1 });
   });
 
   it('reads a port (0 = any free one), a host and a format', () => {
-    expect(loadServiceConfig({ HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', LOG_FORMAT: 'json' })).toEqual({ healthPort: 9464, healthHost: '0.0.0.0', logFormat: 'json' });
+    expect(loadServiceConfig({ HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', LOG_FORMAT: 'json' })).toEqual({ healthPort: 9464, healthHost: '0.0.0.0', logFormat: 'json', shardCount: 1 });
     expect(loadServiceConfig({ HEALTH_PORT: '0' }).healthPort).toBe(0);
   });
 
