@@ -260,4 +260,17 @@ describe('start-up failures with SHARD_COUNT=2', () => {
     expect(strict.requests.filter((r) => r.path === '/gateway/bot')).toHaveLength(1);
     expect(proc.output).not.toContain('not-the-token');
   });
+
+  it('intents refused at the gateway: the first shard’s one line and its exit 77, and the second never starts', async () => {
+    const refusing = await startDiscordStandin({ token: TOKEN, shards: 2, maxConcurrency: 2 });
+    onTestFinished(() => refusing.close());
+    refusing.refuseIdentify(4014, 'Disallowed intent(s)');
+    const proc = spawnBot({ ...env(), DISCORD_API_URL: refusing.apiUrl });
+    onTestFinished(() => proc.kill());
+    const exit = await within(proc.exited, 60_000, 'the manager to exit');
+    expect(exit.code, proc.output).toBe(EXIT_CODES.disallowedIntents);
+    const plain = proc.output.split('\n').filter((line) => line.trim().length > 0 && !line.startsWith('{'));
+    expect(plain, proc.output).toEqual([expect.stringMatching(/^error: Discord refused the bot's gateway intents \(close code 4014/)]);
+    expect(refusing.identifies.map((i) => i.shard)).toEqual([[0, 2]]);
+  });
 });
