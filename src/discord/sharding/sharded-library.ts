@@ -15,6 +15,9 @@ import type { AnswerLibrary } from '../context.js';
 import type { RebuildOutcome } from './messages.js';
 import type { ShardLink } from './shard-link.js';
 
+/** What the library needs of the link to the manager (ShardLink; a stand-in in tests). */
+export type RebuildCoordinator = Pick<ShardLink, 'claimRebuild' | 'rebuildDone' | 'listen'>;
+
 type ReloadingLibrary = AnswerLibrary & Pick<Library, 'reload'>;
 
 interface Joiner {
@@ -30,7 +33,7 @@ export class ShardedLibrary implements AnswerLibrary {
 
   constructor(
     private readonly library: ReloadingLibrary,
-    private readonly link: ShardLink,
+    private readonly link: RebuildCoordinator,
     private readonly logger: Logger,
   ) {
     link.listen({
