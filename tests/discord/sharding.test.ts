@@ -71,7 +71,7 @@ beforeAll(async () => {
   // No index yet: shard 0 builds it before it logs in; shard 1 starts once shard 0 is online, and opens it.
   bot = spawnBot(env({ HEALTH_PORT: '0' }));
   const line = await bot.waitForLine(/every shard is online/, START_MS);
-  expect(line).toContain('"shard":"manager"');
+  expect(line).toContain('"role":"shard-manager"');
   healthUrl = /every shard on (http:\/\/[^ "]+)/.exec(bot.output)?.[1] ?? '';
   expect(healthUrl).not.toBe('');
 }, START_MS + 30_000);

@@ -57,7 +57,7 @@ export async function launchShardManager(entry: string, shardCount: number | 'au
   const service = loadServiceConfig();
   const gateway = await checkDiscord(discord.token, discord.apiUrl);
   const total = shardCount === 'auto' ? recommended(gateway) : shardCount;
-  const logger = createLogger({ level: base.logLevel, name: 'verbatim', format: service.logFormat }).child({ shard: 'manager' });
+  const logger = createLogger({ level: base.logLevel, name: 'verbatim', format: service.logFormat }).child({ role: 'shard-manager' });
 
   const manager = new ShardingManager(entry, {
     totalShards: total,
@@ -230,7 +230,7 @@ class ShardSupervisor {
       if (this.stopping) return;
       if (!wasOnline || (code !== null && PERMANENT_EXIT_CODES.has(code))) {
         // The shard has said why on stderr (one line, as `npm start` does); every shard stops with its code.
-        this.logger.debug({ shard: id, code, signal }, `shard ${id} exited (${code ?? signal}) ${wasOnline ? '' : 'before it was online'}: stopping every shard`);
+        this.logger.debug({ shard: id, code, signal }, `shard ${id} exited (${code ?? signal})${wasOnline ? '' : ' before it was online'}: stopping every shard`);
         void this.stop(code !== null && code !== 0 ? code : EXIT_CODES.failure);
         return;
       }
