@@ -94,6 +94,9 @@ export async function launchBot(options: LaunchOptions = {}): Promise<void> {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
+      // A shard gets SIGTERM from the manager and often from whoever signalled the manager's process group
+      // (systemd, `kill -- -pgid`): that is not a second request. The manager kills shards that take too long.
+      if (shard) return;
       logger.warn(`${signal} again: exiting now`);
       process.exit(1);
     }
