@@ -5,7 +5,6 @@
  * stand-in shards.
  */
 import { describe, expect, it } from 'vitest';
-import type { Answer } from '../../src/answer/types.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { AnswerLibrary } from '../../src/discord/context.js';
 import { BotMetrics } from '../../src/discord/metrics.js';
@@ -32,20 +31,18 @@ function summary(written: boolean): BuildSummary {
   } as BuildSummary;
 }
 
+function notUsed(): never {
+  throw new Error('not used by these tests');
+}
+
 /** A library that counts rebuilds and reloads. */
 class FakeLibrary implements AnswerLibrary {
   rebuilds = 0;
   reloads = 0;
   failNext: Error | undefined;
-  ask(): Promise<Answer> {
-    return Promise.reject(new Error('not used'));
-  }
-  articles(): ReturnType<AnswerLibrary['articles']> {
-    return [];
-  }
-  article(): ReturnType<AnswerLibrary['article']> {
-    return undefined;
-  }
+  readonly ask: AnswerLibrary['ask'] = notUsed;
+  readonly articles: AnswerLibrary['articles'] = notUsed;
+  readonly article: AnswerLibrary['article'] = notUsed;
   get isRebuilding(): boolean {
     return false;
   }
