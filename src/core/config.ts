@@ -61,6 +61,7 @@ const EXAMPLES: Record<string, string> = {
   INDEX_STORE: 'INDEX_STORE=file',
   DATABASE_URL: 'DATABASE_URL=postgres://verbatim:<password>@localhost:5432/verbatim',
   DATABASE_FILE: 'DATABASE_FILE=data/verbatim.db',
+  SHARD_COUNT: 'SHARD_COUNT=2 (or auto)',
 };
 
 /** Variables whose values are secret: never echoed in errors or logs. */
@@ -115,11 +116,23 @@ const storageSchema = z.object({
   FEEDBACK_FILE: z.string().trim().min(1).default('data/feedback.jsonl'),
 });
 
-/** How the bot runs as a service: the health/metrics listener and the log format. */
+/** The most shards one manager starts (one process each, each holding the model and the index). */
+export const MAX_SHARDS = 1024;
+
+/** `auto` or a whole number of shards from 1 to MAX_SHARDS. */
+const shardCount = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => v === 'auto' || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_SHARDS), `must be auto or a whole number from 1 to ${MAX_SHARDS}`)
+  .transform((v): number | 'auto' => (v === 'auto' ? 'auto' : Number(v)));
+
+/** How the bot runs as a service: the health/metrics listener, the log format and the shards. */
 const serviceSchema = z.object({
   HEALTH_PORT: int(0, 65535).optional(),
   HEALTH_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  SHARD_COUNT: shardCount.default(1),
 });
 
 export interface BaseConfig {
@@ -198,11 +211,16 @@ export interface ServiceConfig {
   healthHost: string;
   /** auto: readable on a terminal, JSON when piped or NODE_ENV=production. */
   logFormat: 'auto' | 'pretty' | 'json';
+  /**
+   * Discord gateway shards: 1 (the default) runs the bot in this process; more, or `auto` (the count
+   * Discord recommends, from GET /gateway/bot), start a sharding manager with one process per shard.
+   */
+  shardCount: number | 'auto';
 }
 
 export function loadServiceConfig(env: Env = process.env): ServiceConfig {
   const raw = parse(serviceSchema, env);
-  return { healthPort: raw.HEALTH_PORT, healthHost: raw.HEALTH_HOST, logFormat: raw.LOG_FORMAT };
+  return { healthPort: raw.HEALTH_PORT, healthHost: raw.HEALTH_HOST, logFormat: raw.LOG_FORMAT, shardCount: raw.SHARD_COUNT };
 }
 
 export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd()): BaseConfig {

@@ -12,7 +12,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/logger.js';
-import type { BotMetrics } from './metrics.js';
 
 /** Whether the bot can answer now, and if not, why (shown in /readyz). */
 export interface Readiness {
@@ -21,12 +20,19 @@ export interface Readiness {
   reason?: string;
 }
 
+/** What /metrics serves: a BotMetrics, or the shard manager's metrics of every shard. */
+export interface MetricsText {
+  text(): Promise<string>;
+  readonly contentType: string;
+}
+
 export interface HealthServerOptions {
   /** 0 takes any free port (the bound one is in `port`). */
   port: number;
   host?: string;
-  readiness: () => Readiness;
-  metrics?: BotMetrics | undefined;
+  /** Asked at each /readyz (the shard manager asks its shards, hence a promise). */
+  readiness: () => Readiness | Promise<Readiness>;
+  metrics?: MetricsText | undefined;
   logger?: Logger | undefined;
 }
 
@@ -103,7 +109,7 @@ export class HealthServer {
     if (path === '/healthz') {
       send(res, req, 200, JSON_TYPE, JSON.stringify({ status: 'ok' }));
     } else if (path === '/readyz') {
-      const readiness = this.options.readiness();
+      const readiness = await this.options.readiness();
       if (readiness.ready) send(res, req, 200, JSON_TYPE, JSON.stringify({ status: 'ready' }));
       else send(res, req, 503, JSON_TYPE, JSON.stringify({ status: 'not ready', reason: readiness.reason ?? 'not ready' }));
     } else if (this.options.metrics) {

@@ -10,6 +10,11 @@
  *
  * With HEALTH_PORT set, the health and metrics listener starts before the model loads (so /healthz
  * answers while it loads, and /readyz says why it is not ready yet) and stops last.
+ *
+ * As one shard of several (`shard`, when the shard manager started this process): no health listener
+ * (the manager serves HEALTH_PORT and asks the shards), logs and metrics carry the shard id, /reindex
+ * is coordinated with the other shards (ShardedLibrary), SIGINT is left to the manager (which sends
+ * SIGTERM to every shard), and losing the manager stops the bot cleanly.
  */
 import { engineOptions } from '../answer/engine.js';
 import { Library } from '../answer/library.js';
@@ -19,13 +24,21 @@ import { createLogger, registerSecret, type Logger } from '../core/logger.js';
 import { VerbatimBot } from './bot.js';
 import { HealthServer, type Readiness } from './health-server.js';
 import { BotMetrics } from './metrics.js';
+import { ShardedLibrary } from './sharding/sharded-library.js';
+import type { ShardLink } from './sharding/shard-link.js';
 import { checkDiscord, gatewayClosed, startupFailure } from './startup-errors.js';
 
 /** How long stopping waits for answers in progress. */
 const STOP_TIMEOUT_MS = 20_000;
 
+export interface LaunchOptions {
+  /** This process is that shard of several, started by the shard manager. */
+  shard?: ShardLink | undefined;
+}
+
 /** Starts the bot; resolves once it is online (the process then stays up until a signal). */
-export async function launchBot(): Promise<void> {
+export async function launchBot(options: LaunchOptions = {}): Promise<void> {
+  const { shard } = options;
   await loadDotenv();
   const discord = loadDiscordConfig();
   registerSecret(discord.token);
@@ -33,12 +46,14 @@ export async function launchBot(): Promise<void> {
   const answer = loadAnswerConfig();
   const service = loadServiceConfig();
   await checkDiscord(discord.token, discord.apiUrl);
-  const logger = createLogger({ level: base.logLevel, name: 'verbatim', format: service.logFormat });
+  const root = createLogger({ level: base.logLevel, name: 'verbatim', format: service.logFormat });
+  const logger = shard ? root.child({ shard: shard.id }) : root;
 
-  const metrics = new BotMetrics({ defaultMetrics: true });
+  const metrics = new BotMetrics({ defaultMetrics: true, ...(shard ? { labels: { shard: String(shard.id) } } : {}) });
   // What /readyz says: the phase until the bot exists, then the bot's own readiness.
   let readiness = (): Readiness => ({ ready: false, reason: 'loading the model and the index' });
-  const health = await startHealth(service, () => readiness(), metrics, logger);
+  const health = shard ? undefined : await startHealth(service, () => readiness(), metrics, logger);
+  shard?.serve({ readiness: () => readiness(), metrics });
 
   logger.info({ corpus: base.corpusDir, index: base.indexDir, model: base.modelId }, 'loading the model and the index');
   const started = performance.now();
@@ -69,7 +84,7 @@ export async function launchBot(): Promise<void> {
   };
   const running = await VerbatimBot.create({
     config: discord,
-    library,
+    library: shard ? new ShardedLibrary(library, shard, logger) : library,
     logger,
     metrics,
     indexInfo: () => ({ generation: library.store.generation.id, builtAt: library.store.generation.builtAt }),
@@ -79,6 +94,9 @@ export async function launchBot(): Promise<void> {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
+      // A shard gets SIGTERM from the manager and often from whoever signalled the manager's process group
+      // (systemd, `kill -- -pgid`): that is not a second request. The manager kills shards that take too long.
+      if (shard) return;
       logger.warn(`${signal} again: exiting now`);
       process.exit(1);
     }
@@ -95,7 +113,13 @@ export async function launchBot(): Promise<void> {
         },
       );
   };
-  process.on('SIGINT', onSignal);
+  if (shard) {
+    // SIGINT is ignored (launch-mode.ts): the manager stops every shard with SIGTERM.
+    shard.onDisconnect(() => {
+      logger.warn('the shard manager is gone: stopping');
+      onSignal('SIGTERM');
+    });
+  } else process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 

@@ -44,6 +44,8 @@ export interface MetricSources {
 export interface BotMetricsOptions {
   /** Also collect prom-client's default process metrics (CPU, memory, event loop, GC…). */
   defaultMetrics?: boolean;
+  /** Labels on every metric, e.g. `{ shard: '1' }` in a shard process. */
+  labels?: Record<string, string>;
 }
 
 /** Answer latency buckets, in seconds: an answer takes tens of ms alone, seconds behind a queue. */
@@ -134,6 +136,7 @@ export class BotMetrics {
         this.set(sources().ready?.() ? 1 : 0);
       },
     });
+    if (options.labels) this.registry.setDefaultLabels(options.labels);
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 

@@ -205,12 +205,21 @@ export function startupFailure(error: unknown, apiUrl: string | undefined, inten
   return undefined;
 }
 
+/** What GET /gateway/bot says about sharding. */
+export interface GatewayBotInfo {
+  /** The shard count Discord recommends for the bot. */
+  shards: number;
+  /** How many shards may identify in the same 5 seconds (`session_start_limit.max_concurrency`). */
+  maxConcurrency: number;
+}
+
 /**
  * Asks Discord for the gateway with the token (GET <api>/v10/gateway/bot). Throws a DiscordStartupError
  * when the token is rejected or Discord cannot be reached; anything else (a 429, a 5xx) is left for
- * discord.js, which retries, to deal with.
+ * discord.js, which retries, to deal with. Resolves with what Discord says about sharding, when it
+ * answered with it.
  */
-export async function checkDiscord(token: string, apiUrl: string | undefined, timeoutMs: number = CHECK_TIMEOUT_MS): Promise<void> {
+export async function checkDiscord(token: string, apiUrl: string | undefined, timeoutMs: number = CHECK_TIMEOUT_MS): Promise<GatewayBotInfo | undefined> {
   const base = (apiUrl ?? DISCORD_API_DEFAULT).replace(/\/+$/, '');
   let parsed: URL | undefined;
   try {
@@ -231,6 +240,14 @@ export async function checkDiscord(token: string, apiUrl: string | undefined, ti
   } catch (error) {
     throw startupFailure(error, apiUrl) ?? unreachable(apiUrl, 'the request failed', error);
   }
-  await response.body?.cancel().catch(() => undefined);
-  if (response.status === 401) throw tokenRejected();
+  if (response.status === 401 || !response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status === 401) throw tokenRejected();
+    return undefined;
+  }
+  const body = (await response.json().catch(() => undefined)) as { shards?: unknown; session_start_limit?: { max_concurrency?: unknown } } | undefined;
+  const shards = body?.shards;
+  const maxConcurrency = body?.session_start_limit?.max_concurrency;
+  if (typeof shards !== 'number' || !Number.isInteger(shards) || shards < 1) return undefined;
+  return { shards, maxConcurrency: typeof maxConcurrency === 'number' && Number.isInteger(maxConcurrency) && maxConcurrency >= 1 ? maxConcurrency : 1 };
 }

@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadServiceConfig } from '../../src/core/config.js';
+import { loadServiceConfig, MAX_SHARDS } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { createLogger, registerSecret, resolveLogFormat, type CreateLoggerOptions } from '../../src/core/logger.js';
 
@@ -88,12 +88,12 @@ describe('formats', () => {
 
 describe('service settings', () => {
   it('defaults: no health listener, 127.0.0.1, auto', () => {
-    expect(loadServiceConfig({})).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto' });
-    expect(loadServiceConfig({ HEALTH_PORT: '', LOG_FORMAT: '' })).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto' });
+    expect(loadServiceConfig({})).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto', shardCount: 1 });
+    expect(loadServiceConfig({ HEALTH_PORT: '', LOG_FORMAT: '' })).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto', shardCount: 1 });
   });
 
   it('reads a port (0 = any free one), a host and a format', () => {
-    expect(loadServiceConfig({ HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', LOG_FORMAT: 'json' })).toEqual({ healthPort: 9464, healthHost: '0.0.0.0', logFormat: 'json' });
+    expect(loadServiceConfig({ HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', LOG_FORMAT: 'json' })).toEqual({ healthPort: 9464, healthHost: '0.0.0.0', logFormat: 'json', shardCount: 1 });
     expect(loadServiceConfig({ HEALTH_PORT: '0' }).healthPort).toBe(0);
   });
 
@@ -108,5 +108,19 @@ describe('service settings', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error?.message).toContain('HEALTH_PORT must be at most 65535 (got "70000") — for example HEALTH_PORT=9464');
     expect(error?.message).toContain('LOG_FORMAT');
+  });
+});
+
+describe('SHARD_COUNT', () => {
+  it('is 1 by default, a whole number of shards, or auto', () => {
+    expect(loadServiceConfig({}).shardCount).toBe(1);
+    expect(loadServiceConfig({ SHARD_COUNT: '4' }).shardCount).toBe(4);
+    expect(loadServiceConfig({ SHARD_COUNT: ' Auto ' }).shardCount).toBe('auto');
+  });
+
+  it('refuses 0, fractions, words and more than MAX_SHARDS, with an example', () => {
+    for (const bad of ['0', '1.5', '-2', 'many', String(MAX_SHARDS + 1)]) {
+      expect(() => loadServiceConfig({ SHARD_COUNT: bad }), bad).toThrow(`SHARD_COUNT must be auto or a whole number from 1 to ${MAX_SHARDS} (got "${bad}") — for example SHARD_COUNT=2 (or auto)`);
+    }
   });
 });

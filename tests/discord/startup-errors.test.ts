@@ -96,8 +96,8 @@ describe('npm start', () => {
 });
 
 describe('checkDiscord', () => {
-  it('passes with the right token', async () => {
-    await expect(checkDiscord(TOKEN, standin.apiUrl)).resolves.toBeUndefined();
+  it('passes with the right token, and says what Discord recommends for sharding', async () => {
+    await expect(checkDiscord(TOKEN, standin.apiUrl)).resolves.toEqual({ shards: 1, maxConcurrency: 1 });
   });
 });
 

@@ -21,7 +21,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand, APIChannel, APIMessage, APIThreadChannel, APIUser } from 'discord.js';
 import { buildGuildFixture, guildCreatePayload, type FixtureUsers, type GuildFixture, type GuildFixtureOptions } from './discord/fixtures.js';
-import { Gateway, PRIVILEGED_INTENTS, type GatewayEvent } from './discord/gateway.js';
+import { Gateway, PRIVILEGED_INTENTS, shardOf, type GatewayEvent } from './discord/gateway.js';
 import {
   Fault,
   compileMatcher,
@@ -49,6 +49,8 @@ import { isRecord, type FormIssue } from './discord/validate.js';
 import { WaitableLog } from './discord/wait.js';
 
 export type { GatewayEvent } from './discord/gateway.js';
+export { shardOf } from './discord/gateway.js';
+export { guildIdOnShard } from './discord/snowflake.js';
 export type { FaultHandle, FaultSpec, RecordedFile, RecordedRequest, RequestMatcher } from './discord/http.js';
 export type { InteractionRecord } from './discord/state.js';
 export type { FormIssue } from './discord/validate.js';
@@ -90,6 +92,13 @@ export interface DiscordStandinOptions {
   interactionAckDeadlineMs?: number | null;
   /** Echo the bot's own messages back as MESSAGE_CREATE / MESSAGE_UPDATE, as Discord does (default true). */
   echoOwnMessages?: boolean;
+  /**
+   * The shard count GET /gateway/bot recommends (default 1). Whatever it says, a client may IDENTIFY with any
+   * `shard: [id, count]`; each session gets the guilds of its shard (see {@link guildIdOnShard}).
+   */
+  shards?: number;
+  /** `session_start_limit.max_concurrency` of GET /gateway/bot (default 1: one IDENTIFY per 5 s). */
+  maxConcurrency?: number;
 }
 
 /** A 4xx the stand-in answered (payload limit, unknown route, double acknowledgement…): things a test usually wants none of. */
@@ -162,16 +171,16 @@ export class DiscordStandin {
         url: this.gatewayUrl,
       },
       {
-        readyData: (sessionId, resumeGatewayUrl) => ({
+        readyData: (sessionId, resumeGatewayUrl, shard) => ({
           v: 10,
           user: this.state.bot,
-          guilds: this.state.guilds.map((g) => ({ id: g.id, unavailable: true as const })),
+          guilds: this.guildsOfShard(shard).map((g) => ({ id: g.id, unavailable: true as const })),
           session_id: sessionId,
           resume_gateway_url: resumeGatewayUrl,
-          shard: [0, 1],
+          shard,
           application: { id: this.state.applicationId, flags: this.state.applicationFlags, flags_new: String(this.state.applicationFlags) },
         }),
-        guildCreates: () => this.state.guilds.filter((g) => !g.unavailable).map(guildCreatePayload),
+        guildCreates: (shard) => this.guildsOfShard(shard).filter((g) => !g.unavailable).map(guildCreatePayload),
       },
     );
     this.injectorInstance = new Injector(this.state, this.gatewayInstance);
@@ -180,6 +189,8 @@ export class DiscordStandin {
       interactionAckDeadlineMs: this.options.interactionAckDeadlineMs === undefined ? 3_000 : this.options.interactionAckDeadlineMs,
       echoOwnMessages: this.options.echoOwnMessages ?? true,
       gatewayUrl: this.gatewayUrl,
+      shards: this.options.shards ?? 1,
+      maxConcurrency: this.options.maxConcurrency ?? 1,
     });
   }
 
@@ -218,6 +229,11 @@ export class DiscordStandin {
   /** The guilds the bot is in. */
   get guilds(): readonly GuildFixture[] {
     return this.state.guilds;
+  }
+
+  /** The guilds a session of shard `[id, count]` is given. */
+  guildsOfShard([id, count]: readonly [number, number]): GuildFixture[] {
+    return this.state.guilds.filter((g) => shardOf(g.id, count) === id);
   }
 
   /** The first (default) guild. */
@@ -324,19 +340,22 @@ export class DiscordStandin {
 
   // ---- gateway control ----------------------------------------------------------------------------------
 
-  /** Drops the bot's gateway connection: close code 4000 by default (the client resumes), or `terminate` for an abrupt 1006. */
-  dropConnection(options: { code?: number; terminate?: boolean } = {}): Promise<void> {
+  /**
+   * Drops the bot's gateway connection (of shard `shard`, default 0): close code 4000 by default (the client
+   * resumes), or `terminate` for an abrupt 1006.
+   */
+  dropConnection(options: { code?: number; terminate?: boolean; shard?: number } = {}): Promise<void> {
     return this.gateway.dropConnection(options);
   }
 
   /** Sends op 7 RECONNECT: the client should reconnect and resume. */
-  sendReconnect(): void {
-    this.gateway.sendReconnect();
+  sendReconnect(shard = 0): void {
+    this.gateway.sendReconnect(shard);
   }
 
   /** Sends op 9 INVALID_SESSION; with `resumable` false the session is gone and the client must identify again. */
-  invalidateSession(resumable: boolean): void {
-    this.gateway.invalidateSession(resumable);
+  invalidateSession(resumable: boolean, shard = 0): void {
+    this.gateway.invalidateSession(resumable, shard);
   }
 
   /**
@@ -352,9 +371,12 @@ export class DiscordStandin {
     this.gateway.setHeartbeatAcks(enabled);
   }
 
-  /** Dispatches any gateway event; `requiredIntents` (any of the bits) gate it like Discord. */
-  dispatch(t: string, d: unknown, requiredIntents = 0): 'delivered' | 'queued' | 'filtered' {
-    return this.gateway.dispatch(t, d, requiredIntents);
+  /**
+   * Dispatches any gateway event, to the shard of `guildId` (default: shard 0, as for DMs);
+   * `requiredIntents` (any of the bits) gate it like Discord.
+   */
+  dispatch(t: string, d: unknown, requiredIntents = 0, guildId: string | null = null): 'delivered' | 'queued' | 'filtered' {
+    return this.gateway.dispatch(t, d, requiredIntents, guildId);
   }
 
   // ---- faults -------------------------------------------------------------------------------------------

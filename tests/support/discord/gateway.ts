@@ -2,6 +2,10 @@
  * The stand-in's gateway: a WebSocket server speaking Discord's gateway protocol (v10, JSON, uncompressed):
  * HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME with replay of missed dispatches,
  * RECONNECT / INVALID_SESSION on request, and intent-aware dispatching.
+ *
+ * Sharding as Discord does it: an IDENTIFY may carry `shard: [id, count]`; that session then gets only the
+ * guilds with `(guild_id >> 22) % count === id` (in READY, GUILD_CREATE and every guild event), and events
+ * outside guilds (DMs) go to shard 0. An IDENTIFY without `shard` is shard [0, 1]: every guild.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -35,7 +39,7 @@ export type GatewayEvent =
       presence: unknown;
     }
   | { kind: 'resume'; conn: number; time: number; token: string; sessionId: string; seq: number; accepted: boolean }
-  | { kind: 'ready'; conn: number; time: number; sessionId: string }
+  | { kind: 'ready'; conn: number; time: number; sessionId: string; shard: [number, number] }
   | { kind: 'resumed'; conn: number; time: number; sessionId: string; replayed: number }
   | { kind: 'heartbeat'; conn: number; time: number; seq: number | null; acked: boolean }
   | { kind: 'op'; conn: number; time: number; op: number; d: unknown }
@@ -55,6 +59,8 @@ interface Session {
   id: string;
   token: string;
   intents: number;
+  /** `[id, count]` from IDENTIFY (`[0, 1]` without one). */
+  shard: [number, number];
   seq: number;
   log: DispatchFrame[];
   conn: Connection | null;
@@ -71,10 +77,10 @@ interface Connection {
 
 /** What the gateway needs from the rest of the stand-in. */
 export interface GatewayHost {
-  /** The READY payload for a new session. */
-  readyData(sessionId: string, resumeGatewayUrl: string): GatewayReadyDispatchData;
-  /** GUILD_CREATE payloads for the available guilds, sent after READY. */
-  guildCreates(): unknown[];
+  /** The READY payload for a new session of shard `[id, count]`. */
+  readyData(sessionId: string, resumeGatewayUrl: string, shard: [number, number]): GatewayReadyDispatchData;
+  /** GUILD_CREATE payloads for the available guilds of shard `[id, count]`, sent after READY. */
+  guildCreates(shard: [number, number]): unknown[];
 }
 
 /** Gateway settings. */
@@ -95,7 +101,8 @@ export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly connections = new Set<Connection>();
   private readonly sessions = new Map<string, Session>();
-  private current: Session | null = null;
+  /** The live session of each shard id, the latest IDENTIFY or RESUME winning. */
+  private readonly current = new Map<number, Session>();
   private connCount = 0;
   private acks = true;
   private identifyRefusal: { code: number; reason: string } | null = null;
@@ -110,19 +117,42 @@ export class Gateway {
     return `${this.options.url}/resume`;
   }
 
-  /** Intents of the current session (0 without one). */
+  /** Intents of shard 0's session (0 without one). */
   get intents(): number {
-    return this.current?.intents ?? 0;
+    return this.current.get(0)?.intents ?? 0;
+  }
+
+  /** Intents of the session that receives events of `guildId` (null: outside guilds), 0 without one. */
+  intentsFor(guildId: string | null): number {
+    return this.sessionFor(guildId)?.intents ?? 0;
   }
 
   /** Whether the bot has identified (a session exists, connected or not). */
   get hasSession(): boolean {
-    return this.current !== null;
+    return this.current.size > 0;
   }
 
-  /** Whether a session exists and its socket is open. */
+  /** Whether a session would receive events of `guildId` (null: outside guilds). */
+  hasSessionFor(guildId: string | null): boolean {
+    return this.sessionFor(guildId) !== undefined;
+  }
+
+  /** Whether shard 0's session exists and its socket is open. */
   get connected(): boolean {
-    return this.current?.conn?.ws.readyState === WebSocket.OPEN;
+    return this.current.get(0)?.conn?.ws.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * The session that receives events of `guildId`: the one whose `[id, count]` the guild falls in
+   * (`(guild_id >> 22) % count === id`); for null (DMs, events outside guilds), shard 0's.
+   */
+  private sessionFor(guildId: string | null): Session | undefined {
+    if (guildId === null) return this.current.get(0);
+    for (const session of this.current.values()) {
+      const [id, count] = session.shard;
+      if (shardOf(guildId, count) === id) return session;
+    }
+    return undefined;
   }
 
   /** Accepts an HTTP upgrade request as a gateway connection. */
@@ -144,14 +174,15 @@ export class Gateway {
   }
 
   /**
-   * Sends a dispatch to the current session, if its intents allow (`requiredIntents` are OR-ed bits, any of
-   * which suffices; 0 means always). While the socket is down the dispatch is kept and replayed on RESUME.
-   * Returns whether it was delivered, queued, or filtered out by intents.
+   * Sends a dispatch to the session of `guildId`'s shard (null: shard 0, as Discord sends DMs), if its intents
+   * allow (`requiredIntents` are OR-ed bits, any of which suffices; 0 means always). While the socket is down
+   * the dispatch is kept and replayed on RESUME. Returns whether it was delivered, queued, or filtered out by intents.
    */
-  dispatch(t: string, d: unknown, requiredIntents = 0): 'delivered' | 'queued' | 'filtered' {
-    const session = this.current;
+  dispatch(t: string, d: unknown, requiredIntents = 0, guildId: string | null = null): 'delivered' | 'queued' | 'filtered' {
+    const session = this.sessionFor(guildId);
     if (!session) {
-      throw new Error(`Cannot dispatch ${t}: no gateway session (has the bot logged in to the stand-in?)`);
+      const whose = guildId === null ? '' : ` for guild ${guildId}`;
+      throw new Error(`Cannot dispatch ${t}: no gateway session${whose} (has the bot, or that guild's shard, logged in to the stand-in?)`);
     }
     return this.dispatchTo(session, t, d, requiredIntents);
   }
@@ -161,8 +192,8 @@ export class Gateway {
    * after) or, with `terminate`, destroys the socket without a close frame (the client sees 1006).
    * Resolves once the socket is closed.
    */
-  async dropConnection(options: { code?: number; terminate?: boolean } = {}): Promise<void> {
-    const conn = this.current?.conn;
+  async dropConnection(options: { code?: number; terminate?: boolean; shard?: number } = {}): Promise<void> {
+    const conn = this.current.get(options.shard ?? 0)?.conn;
     if (!conn) throw new Error('No open gateway connection to drop');
     const closed = new Promise<void>((resolve) => conn.ws.once('close', () => resolve()));
     conn.closedByServer = true;
@@ -172,15 +203,16 @@ export class Gateway {
     await closed;
   }
 
-  /** Sends op 7 RECONNECT on the current connection (clients close and RESUME). */
-  sendReconnect(): void {
-    this.sendOp(GatewayOpcodes.Reconnect, null);
+  /** Sends op 7 RECONNECT on a shard's connection (default 0; clients close and RESUME). */
+  sendReconnect(shard = 0): void {
+    this.sendOp(shard, GatewayOpcodes.Reconnect, null);
   }
 
-  /** Sends op 9 INVALID_SESSION; unless `resumable`, the session can no longer be resumed. */
-  invalidateSession(resumable: boolean): void {
-    if (!resumable && this.current) this.current.invalid = true;
-    this.sendOp(GatewayOpcodes.InvalidSession, resumable);
+  /** Sends op 9 INVALID_SESSION to a shard (default 0); unless `resumable`, the session can no longer be resumed. */
+  invalidateSession(resumable: boolean, shard = 0): void {
+    const session = this.current.get(shard);
+    if (!resumable && session) session.invalid = true;
+    this.sendOp(shard, GatewayOpcodes.InvalidSession, resumable);
   }
 
   /** Closes every connection and the server. */
@@ -191,8 +223,8 @@ export class Gateway {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private sendOp(op: number, d: unknown): void {
-    const ws = this.current?.conn?.ws;
+  private sendOp(shard: number, op: number, d: unknown): void {
+    const ws = this.current.get(shard)?.conn?.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) throw new Error('No open gateway connection');
     ws.send(JSON.stringify({ op, d, s: null, t: null }));
   }
@@ -330,25 +362,32 @@ export class Gateway {
       this.serverClose(conn, 4014, 'Disallowed intent(s)');
       return;
     }
-    if (Array.isArray(d.shard) && (d.shard[0] !== 0 || d.shard[1] !== 1)) {
-      this.serverClose(conn, 4010, 'Invalid shard');
-      return;
+    let shard: [number, number] = [0, 1];
+    if (d.shard !== undefined) {
+      const [id, count] = Array.isArray(d.shard) ? (d.shard as unknown[]) : [];
+      const valid = Array.isArray(d.shard) && d.shard.length === 2 && Number.isInteger(id) && Number.isInteger(count);
+      if (!valid || (id as number) < 0 || (count as number) < 1 || (id as number) >= (count as number)) {
+        this.serverClose(conn, 4010, 'Invalid shard');
+        return;
+      }
+      shard = [id as number, count as number];
     }
     const session: Session = {
       id: randomBytes(16).toString('hex'),
       token,
       intents,
+      shard,
       seq: 0,
       log: [],
       conn,
       invalid: false,
     };
     this.sessions.set(session.id, session);
-    this.current = session;
+    this.current.set(shard[0], session);
     conn.session = session;
-    this.dispatchTo(session, 'READY', this.host.readyData(session.id, this.resumeUrl), 0);
-    this.events.push({ kind: 'ready', conn: conn.id, time: Date.now(), sessionId: session.id });
-    for (const guild of this.host.guildCreates()) {
+    this.dispatchTo(session, 'READY', this.host.readyData(session.id, this.resumeUrl, shard), 0);
+    this.events.push({ kind: 'ready', conn: conn.id, time: Date.now(), sessionId: session.id, shard });
+    for (const guild of this.host.guildCreates(shard)) {
       this.dispatchTo(session, 'GUILD_CREATE', guild, GatewayIntentBits.Guilds);
     }
   }
@@ -384,10 +423,15 @@ export class Gateway {
     }
     session.conn = conn;
     conn.session = session;
-    this.current = session;
+    this.current.set(session.shard[0], session);
     const missed = session.log.filter((frame) => frame.s > (d.seq as number));
     for (const frame of missed) conn.ws.send(JSON.stringify(frame));
     conn.ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++session.seq, d: null }));
     this.events.push({ kind: 'resumed', conn: conn.id, time: Date.now(), sessionId: session.id, replayed: missed.length });
   }
+}
+
+/** The shard a guild's events go to with `count` shards: `(guild_id >> 22) % count`, as Discord computes it. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }

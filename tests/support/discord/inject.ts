@@ -227,7 +227,7 @@ export class Injector {
     if (channel && (channel.type === ChannelType.GuildText || channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread || channel.type === ChannelType.DM)) {
       payload.channel_type = channel.type;
     }
-    const intents = this.gateway.intents;
+    const intents = this.gateway.intentsFor(guild?.id ?? null);
     const mentionsBot = mentions.some((u) => u.id === this.state.bot.id);
     if ((intents & GatewayIntentBits.MessageContent) === 0 && guild !== null && !mentionsBot && author.id !== this.state.bot.id) {
       // Without the MessageContent intent Discord blanks these fields.
@@ -236,7 +236,12 @@ export class Injector {
       payload.attachments = [];
       payload.components = [];
     }
-    const delivery = this.gateway.dispatch('MESSAGE_CREATE', payload, guild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages);
+    const delivery = this.gateway.dispatch(
+      'MESSAGE_CREATE',
+      payload,
+      guild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages,
+      guild?.id ?? null,
+    );
     return { id: stored.id, channelId, guildId: guild?.id ?? null, payload, delivery };
   }
 
@@ -249,7 +254,7 @@ export class Injector {
     const thread = buildThread(this.state.ids.next(), guild.id, parentId, input.name, owner.id);
     this.state.channels.set(thread.id, thread);
     guild.threads.push(thread);
-    this.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true }, GatewayIntentBits.Guilds);
+    this.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true }, GatewayIntentBits.Guilds, guild.id);
     return thread;
   }
 
@@ -257,8 +262,8 @@ export class Injector {
   addGuild(options: GuildFixtureOptions = {}): GuildFixture {
     const guild = buildGuildFixture(this.state.ids, this.state.bot, this.state.users, options);
     this.state.addGuild(guild);
-    if (this.gateway.hasSession && !guild.unavailable) {
-      this.gateway.dispatch('GUILD_CREATE', guildCreatePayload(guild), GatewayIntentBits.Guilds);
+    if (this.gateway.hasSessionFor(guild.id) && !guild.unavailable) {
+      this.gateway.dispatch('GUILD_CREATE', guildCreatePayload(guild), GatewayIntentBits.Guilds, guild.id);
     }
     return guild;
   }
@@ -394,7 +399,7 @@ export class Injector {
       lateCallbacks: 0,
     };
     this.state.interactions.set(record.id, record);
-    const delivery = this.gateway.dispatch('INTERACTION_CREATE', payload);
+    const delivery = this.gateway.dispatch('INTERACTION_CREATE', payload, 0, where.guild?.id ?? null);
     return { id: record.id, token: record.token, payload, record, delivery };
   }
 }

@@ -51,6 +51,10 @@ export interface RestOptions {
   echoOwnMessages: boolean;
   /** The ws:// URL GET /gateway and /gateway/bot return. */
   gatewayUrl: string;
+  /** The shard count GET /gateway/bot recommends. */
+  shards: number;
+  /** `session_start_limit.max_concurrency` of GET /gateway/bot: identifies allowed per 5 s. */
+  maxConcurrency: number;
 }
 
 function error(status: number, code: number, message: string): RestResult {
@@ -96,8 +100,8 @@ export class RestRoutes {
     if (method === 'GET' && path === 'gateway/bot') {
       return ok({
         url: this.options.gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: this.options.shards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.options.maxConcurrency },
       });
     }
     if (method === 'GET' && path === 'users/@me') return ok(this.state.bot);
@@ -277,8 +281,8 @@ export class RestRoutes {
       this.state.threadsByMessage.set(message.id, thread.id);
       message.thread = thread;
     }
-    if (this.gateway.hasSession) {
-      this.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true }, GatewayIntentBits.Guilds);
+    if (this.gateway.hasSessionFor(guild.id)) {
+      this.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true }, GatewayIntentBits.Guilds, guild.id);
     }
     return { status: 201, body: thread };
   }
@@ -443,9 +447,9 @@ export class RestRoutes {
   /** Echoes one of the bot's own messages on the gateway, as Discord does (not ephemeral ones). */
   private echo(t: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE', message: APIMessage): void {
     if (!this.options.echoOwnMessages || ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0) return;
-    if (!this.gateway.hasSession) return;
-    const inGuild = this.state.guildOfChannel(message.channel_id) !== null;
-    const intent = inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
-    this.gateway.dispatch(t, this.state.gatewayMessage(message), intent);
+    const guildId = this.state.guildOfChannel(message.channel_id)?.id ?? null;
+    if (!this.gateway.hasSessionFor(guildId)) return;
+    const intent = guildId !== null ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
+    this.gateway.dispatch(t, this.state.gatewayMessage(message), intent, guildId);
   }
 }

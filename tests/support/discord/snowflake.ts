@@ -20,3 +20,13 @@ export class SnowflakeFactory {
 export function snowflakeTime(id: string): number {
   return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
 }
+
+/**
+ * A fresh guild id that falls on shard `id` of `count` (`(guild_id >> 22) % count === id`): a snowflake of
+ * the current time, moved forward by less than `count` ms. For `guilds: [{ id: guildIdOnShard(1, 2) }]`.
+ */
+export function guildIdOnShard(id: number, count: number, at: number = Date.now()): string {
+  const ms = BigInt(at) - DISCORD_EPOCH;
+  const shift = (BigInt(id) - (ms % BigInt(count)) + BigInt(count)) % BigInt(count);
+  return (((ms + shift) << 22n) | (1n << 17n) | (1n << 12n) | BigInt(Math.floor(Math.random() * 4096))).toString();
+}
