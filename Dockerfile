@@ -68,7 +68,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json package-lock.json ./
-COPY scripts/check-build.mjs scripts/
+COPY scripts/check-build.mjs scripts/build-freshness.mjs scripts/run-compiled.mjs scripts/
 COPY corpus corpus
 COPY --from=model /app/models models
 RUN mkdir -p /data && chown node:node /data

@@ -1,7 +1,9 @@
 /**
- * Cold start: from spawning `tsx scripts/ask.ts "question" --json` (what `npm run ask` runs, minus
- * npm itself) on the seed index to its exit with the answer printed. Baselines: a bare `node -e 0`
- * and `node --import tsx -e 0` (Node start and the TypeScript loader alone).
+ * Cold start: from spawning the ask command on the seed index to its exit with the answer printed —
+ * compiled, as `npm run ask` runs it (`node scripts/run-compiled.mjs ask …`, minus npm itself), and from
+ * the sources (`tsx scripts/ask.ts`) — and a no-change `npm run index` (compiled). Baselines: a bare
+ * `node -e 0` and `node --import tsx -e 0` (Node start and the TypeScript loader alone). The compiled
+ * rows need an up-to-date `dist/` (`npm run build`); without one they are left out, and the report says so.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -46,16 +48,29 @@ export const coldStart: Benchmark = {
     const runs = context.full ? 7 : 3;
     const dir = modelDir();
     const env: Record<string, string> = dir === undefined ? {} : { MODEL_DIR: dir };
-    const samples = { node: [] as number[], tsx: [] as number[], ask: [] as number[], answerMs: [] as number[] };
-    context.log(`cold start: ${runs} × (node, node + tsx, tsx scripts/ask.ts)`);
+    const samples = { node: [] as number[], tsx: [] as number[], ask: [] as number[], answerMs: [] as number[], compiledAsk: [] as number[], compiledIndex: [] as number[] };
+    const dirs = ['--index', seed.indexDir, '--corpus', seed.corpusDir];
+    // `npm run ask` / `npm run index` without npm: the launcher checks dist/ and runs the compiled command.
+    const compiled = (command: string, args: string[]) => spawnTimed(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'run-compiled.mjs'), command, ...args], env);
+    const compiledProblem = await compiled('status', dirs).then(
+      () => undefined,
+      (error: Error) => error.message.split('\n').find((line) => line.includes('error:')) ?? error.message,
+    );
+    if (compiledProblem) context.log(`cold start: compiled commands left out (${compiledProblem})`);
+    context.log(`cold start: ${runs} × (node, node + tsx, tsx scripts/ask.ts${compiledProblem ? '' : ', compiled ask, compiled no-change index'})`);
     for (let i = 0; i < runs; i++) {
       samples.node.push((await spawnTimed(process.execPath, ['-e', '0'])).ms);
       samples.tsx.push((await spawnTimed(process.execPath, ['--import', 'tsx', '-e', '0'])).ms);
-      const ask = await spawnTimed(TSX_BIN, [ASK_SCRIPT, QUESTION, '--json', '--no-build', '--index', seed.indexDir, '--corpus', seed.corpusDir], env);
+      const ask = await spawnTimed(TSX_BIN, [ASK_SCRIPT, QUESTION, '--json', '--no-build', ...dirs], env);
       samples.ask.push(ask.ms);
       const answer = JSON.parse(ask.stdout) as { answered: boolean; timings: { totalMs: number } };
       if (!answer.answered) throw new Error('The cold-start question was not answered.');
       samples.answerMs.push(answer.timings.totalMs);
+      if (compiledProblem) continue;
+      const compiledAsk = await compiled('ask', [QUESTION, '--json', '--no-build', ...dirs]);
+      if (!(JSON.parse(compiledAsk.stdout) as { answered: boolean }).answered) throw new Error('The compiled cold-start question was not answered.');
+      samples.compiledAsk.push(compiledAsk.ms);
+      samples.compiledIndex.push((await compiled('index', ['--corpus', seed.corpusDir, '--out', seed.indexDir])).ms);
     }
     const probes: StartupSteps[] = [];
     for (let i = 0; i < runs; i++) {
@@ -79,7 +94,10 @@ export const coldStart: Benchmark = {
         nodeWithTsx: Math.round(median(samples.tsx)),
         askToAnswer: Math.round(median(samples.ask)),
         firstAnswerInProcess: Math.round(median(samples.answerMs) * 10) / 10,
+        compiledAskToAnswer: compiledProblem ? null : Math.round(median(samples.compiledAsk)),
+        compiledNoChangeIndex: compiledProblem ? null : Math.round(median(samples.compiledIndex)),
       },
+      compiledProblem: compiledProblem ?? null,
       samples,
       steps,
       modelLoad,
@@ -92,6 +110,12 @@ export const coldStart: Benchmark = {
           ['`node --import tsx -e 0`', fmt(data.medianMs.nodeWithTsx / 1000, 2)],
           ['`tsx scripts/ask.ts "…" --json` on the seed index, to exit', fmt(data.medianMs.askToAnswer / 1000, 2)],
           ['of which answering the first (cold) question, as ask reports it', fmt(data.medianMs.firstAnswerInProcess / 1000, 3)],
+          ...(data.medianMs.compiledAskToAnswer === null || data.medianMs.compiledNoChangeIndex === null
+            ? [['compiled commands', `left out: ${compiledProblem ?? ''}`]]
+            : [
+                ['`npm run ask -- "…" --json` compiled (`node scripts/run-compiled.mjs ask`), to exit', fmt(data.medianMs.compiledAskToAnswer / 1000, 2)],
+                ['`npm run index` compiled, nothing to do, to exit', fmt(data.medianMs.compiledNoChangeIndex / 1000, 2)],
+              ]),
         ],
       ),
       '',

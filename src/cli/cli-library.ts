@@ -1,10 +1,12 @@
 /**
  * What the commands share: configuration from .env and the environment with --corpus/--index
- * flags on top, and a Library opened with a visible build when there is no index yet.
+ * flags on top, and a Library opened with a visible build when there is no index yet. The Library
+ * (and with it transformers.js and onnxruntime, ~0.4 s to import) is imported only when one is
+ * opened: `index`, `sources` and `status` need the configuration alone.
  */
 import path from 'node:path';
 import type { EngineOptions } from '../answer/engine.js';
-import { Library } from '../answer/library.js';
+import type { Library } from '../answer/library.js';
 import { loadBaseConfig, loadDotenv, type BaseConfig } from '../core/config.js';
 import { buildProgressReporter } from './progress.js';
 
@@ -28,6 +30,7 @@ export async function openCliLibrary(
   config: BaseConfig,
   options: { engine?: Partial<EngineOptions>; buildIfMissing: boolean },
 ): Promise<Library> {
+  const { Library } = await import('../answer/library.js');
   const progress = buildProgressReporter();
   try {
     return await Library.open({

@@ -125,7 +125,7 @@ export function cleanBlocks(blocks: readonly RawBlock[]): CleanResult {
 
 /** Whether a block is a by-line ("by Jhon Lennon 42 views"). */
 function isByline(text: string): boolean {
-  return wordCount(text) <= MAX_BYLINE_WORDS && parseByline(text) !== undefined;
+  return wordCount(text, MAX_BYLINE_WORDS) <= MAX_BYLINE_WORDS && parseByline(text) !== undefined;
 }
 
 function matchingBlocks(blocks: readonly RawBlock[], test: (block: RawBlock, index: number) => boolean): Set<number> {
@@ -138,7 +138,7 @@ function isBoilerplate(block: RawBlock): boolean {
 
 function matchesShortBlock(text: string, patterns: readonly RegExp[]): boolean {
   const seen = withoutInlineMarkup(text);
-  if (wordCount(seen) > MAX_BOILERPLATE_WORDS) return false;
+  if (wordCount(seen, MAX_BOILERPLATE_WORDS) > MAX_BOILERPLATE_WORDS) return false;
   const collapsed = collapseWhitespace(seen);
   return patterns.some((pattern) => pattern.test(collapsed));
 }
@@ -167,10 +167,8 @@ function findLinkLists(blocks: readonly RawBlock[]): Set<number> {
 
 /** A block that repeats the one before it, word for word (a title printed twice, a doubled caption). */
 function findRepeats(blocks: readonly RawBlock[]): Set<number> {
-  return matchingBlocks(blocks, (block, index) => {
-    const previous = blocks[index - 1];
-    return previous !== undefined && collapseWhitespace(previous.text) === collapseWhitespace(block.text);
-  });
+  const collapsed = blocks.map((block) => collapseWhitespace(block.text));
+  return matchingBlocks(blocks, (_, index) => index > 0 && collapsed[index - 1] === collapsed[index]);
 }
 
 /**

@@ -4,10 +4,10 @@
  */
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { metaFromRecord } from './meta-fields.js';
 import type { DeclaredMeta } from './raw-document.js';
 import { type ReadPlace, readTextFile } from './read-file.js';
+import { parseYaml } from './yaml.js';
 
 /** Sidecar file name endings, in the order they are looked for. */
 export const SIDECAR_SUFFIXES = ['.meta.json', '.meta.yaml', '.meta.yml'] as const;

@@ -24,10 +24,19 @@ export function collapseWhitespace(text: string): string {
   return text.replace(WHITESPACE_RUN, ' ').trim();
 }
 
-/** The number of whitespace-separated words. */
-export function wordCount(text: string): number {
-  const collapsed = collapseWhitespace(text);
-  return collapsed === '' ? 0 : collapsed.split(' ').length;
+/** A word: a run of anything but whitespace (the same whitespace `\s` and `trim` know). */
+const WORD = /\S+/g;
+
+/**
+ * The number of whitespace-separated words; with `limit`, counting stops past it (`limit + 1` means
+ * "more than `limit`"), so asking whether a long paragraph is short costs a few words, not the paragraph.
+ */
+export function wordCount(text: string, limit = Number.POSITIVE_INFINITY): number {
+  let count = 0;
+  WORD.lastIndex = 0;
+  while (count <= limit && WORD.exec(text) !== null) count++;
+  WORD.lastIndex = 0;
+  return count;
 }
 
 /** Whether the text ends the way prose does (a full stop, comma, colon, exclamation mark, ellipsis…). */
@@ -50,7 +59,7 @@ export function startsLowercase(text: string): boolean {
  * or caption. Question marks are allowed ("What Comes Next?").
  */
 export function isShortPhrase(text: string): boolean {
-  const words = wordCount(text);
+  const words = wordCount(text, MAX_HEADING_WORDS);
   return words > 0 && words <= MAX_HEADING_WORDS && !endsLikeProse(text) && !hasSentenceBreak(text);
 }
 

@@ -18,7 +18,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AutoConfig, AutoTokenizer, env, type PreTrainedTokenizer } from '@xenova/transformers';
+// One module at a time, not the package's index (models, pipelines, sharp): see transformers-modules.d.ts.
+import { AutoConfig } from '@xenova/transformers/src/configs.js';
+import { env } from '@xenova/transformers/src/env.js';
+import { AutoTokenizer, type PreTrainedTokenizer } from '@xenova/transformers/src/tokenizers.js';
 import ort from 'onnxruntime-node';
 import { loadBaseConfig } from '../core/config.js';
 import { ModelError } from '../core/errors.js';

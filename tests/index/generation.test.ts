@@ -14,6 +14,7 @@ import type { Chunk } from '../../src/chunking/types.js';
 import { IndexError } from '../../src/core/errors.js';
 import { digestFile } from '../../src/index/checksum.js';
 import type { StoredArticle } from '../../src/index/generation/records.js';
+import { checkFiles, readGeneration } from '../../src/index/generation/reader.js';
 import { CHUNK, CHUNKS_FILE, DATA_FILES } from '../../src/index/generation/schema.js';
 import { writeGeneration, type GenerationContent, type GenerationSettings } from '../../src/index/generation/writer.js';
 import { MANIFEST_FILE, writeManifest, type Manifest } from '../../src/index/manifest.js';
@@ -131,6 +132,31 @@ describe('a generation written and read back', () => {
     expect(error).toBeInstanceOf(IndexError);
     expect((error as IndexError).message).toBe(`The index in ${dir} is inconsistent: ${CHUNKS_FILE} row 1 is damaged.`);
     expect((error as IndexError).describe()).toContain('npm run index -- --full');
+  });
+
+  it('verifies every file whether hashed on the main thread or in worker threads: a changed byte in any is named', async () => {
+    await writeGeneration(dir, content(), SETTINGS, performance.now());
+    for (const threads of [0, 1, 2]) {
+      const generation = await readGeneration(dir, { digestThreads: threads });
+      expect(generation.tables.catalog).toHaveLength(3);
+      generation.chunkVectors.close();
+      generation.sentenceVectors.close();
+      await checkFiles(dir, generation.manifest, { digestThreads: threads });
+    }
+    for (const name of DATA_FILES) {
+      const file = path.join(dir, name);
+      const bytes = await readFile(file);
+      bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01;
+      await writeFile(file, bytes);
+      for (const threads of [0, 2]) {
+        const error = await readGeneration(dir, { digestThreads: threads }).catch((e: unknown) => e);
+        expect(error, `${name}, ${threads} threads`).toBeInstanceOf(IndexError);
+        expect((error as IndexError).message).toBe(`The index file ${file} is damaged: its content does not match the checksum in the manifest.`);
+        expect((error as IndexError).describe()).toContain('npm run index -- --full');
+      }
+      bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01;
+      await writeFile(file, bytes);
+    }
   });
 
   it('refuses at write time a text UTF-8 cannot hold (a lone surrogate)', async () => {

@@ -208,7 +208,13 @@ beforeAll(async () => {
   await mkdir(data, { recursive: true });
   await rename(path.join(context, 'node_modules'), path.join(app, 'node_modules'));
   await rename(path.join(context, 'dist'), path.join(app, 'dist'));
-  for (const file of ['package.json', 'package-lock.json', 'scripts/check-build.mjs']) await copyFile(path.join(context, file), path.join(app, file));
+  // The runtime stage's own COPY lines (those not from another stage), the corpus apart (moved below).
+  const copied = runtimeStage
+    .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
+    .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
+    .filter((file) => file !== 'corpus');
+  expect(copied).toEqual(expect.arrayContaining(['package.json', 'scripts/check-build.mjs', 'scripts/run-compiled.mjs']));
+  for (const file of copied) await copyFile(path.join(context, file), path.join(app, file));
   await rename(path.join(context, 'corpus'), path.join(app, 'corpus'));
 
   // `model-fetch`: the compiled model:fetch into /app/models, from the hub stand-in.
@@ -338,6 +344,15 @@ describe('the compiled bot in the production tree', () => {
     expect(bot.output()).toMatch(/"msg":"stopped"/);
     expect(await fetch(`http://127.0.0.1:${healthPort}/healthz`).then(() => 'up', () => 'down')).toBe('down');
   }, 120_000);
+
+  it('npm run status and npm run sources run the compiled commands there (no tsx, no TypeScript)', async () => {
+    const status = await run('npm', ['run', '--silent', 'status', '--', '--json'], { cwd: app, env });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ corpus: { upToDate: true } });
+    const sources = await run('npm', ['run', '--silent', 'sources'], { cwd: app, env });
+    expect(sources.code, sources.stderr).toBe(0);
+    expect(sources.stdout).toMatch(/\d+ articles · npm run sources -- ID shows one/);
+  }, 60_000);
 });
 
 describe('npm ci in the production tree', () => {

@@ -29,7 +29,7 @@ afterAll(async () => {
 async function tree(name: string, files: Record<string, string> = {}): Promise<string> {
   const dir = path.join(root, name);
   await mkdir(path.join(dir, 'scripts'), { recursive: true });
-  for (const file of ['package.json', 'scripts/check-build.mjs', 'scripts/build-on-install.mjs']) await copyFile(path.join(PROJECT_ROOT, file), path.join(dir, file));
+  for (const file of ['package.json', 'scripts/check-build.mjs', 'scripts/build-freshness.mjs', 'scripts/run-compiled.mjs', 'scripts/build-on-install.mjs']) await copyFile(path.join(PROJECT_ROOT, file), path.join(dir, file));
   for (const [file, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), content);
@@ -37,9 +37,9 @@ async function tree(name: string, files: Record<string, string> = {}): Promise<s
   return dir;
 }
 
-async function node(cwd: string, script: string): Promise<{ code: number; stderr: string }> {
+async function node(cwd: string, script: string, args: string[] = []): Promise<{ code: number; stderr: string }> {
   try {
-    const { stderr } = await exec(process.execPath, [script], { cwd, env: { PATH: process.env.PATH ?? '' } });
+    const { stderr } = await exec(process.execPath, [script, ...args], { cwd, env: { PATH: process.env.PATH ?? '' } });
     return { code: 0, stderr };
   } catch (error) {
     const failure = error as { code?: number; stderr?: string };
@@ -84,6 +84,45 @@ describe('the start check (prestart)', () => {
     const dir = await tree('npm', { 'dist/scripts/start.js': "console.log('compiled bot here');\n" });
     const { stdout } = await exec('npm', ['start', '--silent'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
     expect(stdout).toBe('compiled bot here\n');
+  });
+});
+
+describe('the compiled commands (npm run index, ask, sources, status, model:fetch)', () => {
+  /** A compiled command that prints what it was given and how it runs, and exits with the code it is told. */
+  const probe =
+    "console.log(JSON.stringify({ args: process.argv.slice(2), entry: process.argv[1], loaders: process.execArgv }));\n" +
+    "process.exitCode = Number(process.argv.at(-1)) || 0;\n";
+
+  it('npm run <command> runs dist/scripts/<command>.js without a TypeScript loader, with its arguments and exit code', async () => {
+    const dir = await tree('commands', { 'src/a.ts': 'export {};\n', 'dist/scripts/index.js': probe, 'dist/scripts/ask.js': probe });
+    await age(dir, 'src/a.ts', 60);
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+    const index = await exec('npm', ['run', '--silent', 'index', '--', '--full', '--out', 'x y'], { cwd: dir, env });
+    expect(JSON.parse(index.stdout)).toEqual({ args: ['--full', '--out', 'x y'], entry: path.join(dir, 'dist', 'scripts', 'index.js'), loaders: [] });
+    const failed = await exec('npm', ['run', '--silent', 'ask', '--', 'question', '3'], { cwd: dir, env }).catch((error: { code: number; stdout: string }) => error);
+    expect('code' in failed ? failed.code : 0).toBe(3);
+    expect(JSON.parse(failed.stdout).args).toEqual(['question', '3']);
+  });
+
+  it('says in one line that a command is not compiled or older than the sources, with both ways out', async () => {
+    const dir = await tree('commands-stale', { 'src/core/a.ts': 'export {};\n', 'dist/scripts/status.js': probe });
+    const missing = await node(dir, 'scripts/run-compiled.mjs', ['index']);
+    expect(missing).toEqual({
+      code: 1,
+      stderr:
+        'error: dist/scripts/index.js is missing: the project has not been compiled\n' +
+        '  → run npm run build (npx tsx scripts/index.ts runs the command from the sources, without compiling)\n',
+    });
+    await age(dir, 'dist/scripts/status.js', 60);
+    const stale = await node(dir, 'scripts/run-compiled.mjs', ['status']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`error: dist/ is older than the sources (${path.join('src', 'core', 'a.ts')} changed since the last build)`);
+    expect(await node(dir, 'scripts/run-compiled.mjs', ['../../etc/passwd'])).toMatchObject({ code: 2 });
+  });
+
+  it('runs a compiled tree without sources (an image)', async () => {
+    const dir = await tree('commands-image', { 'dist/scripts/sources.js': "console.error('compiled sources here');\n" });
+    expect(await node(dir, 'scripts/run-compiled.mjs', ['sources'])).toEqual({ code: 0, stderr: 'compiled sources here\n' });
   });
 });
 

@@ -11,9 +11,9 @@
  * that can share a run of characters, and headings and table separators are taken apart by hand
  * (as regular expressions they backtracked quadratically on a long run of spaces).
  */
-import { parse as parseYaml } from 'yaml';
 import { metaFromRecord } from '../meta-fields.js';
 import type { RawBlock, RawDocument } from '../raw-document.js';
+import { parseYaml } from '../yaml.js';
 
 const FRONT_MATTER = /^---[ \t]*\n(?:([\s\S]*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 

@@ -4,12 +4,17 @@
  * for their sizes and ranges). What is held in memory: the tables and the texts (UTF-8, outside
  * the JavaScript heap), the HNSW graph, the lexical index and the vocabulary; the vectors stay on
  * disk and are read by row.
+ *
+ * The files are hashed in worker threads (digest-pool.ts) while the main thread reads: nothing is
+ * read before its own checksum has matched, except that the vector files, which are only opened
+ * here (read by row later), are still being hashed while the rest is parsed. The open resolves once
+ * every file has matched, so a generation that opens is verified whole, as before.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { IndexError } from '../../core/errors.js';
-import { digestFile } from '../checksum.js';
+import { digestFiles, digestThreads } from '../digest-pool.js';
 import { HnswIndex } from '../hnsw-store.js';
 import { LexicalIndex } from '../lexical-index.js';
 import { MANIFEST_FILE, readManifest, REBUILD_HINT, type Manifest } from '../manifest.js';
@@ -55,10 +60,11 @@ export interface Generation {
  * Opens one generation directory. Any damage is an IndexError naming the file, with the command
  * that rebuilds the index.
  */
-export async function readGeneration(dir: string): Promise<Generation> {
+export async function readGeneration(dir: string, options: VerifyOptions = {}): Promise<Generation> {
   const manifest = await readManifest(dir);
+  const verification = startVerification(dir, manifest, VECTOR_FILES, options);
   try {
-    await checkFiles(dir, manifest);
+    await verification.first;
     const tables = await readTables(dir, manifest);
     const { counts, model } = manifest;
     const hnsw = await HnswIndex.load(path.join(dir, HNSW_FILE), counts.chunks, model.dimensions, manifest.hnsw);
@@ -68,22 +74,95 @@ export async function readGeneration(dir: string): Promise<Generation> {
     if (lexical.documentCount !== counts.chunks) throw new IndexError(`The lexical index ${lexicalJson} holds ${lexical.documentCount} chunks; the manifest says ${counts.chunks}.`, { path: lexicalJson });
     const chunkVectors = await VectorFileReader.open(path.join(dir, CHUNK_VECTORS_FILE), counts.chunks, model.dimensions, { unit: true });
     const sentenceVectors = await VectorFileReader.open(path.join(dir, SENTENCE_VECTORS_FILE), counts.sentences, model.dimensions, { unit: true });
+    try {
+      await verification.rest;
+    } catch (error) {
+      chunkVectors.close();
+      sentenceVectors.close();
+      throw error;
+    }
     return { dir, manifest, tables, hnsw, chunkVectors, sentenceVectors, lexical, vocabulary };
   } catch (error) {
     if (error instanceof IndexError && error.hint === undefined) {
       throw new IndexError(error.message, { path: error.path ?? dir, cause: error, hint: REBUILD_HINT });
     }
     throw error;
+  } finally {
+    verification.stop();
   }
+}
+
+/** The files read by row after the open (not parsed by it): hashed last, while the others are read. */
+const VECTOR_FILES: readonly string[] = [CHUNK_VECTORS_FILE, SENTENCE_VECTORS_FILE];
+
+export interface VerifyOptions {
+  /** Worker threads hashing the files (0: the main thread); default: digestThreads(the generation's size). */
+  digestThreads?: number;
+}
+
+interface Verification {
+  /** Settles when the manifest lists every file, each has its size, and all but `last` match their checksums. */
+  first: Promise<void>;
+  /** Settles when the files in `last` match theirs too. */
+  rest: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Starts checking a generation's files against its manifest (see `checkFiles`): the sizes at once,
+ * then the checksums in worker threads, the files in `last` after the others. A mismatch rejects
+ * with an IndexError naming the file; of several, the first in the manifest's order.
+ */
+function startVerification(dir: string, manifest: Manifest, last: readonly string[], options: VerifyOptions): Verification {
+  let run: ReturnType<typeof digestFiles> | undefined;
+  const sized = checkSizes(dir, manifest).then(() => {
+    const names = Object.keys(manifest.files);
+    const ordered = [...names.filter((name) => !last.includes(name)), ...names.filter((name) => last.includes(name))];
+    const bytes = names.reduce((sum, name) => sum + manifest.files[name]!.bytes, 0);
+    run = digestFiles(
+      ordered.map((name) => path.join(dir, name)),
+      options.digestThreads ?? digestThreads(bytes),
+    );
+    return new Map(ordered.map((name, i) => [name, run!.digests[i]!]));
+  });
+  const matched = async (names: (all: string[]) => string[]) => {
+    const digests = await sized;
+    const wanted = names([...digests.keys()]);
+    const results = await Promise.allSettled(wanted.map((name) => digests.get(name)!));
+    wanted.forEach((name, i) => {
+      const result = results[i]!;
+      const file = path.join(dir, name);
+      if (result.status === 'rejected') throw new IndexError(`The index file ${file} could not be read.`, { path: file, cause: result.reason });
+      if (result.value.sha256 !== manifest.files[name]!.sha256) {
+        throw new IndexError(`The index file ${file} is damaged: its content does not match the checksum in the manifest.`, { path: file });
+      }
+    });
+  };
+  const first = matched((all) => all.filter((name) => !last.includes(name)));
+  const rest = first.then(() => matched((all) => all.filter((name) => last.includes(name))));
+  // Whoever awaits them sees the rejection; nobody may be left with an unhandled one (a failed read stops the open early).
+  first.catch(() => undefined);
+  rest.catch(() => undefined);
+  return { first, rest, stop: () => run?.stop() };
 }
 
 /**
  * Checks every data file against the manifest: present, of its size, and of its SHA-256 (each file
- * read once, whole, in 1 MiB slices; see checksum.ts for the cost). The vectors, read later row by
- * row, are verified here too, whole, rather than block by block as rows are read: one sequential
- * read at open (~0.66 ms per MB) buys a file known to be good for as long as it is open.
+ * read once, whole, in 1 MiB slices, in worker threads; see checksum.ts for the cost). The vectors,
+ * read later row by row, are verified here too, whole, rather than block by block as rows are read:
+ * one sequential read buys a file known to be good for as long as it is open.
  */
-export async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
+export async function checkFiles(dir: string, manifest: Manifest, options: VerifyOptions = {}): Promise<void> {
+  const verification = startVerification(dir, manifest, [], options);
+  try {
+    await verification.first;
+  } finally {
+    verification.stop();
+  }
+}
+
+/** Every data file listed in the manifest, present and of the size it gives. */
+async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
   const missing = DATA_FILES.filter((name) => manifest.files[name] === undefined);
   if (missing.length > 0) {
     throw new IndexError(`The index manifest in ${dir} lists no checksum for ${missing.join(', ')}.`, { path: path.join(dir, MANIFEST_FILE) });
@@ -100,14 +179,6 @@ export async function checkFiles(dir: string, manifest: Manifest): Promise<void>
       throw new IndexError(`The index file ${file} is damaged: ${actual} bytes, ${expected.bytes} expected.`, { path: file });
     }
   }
-  const names = Object.keys(manifest.files);
-  const digests = await Promise.all(names.map((name) => digestFile(path.join(dir, name))));
-  names.forEach((name, i) => {
-    if (digests[i]!.sha256 !== manifest.files[name]!.sha256) {
-      const file = path.join(dir, name);
-      throw new IndexError(`The index file ${file} is damaged: its content does not match the checksum in the manifest.`, { path: file });
-    }
-  });
 }
 
 async function readTables(dir: string, manifest: Manifest): Promise<Tables> {

@@ -3,12 +3,13 @@
  * and the vocabulary (schema.ts lists the files), then the manifest with every file's size and
  * SHA-256, read back from disk, last.
  */
-import { open, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../../chunking/types.js';
 import type { ArticleMeta } from '../../corpus/types.js';
 import { IndexError } from '../../core/errors.js';
-import { digestFile, type FileDigest } from '../checksum.js';
+import type { FileDigest } from '../checksum.js';
+import { digestFiles, digestThreads } from '../digest-pool.js';
 import { HnswIndex, type HnswBuilder } from '../hnsw-store.js';
 import { LexicalIndex, type LexicalBuilder } from '../lexical-index.js';
 import { FORMAT_VERSION, writeManifest, type Manifest } from '../manifest.js';
@@ -216,7 +217,12 @@ export class GenerationWriter {
 
     const counts = { articles: this.metas.length, chunks: hnsw.size, sentences: this.row.sentence };
     // Each file's size and SHA-256, read back from disk: what a reader will verify before using it.
-    const digests = await Promise.all(DATA_FILES.map((name) => digestFile(path.join(dir, name))));
+    const sizes = await Promise.all(DATA_FILES.map(async (name) => (await stat(path.join(dir, name))).size));
+    const hashing = digestFiles(
+      DATA_FILES.map((name) => path.join(dir, name)),
+      digestThreads(sizes.reduce((sum, size) => sum + size, 0)),
+    );
+    const digests = await Promise.all(hashing.digests).finally(() => hashing.stop());
     const files: Record<string, FileDigest> = Object.fromEntries(DATA_FILES.map((name, i) => [name, digests[i]!]));
     return writeManifest(dir, {
       formatVersion: FORMAT_VERSION,
