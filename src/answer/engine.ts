@@ -5,6 +5,7 @@
  * gathering of their articles (QuestionView), then the reader, synchronously, over what was gathered.
  */
 import type { AnswerConfig } from '../core/config.js';
+import type { ArticleMeta } from '../corpus/types.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { IndexError } from '../core/errors.js';
 import { REBUILD_HINT } from '../index/manifest.js';
@@ -18,7 +19,7 @@ import { DEFAULT_READER_MODEL } from './reader/reader-model.js';
 import { REFUSAL_MESSAGES } from './refusal.js';
 import { DEFAULT_SELECTION, newerFirstAmongTies, selectQuotes, type SelectionOptions } from './select-quotes.js';
 import { scoreSentences, type JudgedCandidate, type ScoredSentence, type ScoredSentences } from './sentence-scoring.js';
-import { SourceList } from './sources.js';
+import { addAlsoIn, SourceList } from './sources.js';
 import type { Answer, AnswerStrength, MoreQuotes, NearestPassage, Quote, RefusalReason } from './types.js';
 import { quoteLink } from './text-fragment.js';
 import { quoteProblem, type QuoteSpan } from './verify-quotes.js';
@@ -160,6 +161,9 @@ export class AnswerEngine {
         const cited = (list: readonly Quote[]) => sources.list.filter((s) => list.some((q) => q.source === s.n));
         body = { answered: true, quotes, sources: cited(quotes), confidence: round(confidence, 4), strength: this.strength(confidence) };
         if (extra.length > 0) body.more = { quotes: extra, sources: cited(extra) } satisfies MoreQuotes;
+        // The same story in other outlets, whose passages were dropped as near duplicates of the sources'.
+        const citedIds = new Set(sources.list.map((s) => s.id));
+        addAlsoIn(sources.list, hits, citedIds, (id) => this.catalogArticle(id));
       }
     }
     body ??= this.decline(view, hits, ranked, confidence);
@@ -216,6 +220,14 @@ export class AnswerEngine {
   private reportDamage(message: string): void {
     if (this.options.onDamage) this.options.onDamage(message);
     else process.emitWarning(message, 'IndexDamage');
+  }
+
+  private catalog: Map<string, ArticleMeta> | undefined;
+
+  /** An article of the store's catalog by id. */
+  private catalogArticle(id: string): ArticleMeta | undefined {
+    this.catalog ??= new Map(this.store.articles.map((article) => [article.id, article]));
+    return this.catalog.get(id);
   }
 
   private strength(confidence: number): AnswerStrength {

@@ -1,9 +1,10 @@
 /**
  * The words both front ends (terminal and Discord) use for an answer's strength, for the passages
- * shown with a refusal and for spelling corrections, so that people read the same thing in each.
+ * shown with a refusal, for spelling corrections and for where else a source's story ran ("also
+ * in …"), so that people read the same thing in each.
  * Plain text: each front end escapes and styles it.
  */
-import type { AnswerStrength, SpellingCorrection } from './types.js';
+import type { AlsoInRef, AnswerStrength, SpellingCorrection } from './types.js';
 
 /** How directly the quotes answer, as a short label shown above them. */
 export const STRENGTH_LABELS: Record<AnswerStrength, string> = {
@@ -64,4 +65,24 @@ function isCapitalised(word: string): boolean {
 
 function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** How many articles an "also in" line names before it counts the rest ("and 2 more"). */
+export const ALSO_IN_NAMED = 3;
+
+/**
+ * "also in Reuters, AP News and 2 more": where else a source's story ran, each article named by its
+ * outlet (its title when it has none; an outlet named twice is named once), at most `named` of them.
+ * Undefined when there are none.
+ */
+export function alsoInLine(refs: readonly AlsoInRef[] | undefined, named: number = ALSO_IN_NAMED): string | undefined {
+  const names: string[] = [];
+  for (const ref of refs ?? []) {
+    const name = (ref.outlet?.trim() || ref.title.trim() || ref.id).replace(/\s+/g, ' ');
+    if (!names.includes(name)) names.push(name);
+  }
+  if (names.length === 0) return undefined;
+  const shown = names.slice(0, Math.max(1, named));
+  const rest = names.length - shown.length;
+  return `also in ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
 }

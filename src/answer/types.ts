@@ -32,7 +32,16 @@ export interface SourceRef {
   url?: string;
   outlet?: string;
   published?: string;
+  /**
+   * Other articles that carry the same story (the same wire copy in another outlet): their passages
+   * were near duplicates of this source's and were dropped in its favour. Best first; never an
+   * article the answer cites itself, and never listed under two sources. Absent when none.
+   */
+  alsoIn?: AlsoInRef[];
 }
+
+/** An article that carries the same story as a source (see SourceRef.alsoIn): as a source, without a number. */
+export type AlsoInRef = Omit<SourceRef, 'n' | 'alsoIn'>;
 
 /**
  * Why an answer was declined: nothing was asked, nothing searchable was asked, the question names

@@ -8,6 +8,7 @@
  * (terminal-text.ts): quotes and titles on one line, control and bidi characters escaped.
  */
 import {
+  alsoInLine,
   CORPUS_COVERS_HEADING,
   introducesList,
   NEAREST_PASSAGES_HEADING,
@@ -92,5 +93,7 @@ function correctionsLine(answer: Answer): string | undefined {
 export function formatSource(source: SourceRef): string {
   const details = oneLine([source.outlet, source.published].filter(Boolean).join(', '));
   const url = source.url ? ` <${forTerminal(source.url)}>` : '';
-  return `[${source.n}] ${oneLine(source.title)} — ${forTerminal(source.path)}${details ? ` (${details})` : ''}${url}`;
+  const line = `[${source.n}] ${oneLine(source.title)} — ${forTerminal(source.path)}${details ? ` (${details})` : ''}${url}`;
+  const alsoIn = alsoInLine(source.alsoIn);
+  return alsoIn === undefined ? line : `${line}\n    ${oneLine(alsoIn)}`;
 }

@@ -7,6 +7,7 @@ import type { Chunk } from '../chunking/types.js';
 import { IndexError } from '../core/errors.js';
 import type { IndexStore, SearchFilter, SearchRequest } from '../index/store.js';
 import { reciprocalRankFusion } from './rrf.js';
+import { dropNearDuplicates } from './near-duplicates.js';
 import { dot } from './vector-math.js';
 
 export type RetrievalMode = 'dense' | 'lexical' | 'hybrid';
@@ -21,6 +22,11 @@ export interface PassageHit {
   lexical: number;
   /** Fused score used for the ranking (mode-dependent). */
   score: number;
+  /**
+   * Other articles whose near-duplicate passages were dropped in favour of this one (the same
+   * story in another outlet): best first, each once, never the hit's own article. Absent when none.
+   */
+  alsoIn?: string[];
 }
 
 export interface PassageSearchOptions {
@@ -64,17 +70,19 @@ export async function searchPassages(
     [{ items: found.dense }, { items: found.lexical, weight: options.lexicalWeight }],
     (hit) => hit.label,
   );
-  const hits: PassageHit[] = [];
-  const vectors: Float32Array[] = [];
-  for (const [key, score] of fused) {
-    const label = key as number;
-    const passage = found.passages.get(label);
-    if (passage === undefined) throw new IndexError(`The index at ${store.location} found chunk ${label} but gave no passage for it.`);
-    const { vector, chunk } = passage;
-    if (vectors.some((kept) => dot(kept, vector) >= options.duplicateSimilarity)) continue;
-    vectors.push(vector);
-    hits.push({ label, chunk, dense: dot(queryVector, vector), lexical: lexicalScore.get(label) ?? 0, score });
-    if (hits.length >= options.k) break;
-  }
-  return hits;
+  // Passages are looked up as the ranking reaches them (a lazy list), so a search stops at `k` kept.
+  const ranked = (function* () {
+    for (const [key, score] of fused) {
+      const label = key as number;
+      const passage = found.passages.get(label);
+      if (passage === undefined) throw new IndexError(`The index at ${store.location} found chunk ${label} but gave no passage for it.`);
+      yield { label, score, chunk: passage.chunk, vector: passage.vector, articleId: passage.chunk.articleId };
+    }
+  })();
+  return dropNearDuplicates(ranked, options.duplicateSimilarity, options.k).map(({ passage, alsoIn }): PassageHit => {
+    const { label, chunk, vector, score } = passage;
+    const hit: PassageHit = { label, chunk, dense: dot(queryVector, vector), lexical: lexicalScore.get(label) ?? 0, score };
+    if (alsoIn.length > 0) hit.alsoIn = alsoIn;
+    return hit;
+  });
 }
