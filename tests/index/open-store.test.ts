@@ -18,10 +18,16 @@ describe('openIndexStore', () => {
     }
   });
 
-  it('says the PostgreSQL store is not available yet, with the way back to the file index', async () => {
-    const error = await openIndexStore({ indexDir: '/nonexistent', indexStore: 'postgres', databaseUrl: 'postgres://localhost/verbatim' }).catch((e: unknown) => e);
+  it('says in one line why a PostgreSQL index cannot be used, without the password', async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once (no outside service is reached).
+    const error = await openIndexStore({ indexDir: '/nonexistent', indexStore: 'postgres', databaseUrl: 'postgres://verbatim:s3cret-pw@127.0.0.1:1/verbatim' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
-    expect((error as IndexError).message).toContain('PostgreSQL index store is not available');
-    expect((error as IndexError).hint).toContain('INDEX_STORE=file');
+    const { message, hint } = error as IndexError;
+    expect(message).toContain('The PostgreSQL index at');
+    expect(message).toContain('cannot be used');
+    expect(message).toContain('ECONNREFUSED');
+    expect(message).not.toContain('s3cret-pw');
+    expect(message).not.toContain('\n');
+    expect(hint).toContain('DATABASE_URL');
   });
 });
