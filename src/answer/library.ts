@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { BaseConfig } from '../core/config.js';
 import { IndexError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
-import { buildIndex, type BuildOptions, type BuildSummary } from '../index/build.js';
-import { buildIndexInChild } from '../index/build-in-child.js';
+// The build's code (corpus readers, chunking, the generation writer) is imported where a build runs, not at every start.
+import type { BuildOptions, BuildSummary } from '../index/build.js';
 import { previousGeneration } from '../index/layout.js';
 import { openIndexStore } from '../index/open-store.js';
 import type { IndexStore } from '../index/store.js';
@@ -82,6 +82,7 @@ export class Library {
       const error: unknown = index.reason;
       const missing = error instanceof IndexError && error.message.startsWith('No index has been built');
       if (missing && options.buildIfMissing) {
+        const { buildIndex } = await import('../index/build.js');
         await buildIndex(buildOptions(options, embeddings, false));
         store = await openIndexStore(config);
       } else {
@@ -156,6 +157,7 @@ export class Library {
       // With the PostgreSQL store the build is published there (its lock taken before the build), and every reader switches to it.
       const publisher = config.indexStore === 'postgres' && config.databaseUrl !== undefined ? await openPublisher(config.databaseUrl) : undefined;
       try {
+        const { buildIndexInChild } = await import('../index/build-in-child.js');
         const summary = await buildIndexInChild(
           {
             model: { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized },
