@@ -38,9 +38,8 @@
  * spaces, distinct, in the order found. The model (3.8 MB of JavaScript, ~0.4 s to load) is
  * loaded on the first call, not on import.
  */
-import { createRequire } from 'node:module';
-import type winkNLP from 'wink-nlp';
-import type { Detail, Model, WinkMethods } from 'wink-nlp';
+import type { Detail, WinkMethods } from 'wink-nlp';
+import { historyFreeTagger } from './tagger.js';
 import type { Sentence } from './types.js';
 
 /** The kinds of answer, one bit each. */
@@ -103,17 +102,9 @@ export function tagSentences<T extends Sentence>(text: string, sentences: T[]): 
 // ---------------------------------------------------------------------------------------------
 // The tagger
 
-let tagger: WinkMethods | undefined;
-
-/** wink-nlp with the lite English model, loaded on first use; only the stages used here run. */
+/** wink-nlp, loaded on first use, tagging each text as a fresh process would (see tagger.ts). */
 function nlp(): WinkMethods {
-  if (tagger === undefined) {
-    const require = createRequire(import.meta.url);
-    const create = require('wink-nlp') as typeof winkNLP;
-    const model = require('wink-eng-lite-web-model') as Model;
-    tagger = create(model, ['pos', 'ner']);
-  }
-  return tagger;
+  return historyFreeTagger();
 }
 
 /** Number words wink-nlp may leave outside a CARDINAL entity. */

@@ -545,8 +545,8 @@ function prepareArticle(
     return { article: stored, chunks: [...previous!.chunksOf(article.id)] };
   }
   // The one place the index's sentences are made: split, then tagged with their answer kinds (not
-  // in the first pass, which needs only their spans: the tagger, wink-nlp, is not free of history —
-  // tagging every article twice changed a kind of one sentence in 34k — so each is tagged once, in order).
+  // in the first pass, which needs only their spans). Tagging does not depend on what was tagged
+  // before (src/chunking/tagger.ts), so an article gets the same kinds in a full or incremental build.
   const split = splitSentences(article);
   const sentences = tag ? tagSentences(article.text, split) : split;
   return { article: { ...article, sentences }, chunks: chunkArticle(article, sentences, counter, chunking) };
