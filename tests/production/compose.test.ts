@@ -18,6 +18,16 @@ interface ComposeService {
   volumes?: string[];
   init?: boolean;
   stop_grace_period?: string;
+  image?: string;
+  depends_on?: Record<string, { condition?: string }>;
+  secrets?: string[];
+  healthcheck?: { test?: string[] };
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string }>;
 }
 
 async function project(file: string): Promise<string> {
@@ -58,5 +68,36 @@ describe('compose.yaml', () => {
     for (const name of ['CORPUS_DIR', 'INDEX_DIR', 'DATABASE_FILE', 'FEEDBACK_FILE']) expect(environment[name], name).toMatch(/^\//);
     const paths = [...exampleSettings(await project('.env.example'))].filter(([name]) => /_(DIR|FILE)$/.test(name));
     expect(paths).toEqual([]);
+  });
+
+  it('adds PostgreSQL with compose.postgres.yaml: the bot on INDEX_STORE=postgres once the database is healthy, the password from a file that is never committed or copied into the image', async () => {
+    const base = parse(await project('compose.yaml')) as ComposeFile;
+    const extra = parse(await project('compose.postgres.yaml')) as ComposeFile;
+    // Without the second file, the bot is the single process with its file index.
+    expect(base.services.postgres).toBeUndefined();
+    expect(base.services.verbatim!.environment?.INDEX_STORE).toBeUndefined();
+
+    expect(extra.services.verbatim!.environment).toEqual({ INDEX_STORE: 'postgres' });
+    expect(extra.services.verbatim!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    const postgres = extra.services.postgres!;
+    expect(postgres.image).toMatch(/^pgvector\/pgvector:pg1[3-9]$/);
+    expect(postgres.healthcheck?.test?.join(' ')).toContain('pg_isready');
+    // Reachable from the compose network only.
+    expect(postgres.ports).toBeUndefined();
+    const data = postgres.volumes?.find((volume) => volume.endsWith(':/var/lib/postgresql/data'));
+    expect(Object.keys(extra.volumes ?? {})).toContain(data?.split(':')[0]);
+
+    expect(postgres.environment?.POSTGRES_PASSWORD).toBeUndefined();
+    const [secret] = postgres.secrets ?? [];
+    expect(postgres.environment?.POSTGRES_PASSWORD_FILE).toBe(`/run/secrets/${secret}`);
+    const file = extra.secrets?.[secret!]?.file?.replace(/^\.\//, '');
+    expect(file).toBeDefined();
+    expect((await project('.gitignore')).split('\n')).toContain(file);
+    expect((await project('.dockerignore')).split('\n')).toContain(file);
+
+    // The URL the header tells users to put in .env names this service, its user and database.
+    const { POSTGRES_USER: user, POSTGRES_DB: database } = postgres.environment ?? {};
+    expect(await project('compose.postgres.yaml')).toContain(`DATABASE_URL=postgres://${user}:`);
+    expect(await project('compose.postgres.yaml')).toMatch(new RegExp(`@postgres:5432/${database}\\b`));
   });
 });
