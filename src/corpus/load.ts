@@ -7,8 +7,8 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CorpusError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
-import { buildArticle } from './article.js';
-import { DEFAULT_MAX_FILE_BYTES, fsErrorCode, isInside, readTextFile } from './read-file.js';
+import { type ArticleSource, buildArticle } from './article.js';
+import { DEFAULT_MAX_FILE_BYTES, fsErrorCode, isInside, type Outcome, readTextFile } from './read-file.js';
 import { SUPPORTED_EXTENSIONS, readerFor } from './readers/index.js';
 import { isSidecarName, readSidecar, sidecarStem } from './sidecar.js';
 import type { Article, CorpusWarning, LoadedCorpus } from './types.js';
@@ -72,6 +72,52 @@ export async function loadCorpus(dir: string, options: LoadOptions = {}): Promis
   return { articles: [...articles.values()].sort((a, b) => compareCodeUnits(a.id, b.id)), warnings };
 }
 
+/** An article file as the index knows it — id, path, content hash — found without parsing or cleaning it. */
+export interface ArticleFingerprint {
+  id: string;
+  path: string;
+  contentHash: string;
+}
+
+export interface CorpusScan {
+  /** Sorted by id, as loadCorpus sorts its articles. */
+  articles: ArticleFingerprint[];
+  warnings: CorpusWarning[];
+}
+
+/**
+ * What loadCorpus would find, as fingerprints only: the same files listed, read and checked (bytes,
+ * UTF-8, size, sidecars) with the same warnings, but not parsed or cleaned — a fraction of the time.
+ * So a file that cleaning would leave empty is still listed, and the warnings that parsing and
+ * cleaning give are missing: enough to tell whether the corpus changed since an index was built
+ * (checkUpToDate), not to build one.
+ */
+export async function scanCorpus(dir: string, options: LoadOptions = {}): Promise<CorpusScan> {
+  const root = await openCorpusDir(dir);
+  const warnings: CorpusWarning[] = [];
+  const files = await listFiles(root, warnings);
+  const { articleFiles, sidecarFiles, unsupported } = classifyFiles(files);
+  warnings.push(...unsupported, ...orphanSidecars(sidecarFiles, articleFiles));
+  const reads = await mapConcurrently(articleFiles, READ_CONCURRENCY, async (file) => {
+    const relPath = file.relPath;
+    try {
+      const read = await readSource(path.resolve(file.absPath), { ...options, corpusDir: root.path });
+      if (!read.ok) return { warnings: [{ path: relPath, message: `skipped: ${read.problem}` }] };
+      const { source, problems } = read.value;
+      return { article: { id: source.id, path: relPath, contentHash: source.contentHash }, warnings: problems.map((message) => ({ path: relPath, message })) };
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { warnings: [{ path: relPath, message: `skipped: it could not be read (${reason})` }] };
+    }
+  });
+  const articles = new Map<string, ArticleFingerprint>();
+  for (const read of reads) {
+    warnings.push(...read.warnings);
+    if (read.article) addUnlessDuplicate(articles, read.article, warnings);
+  }
+  return { articles: [...articles.values()].sort((a, b) => compareCodeUnits(a.id, b.id)), warnings };
+}
+
 /**
  * Reads one article file (and its sidecar metadata, if any). Never throws for a bad file: the
  * warnings say why it was skipped. With `corpusDir`, the file (and its sidecar) must resolve to a
@@ -96,21 +142,32 @@ async function readArticle(
   options: LoadArticleOptions,
   warn: (message: string) => CorpusWarning,
 ): Promise<ArticleLoad> {
+  const read = await readSource(absPath, options);
+  if (!read.ok) return { article: undefined, warnings: [warn(`skipped: ${read.problem}`)] };
+  const { source, problems } = read.value;
+  const built = buildArticle({ ...source, path: relPath });
+  return { article: built.article, warnings: [...problems, ...built.problems].map(warn) };
+}
+
+/** An article file's bytes checked and decoded, with its sidecar's metadata and the content hash of both. */
+async function readSource(
+  absPath: string,
+  options: LoadArticleOptions,
+): Promise<Outcome<{ source: Omit<ArticleSource, 'path'>; problems: string[] }>> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const place = options.corpusDir === undefined ? {} : { insideDir: path.resolve(options.corpusDir) };
   const read = await readTextFile(absPath, maxBytes, place);
-  if (!read.ok) return { article: undefined, warnings: [warn(`skipped: ${read.problem}`)] };
+  if (!read.ok) return read;
   const { sidecar, problems } = await readSidecar(absPath, maxBytes, place);
   const extension = path.extname(absPath);
-  const built = buildArticle({
+  const source = {
     id: path.basename(absPath, extension),
-    path: relPath,
     extension,
     text: read.value.text,
     contentHash: contentHash(read.value.bytes, sidecar),
     sidecarMeta: sidecar?.meta,
-  });
-  return { article: built.article, warnings: [...problems, ...built.problems].map(warn) };
+  };
+  return { ok: true, value: { source, problems } };
 }
 
 /** The hash of the article's bytes, followed by its sidecar's name and bytes when it has one. */
@@ -226,7 +283,7 @@ function withoutExtension(relPath: string): string {
 }
 
 /** Keeps the first article of each id (files are loaded in path order); warns about the others. */
-function addUnlessDuplicate(articles: Map<string, Article>, article: Article, warnings: CorpusWarning[]): void {
+function addUnlessDuplicate<T extends Pick<Article, 'id' | 'path'>>(articles: Map<string, T>, article: T, warnings: CorpusWarning[]): void {
   const kept = articles.get(article.id);
   if (kept === undefined) {
     articles.set(article.id, article);

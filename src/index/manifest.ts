@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChunkingOptions } from '../chunking/types.js';
+import type { CorpusWarning } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import type { FileDigest } from './checksum.js';
@@ -52,6 +53,8 @@ export interface Manifest {
   /** Per article id, in id order. */
   articles: Record<string, ManifestArticle>;
   counts: { articles: number; chunks: number; sentences: number };
+  /** What reading the corpus warned about when this generation was built; absent in older manifests (checkUpToDate then reads the whole corpus). */
+  warnings?: CorpusWarning[];
   /** Byte size and SHA-256 of every data file, checked before anything is read from it. */
   files: Record<string, FileDigest>;
   builtAt: string;

@@ -91,6 +91,8 @@ export const manifestSchema = z.object({
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive(), efSearch: z.number().int().positive(), space: z.literal('cosine') }),
   articles: z.record(z.string(), z.object({ path: z.string(), title: z.string(), contentHash: z.string(), chunks: count, sentences: count })),
   counts: z.object({ articles: count, chunks: count, sentences: count }),
+  /** What reading the corpus warned about when this generation was built (absent before they were kept). */
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   files: z.record(z.string(), z.object({ bytes: count, sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
   builtAt: z.string(),
   buildMs: z.number(),

@@ -48,7 +48,7 @@ export interface GenerationContent {
 }
 
 /** What the manifest says besides what the writer counts and measures. */
-export type GenerationSettings = Pick<Manifest, 'pipelineVersion' | 'sentenceVectors' | 'model' | 'chunking' | 'hnsw'>;
+export type GenerationSettings = Pick<Manifest, 'pipelineVersion' | 'sentenceVectors' | 'model' | 'chunking' | 'hnsw' | 'warnings'>;
 
 /** Writes every file of a generation into `dir` (empty), the manifest last; returns the manifest. */
 export async function writeGeneration(dir: string, content: GenerationContent, settings: GenerationSettings, started: number): Promise<Manifest> {
