@@ -104,6 +104,11 @@ export interface Answer {
   corrections?: SpellingCorrection[];
   /** Present when `answered` is true and the articles have further good quotes than those shown: see MoreQuotes. */
   more?: MoreQuotes;
+  /**
+   * Milliseconds: `embedMs` from the start to the question's vector (spelling included), `searchMs` both
+   * searches and gathering what the reader needs of the articles found (a database round trip with the
+   * PostgreSQL store), `selectMs` the reader and the quote checks; `totalMs` all of it.
+   */
   timings: { totalMs: number; embedMs: number; searchMs: number; selectMs: number };
   /** The index generation that answered (it changes when a rebuild is swapped in). */
   index: { generation: string; builtAt: string };
