@@ -54,11 +54,7 @@ interface CorpusFile {
  * @throws CorpusError when the directory does not exist, is not a directory, or holds no usable article.
  */
 export async function loadCorpus(dir: string, options: LoadOptions = {}): Promise<LoadedCorpus> {
-  const root = await openCorpusDir(dir);
-  const warnings: CorpusWarning[] = [];
-  const files = await listFiles(root, warnings);
-  const { articleFiles, sidecarFiles, unsupported } = classifyFiles(files);
-  warnings.push(...unsupported, ...orphanSidecars(sidecarFiles, articleFiles));
+  const { root, articleFiles, warnings } = await listCorpus(dir);
 
   const loads = await mapConcurrently(articleFiles, READ_CONCURRENCY, (file) =>
     loadArticle(file.absPath, { ...options, corpusDir: root.path }),
@@ -93,11 +89,7 @@ export interface CorpusScan {
  * (checkUpToDate), not to build one.
  */
 export async function scanCorpus(dir: string, options: LoadOptions = {}): Promise<CorpusScan> {
-  const root = await openCorpusDir(dir);
-  const warnings: CorpusWarning[] = [];
-  const files = await listFiles(root, warnings);
-  const { articleFiles, sidecarFiles, unsupported } = classifyFiles(files);
-  warnings.push(...unsupported, ...orphanSidecars(sidecarFiles, articleFiles));
+  const { root, articleFiles, warnings } = await listCorpus(dir);
   const reads = await mapConcurrently(articleFiles, READ_CONCURRENCY, async (file) => {
     const relPath = file.relPath;
     try {
@@ -174,6 +166,15 @@ async function readSource(
 function contentHash(bytes: Uint8Array, sidecar: { name: string; bytes: Uint8Array } | undefined): string {
   if (sidecar === undefined) return sha256(bytes);
   return sha256(Buffer.concat([bytes, Buffer.from(`\0${sidecar.name}\0`), sidecar.bytes]));
+}
+
+/** The corpus directory's article files, and warnings for every other file (unsupported, unreadable, an orphan sidecar). */
+async function listCorpus(dir: string): Promise<{ root: { path: string; real: string }; articleFiles: CorpusFile[]; warnings: CorpusWarning[] }> {
+  const root = await openCorpusDir(dir);
+  const warnings: CorpusWarning[] = [];
+  const { articleFiles, sidecarFiles, unsupported } = classifyFiles(await listFiles(root, warnings));
+  warnings.push(...unsupported, ...orphanSidecars(sidecarFiles, articleFiles));
+  return { root, articleFiles, warnings };
 }
 
 /** Checks the corpus directory exists and is a directory; returns its absolute and real paths. */
