@@ -7,13 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { buildIndex, checkUpToDate } from '../../src/index/build.js';
+import type * as ArticleModule from '../../src/corpus/article.js';
 import { readManifest, writeManifest } from '../../src/index/manifest.js';
 import { loadEmbeddings, MODEL_OPTIONS, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 
 /** How many times an article was parsed and cleaned (src/corpus/article.ts buildArticle). */
 const parsed = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../src/corpus/article.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/corpus/article.js')>();
+  const original = await importOriginal<typeof ArticleModule>();
   return {
     ...original,
     buildArticle: (...args: Parameters<typeof original.buildArticle>) => {
