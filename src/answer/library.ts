@@ -22,10 +22,18 @@ import type { Answer } from './types.js';
 export type { ArticleSummary };
 
 export interface LibraryOptions {
-  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'> & Partial<Pick<BaseConfig, 'indexStore' | 'databaseUrl'>>;
+  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'> & Partial<Pick<BaseConfig, 'indexStore' | 'databaseUrl' | 'indexPollSeconds'>>;
   engine?: Partial<EngineOptions>;
-  /** Build the index first when none exists (otherwise opening fails with a hint). */
+  /**
+   * Build the index first when none exists (otherwise opening fails with a hint). With the PostgreSQL store, only
+   * one of the processes starting on an empty database builds and publishes (under the publish lock); the others
+   * wait for its generation (`onWaitForIndex`).
+   */
   buildIfMissing?: boolean;
+  /** Told, with who builds it, when another process is building the missing PostgreSQL index and this one waits. */
+  onWaitForIndex?: (builder: string) => void;
+  /** Told each time another generation starts answering (a reload the store asked for, or a rebuild's). */
+  onSwitch?: (generation: string) => void;
   onBuildProgress?: BuildOptions['onProgress'];
   /**
    * Called when the live index cannot be opened (damaged) and the previous generation, which
@@ -80,10 +88,9 @@ export class Library {
     if (index.status === 'fulfilled') store = index.value;
     else {
       const error: unknown = index.reason;
-      const missing = error instanceof IndexError && error.message.startsWith('No index has been built');
+      const missing = error instanceof IndexError && /^No index has been (built|published)/.test(error.message);
       if (missing && options.buildIfMissing) {
-        const { buildIndex } = await import('../index/build.js');
-        await buildIndex(buildOptions(options, embeddings, false));
+        await buildMissing(options, embeddings);
         store = await openIndexStore(config);
       } else {
         store = await openPrevious(options, error);
@@ -214,6 +221,7 @@ export class Library {
     this.unwatch?.();
     this.engine = new AnswerEngine(store, this.embeddings, this.options.engine);
     this.watch(store);
+    this.options.onSwitch?.(store.generation.id);
     await this.retire(old);
   }
 
@@ -229,6 +237,24 @@ export class Library {
       this.reload().catch((error: unknown) => this.options.onReloadError?.(error));
     });
   }
+}
+
+/**
+ * Builds the missing index: the file index; with the PostgreSQL store, the file index built and published
+ * by the one process that takes the publish lock, while the others wait for it (publish-if-missing.ts).
+ */
+async function buildMissing(options: LibraryOptions, embeddings: LocalEmbeddings): Promise<void> {
+  const { config } = options;
+  const { buildIndex } = await import('../index/build.js');
+  if (config.indexStore !== 'postgres' || config.databaseUrl === undefined) {
+    await buildIndex(buildOptions(options, embeddings, false));
+    return;
+  }
+  const { describeHolder, publishIfMissing } = await import('../index/postgres/publish-if-missing.js');
+  await publishIfMissing(config.databaseUrl, {
+    build: async () => (await buildIndex(buildOptions(options, embeddings, false))).generationDir,
+    onWait: (holder) => options.onWaitForIndex?.(describeHolder(holder)),
+  });
 }
 
 /** The PostgreSQL publisher (loaded only for INDEX_STORE=postgres, so a file-store bot never loads the client). */

@@ -60,12 +60,16 @@ const EXAMPLES: Record<string, string> = {
   LOG_FORMAT: 'LOG_FORMAT=json',
   INDEX_STORE: 'INDEX_STORE=file',
   DATABASE_URL: 'DATABASE_URL=postgres://verbatim:<password>@localhost:5432/verbatim',
+  INDEX_POLL_SECONDS: 'INDEX_POLL_SECONDS=5 (0 = only LISTEN/NOTIFY)',
   DATABASE_FILE: 'DATABASE_FILE=data/verbatim.db',
   SHARD_COUNT: 'SHARD_COUNT=2 (or auto)',
 };
 
 /** Variables whose values are secret: never echoed in errors or logs. */
 const SECRET = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT', 'DATABASE_URL']);
+
+/** How often a bot on the PostgreSQL store asks for the live generation besides listening for its notification. */
+export const DEFAULT_INDEX_POLL_SECONDS = 5;
 
 const baseSchema = z.object({
   CORPUS_DIR: z.string().trim().min(1, 'must not be empty').default('corpus'),
@@ -82,6 +86,7 @@ const baseSchema = z.object({
     .trim()
     .refine((v) => /^postgres(?:ql)?:\/\/[^\s]+$/u.test(v) && URL.canParse(v), 'must be a postgres:// URL')
     .optional(),
+  INDEX_POLL_SECONDS: num(0, 3600).default(DEFAULT_INDEX_POLL_SECONDS),
 }).superRefine((raw, context) => {
   if (raw.INDEX_STORE === 'postgres' && raw.DATABASE_URL === undefined) {
     context.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required with INDEX_STORE=postgres (the database the index is kept in)' });
@@ -151,6 +156,11 @@ export interface BaseConfig {
   indexStore: IndexStoreChoice;
   /** The PostgreSQL database of INDEX_STORE=postgres (a postgres:// URL; secret: it may hold a password). */
   databaseUrl: string | undefined;
+  /**
+   * With INDEX_STORE=postgres: how often (seconds) the bot asks the database for the live generation, besides
+   * LISTEN/NOTIFY, so a notification missed (a dropped connection, a read replica) is caught up with; 0 = never.
+   */
+  indexPollSeconds: number;
 }
 
 export type IndexStoreChoice = 'file' | 'postgres';
@@ -236,6 +246,7 @@ export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd
     logLevel: raw.LOG_LEVEL,
     indexStore: raw.INDEX_STORE,
     databaseUrl: raw.DATABASE_URL,
+    indexPollSeconds: raw.INDEX_POLL_SECONDS,
   };
 }
 

@@ -69,6 +69,9 @@ export async function launchBot(options: LaunchOptions = {}): Promise<void> {
     onBuildProgress: (event) => {
       if (event.phase === 'scan') logger.info('no index yet: building it from the corpus first');
     },
+    onWaitForIndex: (builder) => logger.info({ builder }, `no index in PostgreSQL yet and ${builder} is building it: waiting for it to publish`),
+    onSwitch: (generation) => logger.info({ generation }, `now answering from generation ${generation}`),
+    onReloadError: (error) => logger.error({ err: error }, 'a new generation is live but could not be opened: still answering from the previous one'),
   });
   logger.info({ ms: Math.round(performance.now() - started), articles: library.articles().length }, 'model and index loaded');
 

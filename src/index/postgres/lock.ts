@@ -16,6 +16,12 @@ import type { Names } from './database.js';
 export const HEARTBEAT_MS = 5_000;
 export const STALE_MS = 30_000;
 
+export interface LockOptions {
+  /** A lease not renewed for this long is taken over (default STALE_MS). */
+  staleMs?: number;
+  heartbeatMs?: number;
+}
+
 export interface LockHolder {
   holder: string;
   host: string;
@@ -37,13 +43,28 @@ export class PublishLock {
   ) {}
 
   /** Takes the lock, or throws an IndexError naming who holds it. */
-  static async acquire(pool: pg.Pool, names: Names, options: { staleMs?: number; heartbeatMs?: number } = {}): Promise<PublishLock> {
+  static async acquire(pool: pg.Pool, names: Names, options: LockOptions = {}): Promise<PublishLock> {
+    const lock = await PublishLock.tryAcquire(pool, names, options);
+    if (lock !== undefined) return lock;
+    const client = await pool.connect();
+    try {
+      throw await heldError(client, names);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Takes the lock if no one holds it; undefined (at once, without waiting) when another process does. */
+  static async tryAcquire(pool: pg.Pool, names: Names, options: LockOptions = {}): Promise<PublishLock | undefined> {
     const staleMs = options.staleMs ?? STALE_MS;
     const client = await pool.connect();
     const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     try {
       const advisory = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [names.lockKey]);
-      if (advisory.rows[0]?.locked !== true) throw await heldError(client, names);
+      if (advisory.rows[0]?.locked !== true) {
+        client.release();
+        return undefined;
+      }
       const taken = await client.query(
         `INSERT INTO ${names.t('publish_lock')} (singleton, holder, host, pid) VALUES (true, $1, $2, $3)
          ON CONFLICT (singleton) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid, acquired_at = now(), heartbeat_at = now()
@@ -53,7 +74,8 @@ export class PublishLock {
       );
       if (taken.rowCount !== 1) {
         await client.query('SELECT pg_advisory_unlock($1)', [names.lockKey]);
-        throw await heldError(client, names);
+        client.release();
+        return undefined;
       }
     } catch (error) {
       client.release();

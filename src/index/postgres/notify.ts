@@ -4,13 +4,16 @@
  * connection of its own; it also asks for the live generation every `pollMs` (default 5 s), so a
  * notification lost while its connection was down (or never delivered, as on PGlite, where every
  * connection is one session and a notification reaches the connection that ran the NOTIFY) is
- * caught up with. `onChange` is called once per generation that goes live, in order seen.
+ * caught up with; `pollMs` 0 turns the poll off (then only notifications, and the look taken each time the
+ * LISTEN connection is made, tell). `onChange` is called once per generation that goes live, in order seen.
  */
 import pg from 'pg';
 import type { Names } from './database.js';
 
 export const GENERATION_CHANNEL = 'verbatim_generation';
 export const DEFAULT_POLL_MS = 5_000;
+/** How long after losing its LISTEN connection the watcher connects again. */
+export const RECONNECT_MS = 5_000;
 
 /** The payload of a generation notification. */
 export function notificationPayload(names: Names, generationId: string): string {
@@ -25,12 +28,14 @@ export interface WatchOptions {
   /** The generation the watcher starts from (not reported). */
   current: string;
   onChange: (generationId: string) => void;
+  /** How often to ask for the live generation (ms; default DEFAULT_POLL_MS; 0 = never). */
   pollMs?: number;
 }
 
 /** Watches for new live generations; returns the function that stops watching. */
 export function watchGeneration(options: WatchOptions): () => void {
   const { names, onChange } = options;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   let last = options.current;
   let stopped = false;
   let client: pg.Client | undefined;
@@ -42,8 +47,16 @@ export function watchGeneration(options: WatchOptions): () => void {
   const poll = (): void => {
     options.live().then(seen, () => undefined);
   };
+  const reconnectMs = pollMs > 0 ? Math.min(pollMs, RECONNECT_MS) : RECONNECT_MS;
   const listen = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: options.url });
+    // Connect again once this connection is lost, or could not be made (once per connection).
+    let retried = false;
+    const retry = (): void => {
+      if (retried || stopped) return;
+      retried = true;
+      setTimeout(() => void listen(), reconnectMs).unref();
+    };
     next.on('notification', (message) => {
       if (message.channel !== GENERATION_CHANNEL || message.payload === undefined) return;
       try {
@@ -54,21 +67,26 @@ export function watchGeneration(options: WatchOptions): () => void {
       }
     });
     next.on('error', () => undefined);
-    next.on('end', () => {
-      if (!stopped) setTimeout(() => void listen().catch(() => undefined), options.pollMs ?? DEFAULT_POLL_MS).unref();
-    });
-    await next.connect();
-    if (stopped) {
-      await next.end();
+    next.on('end', retry);
+    try {
+      await next.connect();
+      if (stopped) {
+        await next.end();
+        return;
+      }
+      client = next;
+      await next.query(`LISTEN ${GENERATION_CHANNEL}`);
+    } catch {
+      await next.end().catch(() => undefined);
+      retry();
       return;
     }
-    client = next;
-    await next.query(`LISTEN ${GENERATION_CHANNEL}`);
+    // A generation that went live while this connection was not listening.
     poll();
   };
-  listen().catch(() => undefined);
-  const timer = setInterval(poll, options.pollMs ?? DEFAULT_POLL_MS);
-  timer.unref();
+  void listen();
+  const timer = pollMs > 0 ? setInterval(poll, pollMs) : undefined;
+  timer?.unref();
   return () => {
     stopped = true;
     clearInterval(timer);

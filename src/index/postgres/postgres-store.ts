@@ -31,7 +31,7 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Open this generation rather than the live one. */
   generation?: string;
-  /** How often `watch` asks for the live generation besides listening (ms; default 5 s). */
+  /** How often `watch` asks for the live generation besides listening (ms; default 5 s; 0 = never: INDEX_POLL_SECONDS). */
   pollMs?: number;
   /** Connections in the store's pool (default 4). */
   poolSize?: number;

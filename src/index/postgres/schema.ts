@@ -157,19 +157,30 @@ export function schemaVersion(n: Names): number {
 }
 
 /**
- * Creates the schema and runs the migrations it has not had (each in its own transaction, under a
- * transaction-level advisory lock). Returns the version the schema is at.
+ * The advisory lock every migration runs under: one for the whole database, not per schema, since the first
+ * migration creates the `vector` extension, which is the database's (two schemas' first publishes at once would
+ * otherwise both try to create it).
+ */
+export const MIGRATION_LOCK_KEY = 0x76627467; // "vbtg"
+
+/**
+ * Creates the schema and runs the migrations it has not had, each in its own transaction under a
+ * transaction-level advisory lock (MIGRATION_LOCK_KEY) taken before anything else — creating the schema and
+ * the `schema_version` table included: `CREATE … IF NOT EXISTS` is not safe against a concurrent twin
+ * (both can pass the check, and one then fails on a duplicate key in the catalog), so two processes starting
+ * on a new database (two bot replicas, a bot and `npm run index`) take turns, and the second finds the work
+ * done. Returns the version the schema is at.
  */
 export async function migrate(pool: pg.Pool, n: Names): Promise<number> {
   const steps = migrations(n);
   const client = await pool.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${n.schema}"`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${n.t('schema_version')} (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     for (;;) {
       await client.query('BEGIN');
       try {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [n.lockKey + 1]);
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${n.schema}"`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${n.t('schema_version')} (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
         const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${n.t('schema_version')}`);
         const version = rows[0]?.version ?? 0;
         if (version >= steps.length) {
