@@ -20,6 +20,7 @@ describe('configuration', () => {
       logLevel: 'info',
       indexStore: 'file',
       databaseUrl: undefined,
+      indexPollSeconds: 5,
     });
   });
 
