@@ -5,6 +5,8 @@
  *
  * - Both start at once on an empty database: only one builds and publishes the index (the publish lock),
  *   the other waits for it, and both answer from it.
+ * - A /reindex that fails in one of them (the corpus gone) is reported to the maintainer; the live generation stays,
+ *   both keep answering from it, and the publish lock is free again (the next test's build takes it).
  * - A new article and `npm run index` (scripts/index.ts, run from the builder's INDEX_DIR so the build is
  *   incremental) publish a new generation; both bots switch to it without a restart — on PGlite by their
  *   poll (INDEX_POLL_SECONDS; a notification reaches only the connection that sent it there), on a server
@@ -13,7 +15,7 @@
  * Needs the model (MODEL_DIR or ../shared/models).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -117,17 +119,43 @@ it('starting together on an empty database, only one replica builds and publishe
   expect(builders.map((replica) => replica.name), replicas.map((replica) => replica.bot.output).join('\n----\n')).toHaveLength(1);
   const generations = await query<{ id: string }>(`SELECT id FROM ${names.t('generation')}`);
   expect(generations).toHaveLength(1);
-  const [live] = await query<{ generation_id: string }>(`SELECT generation_id FROM ${names.t('live')}`);
-  expect(live?.generation_id).toBe(generations[0]!.id);
+  expect(await liveGeneration()).toBe(generations[0]!.id);
 
   const answers = await Promise.all(replicas.map((replica) => ask(replica, 'Who was Mike Pompeo?')));
   for (const answer of answers) expect(answer).toContain('Pompeo');
 });
 
+/** The replica that built the index at start (the other one waited for it). */
+function builder(): Replica {
+  return replicas.find((replica) => replica.bot.output.includes('no index yet: building it from the corpus first')) ?? replicas[0]!;
+}
+
+async function liveGeneration(): Promise<string | undefined> {
+  return (await query<{ generation_id: string }>(`SELECT generation_id FROM ${names.t('live')}`))[0]?.generation_id;
+}
+
+it('a /reindex that fails in one replica is reported, and both keep answering from the live generation', async () => {
+  const live = await liveGeneration();
+  const other = replicas.find((replica) => replica !== builder())!;
+  const away = `${workspace.corpusDir}.away`;
+  await rename(workspace.corpusDir, away);
+  try {
+    const { standin } = other;
+    const command = standin.sendSlashCommand({ name: 'reindex', user: standin.users.moderator });
+    const reply = bodyOf(await waitForEdit(standin, command, ANSWER_MS));
+    expect(reply.content).toMatch(/^The reindex failed and the current index was kept: The corpus directory .* does not exist/);
+  } finally {
+    await rename(away, workspace.corpusDir);
+  }
+  expect(await liveGeneration()).toBe(live);
+  expect(await query(`SELECT holder FROM ${names.t('publish_lock')}`)).toEqual([]);
+  const answers = await Promise.all(replicas.map((replica) => ask(replica, 'Who was Mike Pompeo?')));
+  for (const answer of answers) expect(answer).toContain('Pompeo');
+});
+
 it('a re-index publishes a new generation, and both replicas switch to it without a restart and quote the new article', async () => {
-  const builder = replicas.find((replica) => replica.bot.output.includes('no index yet: building it from the corpus first')) ?? replicas[0]!;
   await writeFile(path.join(workspace.corpusDir, '900_foghorn.txt'), NEW_ARTICLE, 'utf8');
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_DIR, CORPUS_DIR: workspace.corpusDir, INDEX_DIR: builder.indexDir, INDEX_STORE: 'postgres', DATABASE_URL: databaseUrl };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODEL_DIR, CORPUS_DIR: workspace.corpusDir, INDEX_DIR: builder().indexDir, INDEX_STORE: 'postgres', DATABASE_URL: databaseUrl };
   const { stdout } = await run(TSX, [path.join(PROJECT_ROOT, 'scripts', 'index.ts')], { cwd: workspace.root, env, timeout: 120_000 });
   expect(stdout).toMatch(/1 added, 0 changed, 0 removed, 5 unchanged/);
   expect(stdout).toMatch(/1 articles inserted .*, 5 already there/);
