@@ -1,15 +1,18 @@
 /**
  * The poll behind LISTEN/NOTIFY (INDEX_POLL_SECONDS): a bot whose notification connection is down (or that
  * never gets notifications: a read replica, PGlite) still learns of a new live generation, by asking for it
- * every INDEX_POLL_SECONDS; 0 turns the poll off. No database: the LISTEN connection is refused, and the
- * live generation is a function of the test's.
+ * every INDEX_POLL_SECONDS; 0 turns the poll off. And with the poll off, a watcher whose LISTEN connection could
+ * not be made, or dropped, connects again and looks once, so what went live meanwhile is not missed. The live
+ * generation is a function of the test's; the LISTEN connection is refused, or relayed to the test run's PGlite.
  */
+import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadBaseConfig } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { openIndexStore } from '../../src/index/open-store.js';
 import { Names } from '../../src/index/postgres/database.js';
 import { watchGeneration } from '../../src/index/postgres/notify.js';
+import { pgliteUrl } from '../support/pglite-url.js';
 
 const opened = vi.hoisted(() => [] as unknown[]);
 vi.mock('../../src/index/postgres/postgres-store.js', () => ({
@@ -84,6 +87,77 @@ describe('a watcher whose notification connection is down', () => {
       expect(seen).toEqual([]);
     } finally {
       stop();
+    }
+  });
+});
+
+/**
+ * A TCP relay to the test run's PostgreSQL server that refuses connections (accepts and closes them) until
+ * `forward` is set, and can drop every connection it relays: the database going away and coming back.
+ */
+async function relay(target: string): Promise<{ url: string; attempts: () => number; forward: boolean; dropAll: () => void; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const sockets = new Set<net.Socket>();
+  let attempts = 0;
+  const state = {
+    forward: false,
+    attempts: () => attempts,
+    url: '',
+    dropAll: () => {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server = net.createServer((socket) => {
+    attempts++;
+    socket.on('error', () => undefined);
+    if (!state.forward) {
+      socket.destroy();
+      return;
+    }
+    const remote = net.connect(Number(upstream.port), upstream.hostname);
+    remote.on('error', () => socket.destroy());
+    socket.on('close', () => remote.destroy());
+    remote.on('close', () => socket.destroy());
+    sockets.add(socket).add(remote);
+    socket.pipe(remote).pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const relayed = new URL(target);
+  relayed.port = String((server.address() as net.AddressInfo).port);
+  state.url = relayed.toString();
+  return state;
+}
+
+describe('a watcher whose notification connection comes and goes (poll off)', () => {
+  it('connects again when the database comes back or drops the connection, and catches up with what went live meanwhile', async () => {
+    const database = await relay(await pgliteUrl());
+    let live = 'gen-1';
+    const seen: string[] = [];
+    const stop = watchGeneration({
+      url: database.url,
+      names: new Names('verbatim'),
+      live: () => Promise.resolve(live),
+      current: 'gen-1',
+      onChange: (id) => seen.push(id),
+      pollMs: 0,
+      reconnectMs: 100,
+    });
+    try {
+      // The database cannot be reached at first; a generation goes live meanwhile.
+      await vi.waitFor(() => expect(database.attempts()).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+      live = 'gen-2';
+      database.forward = true;
+      await vi.waitFor(() => expect(seen).toEqual(['gen-2']), { timeout: 20_000, interval: 50 });
+      // The connection drops, and another generation goes live before it is back.
+      live = 'gen-3';
+      database.dropAll();
+      await vi.waitFor(() => expect(seen).toEqual(['gen-2', 'gen-3']), { timeout: 20_000, interval: 50 });
+    } finally {
+      stop();
+      database.dropAll();
+      await database.close();
     }
   });
 });

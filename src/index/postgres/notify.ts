@@ -30,6 +30,8 @@ export interface WatchOptions {
   onChange: (generationId: string) => void;
   /** How often to ask for the live generation (ms; default DEFAULT_POLL_MS; 0 = never). */
   pollMs?: number;
+  /** How long after losing (or failing to make) the LISTEN connection to try again (ms; default the poll interval, at most RECONNECT_MS). */
+  reconnectMs?: number;
 }
 
 /** Watches for new live generations; returns the function that stops watching. */
@@ -47,7 +49,7 @@ export function watchGeneration(options: WatchOptions): () => void {
   const poll = (): void => {
     options.live().then(seen, () => undefined);
   };
-  const reconnectMs = pollMs > 0 ? Math.min(pollMs, RECONNECT_MS) : RECONNECT_MS;
+  const reconnectMs = options.reconnectMs ?? (pollMs > 0 ? Math.min(pollMs, RECONNECT_MS) : RECONNECT_MS);
   const listen = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: options.url });
     // Connect again once this connection is lost, or could not be made (once per connection).
