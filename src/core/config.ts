@@ -166,7 +166,8 @@ export interface BaseConfig {
   /**
    * Child processes that embed a large index build (≥ 1,024 texts), each with its own model session
    * of one thread: a number (0: embed in the indexing process), or `auto` — one per core the
-   * process may use when that is 2 or more, else 0 (resolveEmbedWorkers in src/embedding/embedding-pool.ts).
+   * process may use (within its cgroup CPU quota) when that is 2 or more, else 0 (resolveEmbedWorkers
+   * in src/embedding/embedding-pool.ts).
    */
   embedWorkers: number | 'auto';
   /** Where the index is kept: files in indexDir (the default), or a PostgreSQL database (databaseUrl). */

@@ -18,6 +18,7 @@
  * exit when the pool is closed and when this process goes away (the IPC channel closes).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../core/errors.js';
 import type { EmbedProgress, IndexEmbedder, LocalEmbeddings, SpannedText, SpannedTokens, SpannedVectors } from './embedder.js';
@@ -386,10 +387,38 @@ function tokenBatch(rows: readonly (readonly bigint[])[]): TokenBatch {
   return { ids, lengths };
 }
 
-/** EMBED_WORKERS as a number of child processes: `auto` is one per core this process may use when that is 2 or more, else 0 (in this process). */
-export function resolveEmbedWorkers(setting: number | 'auto', cores = intraOpThreads()): number {
+/**
+ * EMBED_WORKERS as a number of child processes: `auto` is one per core this process may use
+ * (`usableCores`) when that is 2 or more, else 0 (in this process).
+ */
+export function resolveEmbedWorkers(setting: number | 'auto', cores = usableCores()): number {
   if (setting !== 'auto') return setting;
   return cores >= 2 ? cores : 0;
+}
+
+/**
+ * The cores this process may use: one per core of the CPUs it may run on (`intraOpThreads`, as the
+ * in-process session's threads), and no more than a CPU quota allows (a container started with
+ * `--cpus=1` still sees every CPU of the host, and each worker costs a copy of the model).
+ */
+export function usableCores(cores = intraOpThreads(), quota = cpuQuota()): number {
+  return quota === undefined ? cores : Math.max(1, Math.min(cores, quota));
+}
+
+/** Whole CPUs of this process's cgroup CPU quota (v2 `cpu.max`, else v1 `cpu.cfs_quota_us`); undefined when there is none. */
+export function cpuQuota(read: (file: string) => string = (file) => readFileSync(file, 'utf8')): number | undefined {
+  const whole = (quota: number, period: number) => (quota > 0 && period > 0 ? Math.max(1, Math.floor(quota / period)) : undefined);
+  try {
+    const [quota, period] = read('/sys/fs/cgroup/cpu.max').trim().split(/\s+/);
+    return quota === 'max' ? undefined : whole(Number(quota), Number(period));
+  } catch {
+    // not cgroup v2
+  }
+  try {
+    return whole(Number(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us').trim()), Number(read('/sys/fs/cgroup/cpu/cpu.cfs_period_us').trim()));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface PooledEmbeddingsOptions {

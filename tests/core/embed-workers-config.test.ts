@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBaseConfig, MAX_EMBED_WORKERS } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { resolveEmbedWorkers } from '../../src/embedding/embedding-pool.js';
+import { cpuQuota, resolveEmbedWorkers, usableCores } from '../../src/embedding/embedding-pool.js';
 
 function failure(value: string): ConfigError | undefined {
   try {
@@ -39,5 +39,23 @@ describe('EMBED_WORKERS', () => {
     expect(resolveEmbedWorkers('auto', 6)).toBe(6);
     expect(resolveEmbedWorkers(0, 8)).toBe(0);
     expect(resolveEmbedWorkers(3, 1)).toBe(3);
+  });
+
+  it('auto counts no more cores than a cgroup CPU quota allows', () => {
+    const files = (entries: Record<string, string>) => (file: string) => {
+      const text = entries[file];
+      if (text === undefined) throw new Error(`ENOENT ${file}`);
+      return text;
+    };
+    expect(cpuQuota(files({ '/sys/fs/cgroup/cpu.max': 'max 100000\n' }))).toBeUndefined();
+    expect(cpuQuota(files({ '/sys/fs/cgroup/cpu.max': '150000 100000\n' }))).toBe(1);
+    expect(cpuQuota(files({ '/sys/fs/cgroup/cpu.max': '400000 100000\n' }))).toBe(4);
+    expect(cpuQuota(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1\n', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n' }))).toBeUndefined();
+    expect(cpuQuota(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '200000\n', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000\n' }))).toBe(2);
+    expect(cpuQuota(files({}))).toBeUndefined();
+    expect(usableCores(8, undefined)).toBe(8);
+    expect(usableCores(8, 1)).toBe(1);
+    expect(usableCores(2, 4)).toBe(2);
+    expect(resolveEmbedWorkers('auto', usableCores(8, 1))).toBe(0);
   });
 });
