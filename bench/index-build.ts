@@ -55,7 +55,8 @@ export const indexBuild: Benchmark = {
       ),
       '',
       `"buildIndex s" is the call itself; "process wall" adds Node start, imports and loading the model (${fmt(cases[0]!.run.result.modelLoadMs / 1000, 1)} s). ` +
-        `After a 1% edit the content-hash cache reused ${pct(reuse, 1)} of the vectors; the incremental build took ${pct(edited.run.result.buildMs / full.run.result.buildMs, 1)} of the full build's time.`,
+        `After a 1% edit the content-hash cache reused ${pct(reuse, 1)} of the vectors; the incremental build took ${pct(edited.run.result.buildMs / full.run.result.buildMs, 1)} of the full build's time. ` +
+        `A build of 1,024 texts or more embeds in EMBED_WORKERS worker processes, as \`npm run index\` does (the generated full build: ${full.run.result.embedWorkers === 0 ? 'in its own process' : `${full.run.result.embedWorkers} workers`}); "peak RSS" adds the workers' to the build process's.`,
     ].join('\n');
     return {
       name: 'index-build',

@@ -1,5 +1,6 @@
 /** Every benchmark, in the order they run. */
 import { coldStart } from './cold-start.js';
+import { embeddingPool } from './embedding-pool.js';
 import { embeddingThroughput } from './embedding-throughput.js';
 import { hnswRecall } from './hnsw-recall.js';
 import { indexBuild } from './index-build.js';
@@ -11,4 +12,4 @@ import { pgStore } from './pg-store.js';
 import { quality } from './quality.js';
 import { queryLatency } from './query-latency.js';
 
-export const BENCHMARKS: Benchmark[] = [embeddingThroughput, indexBuild, queryLatency, hnswRecall, memory, coldStart, peer, quality, pgStore, pgLexical];
+export const BENCHMARKS: Benchmark[] = [embeddingThroughput, embeddingPool, indexBuild, queryLatency, hnswRecall, memory, coldStart, peer, quality, pgStore, pgLexical];

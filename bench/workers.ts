@@ -4,17 +4,20 @@
  * heap, and the memory a bot process needs.
  */
 import { AnswerEngine } from '../src/answer/engine.js';
-import { LocalEmbeddings } from '../src/embedding/embedder.js';
+import { loadBaseConfig } from '../src/core/config.js';
+import { LocalEmbeddings, type IndexEmbedder } from '../src/embedding/embedder.js';
+import { PooledEmbeddings, resolveEmbedWorkers } from '../src/embedding/embedding-pool.js';
 import { buildIndex, type BuildProgress } from '../src/index/build.js';
 import { FileIndexStore } from '../src/index/file-store.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
+import { poolWorker } from './embedding-pool.js';
 import { throughputWorker } from './embedding-throughput.js';
 import { storeServeWorker } from './pg-store.js';
 import { peakRssMB, rssMB } from './lib/child.js';
 import { generateCorpus, writeCorpus } from './lib/corpus-gen.js';
 import { modelOptions } from './lib/env.js';
 import { cachedEmbeddings, loadPool } from './lib/pool.js';
-import { summarize, type Summary } from './lib/stats.js';
+import { round, summarize, type Summary } from './lib/stats.js';
 import { SyntheticEmbeddings } from './lib/synthetic.js';
 
 export type Worker = (args: never) => Promise<unknown>;
@@ -24,6 +27,8 @@ export interface BuildArgs {
   indexDir: string;
   full?: boolean;
   quantized?: boolean;
+  /** EMBED_WORKERS for this build; default: the environment's (auto). */
+  embedWorkers?: number | 'auto';
   /** Generate the corpus into corpusDir and embed it with synthetic vectors (see lib/synthetic.ts). */
   synthetic?: { seed: number; articles: number };
 }
@@ -37,19 +42,26 @@ export interface BuildResult {
   embedded: { chunks: number; sentences: number };
   changed: { added: number; changed: number; removed: number; unchanged: number };
   written: boolean;
+  /** Embedding worker processes the build started (EMBED_WORKERS; 0: it embedded in its own process). */
+  embedWorkers: number;
+  /** Peak RSS of the build's process plus each embedding worker's. */
   peakRssMB: number;
 }
 
 export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
   const t0 = performance.now();
-  const real = await LocalEmbeddings.load(modelOptions(args.quantized ?? true));
-  let embeddings = real;
+  const model = modelOptions(args.quantized ?? true);
+  const real = await LocalEmbeddings.load(model);
+  // As npm run index: EMBED_WORKERS (default auto) worker processes embed a build of ≥ 1,024 texts.
+  const workers = resolveEmbedWorkers(args.embedWorkers ?? loadBaseConfig().embedWorkers);
+  const pooled = new PooledEmbeddings(real, { model, workers });
+  let embeddings: IndexEmbedder = pooled;
   if (args.synthetic) {
     const pool = await loadPool();
     const articles = generateCorpus(pool, args.synthetic);
     await writeCorpus(args.corpusDir, articles);
     const vectors = await cachedEmbeddings('pool', pool.sentences, real);
-    embeddings = new SyntheticEmbeddings(real, vectors, SyntheticEmbeddings.sentenceMap(articles)) as unknown as LocalEmbeddings;
+    embeddings = new SyntheticEmbeddings(real, vectors, SyntheticEmbeddings.sentenceMap(articles)) as unknown as IndexEmbedder;
   }
   const t1 = performance.now();
   const marks: Partial<Record<BuildProgress['phase'], number>> = {};
@@ -61,6 +73,8 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
     onProgress: (event) => (marks[event.phase] ??= performance.now()),
   });
   const t2 = performance.now();
+  const workerStats = await pooled.workerStats();
+  await pooled.close();
   const plan = marks.plan ?? t2;
   const write = marks.write ?? t2;
   return {
@@ -71,7 +85,8 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
     embedded: summary.embedded,
     changed: { added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, unchanged: summary.unchanged.length },
     written: summary.written,
-    peakRssMB: peakRssMB(),
+    embedWorkers: workerStats.length,
+    peakRssMB: round(peakRssMB() + workerStats.reduce((a, w) => a + w.peakRssMB, 0), 1),
   };
 }
 
@@ -136,5 +151,6 @@ export const WORKERS: Record<string, Worker> = {
   build: buildWorker as Worker,
   serve: serveWorker as Worker,
   throughput: throughputWorker as Worker,
+  'embedding-pool': poolWorker as Worker,
   'store-serve': storeServeWorker as Worker,
 };

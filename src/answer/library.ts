@@ -22,7 +22,7 @@ import type { Answer } from './types.js';
 export type { ArticleSummary };
 
 export interface LibraryOptions {
-  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'> & Partial<Pick<BaseConfig, 'indexStore' | 'databaseUrl' | 'indexPollSeconds'>>;
+  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'> & Partial<Pick<BaseConfig, 'indexStore' | 'databaseUrl' | 'indexPollSeconds' | 'embedWorkers'>>;
   engine?: Partial<EngineOptions>;
   /**
    * Build the index first when none exists (otherwise opening fails with a hint). With the PostgreSQL store, only
@@ -169,6 +169,8 @@ export class Library {
           {
             model: { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized },
             build: { corpusDir: config.corpusDir, indexDir: config.indexDir, full: options.full ?? false },
+            // A large rebuild embeds in the child's own worker processes (EMBED_WORKERS; none when not configured).
+            embedding: { workers: config.embedWorkers ?? 0 },
           },
           options.onProgress,
         );

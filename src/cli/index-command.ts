@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import type { BaseConfig } from '../core/config.js';
 import { IndexError } from '../core/errors.js';
 import { cliConfig } from './cli-library.js';
-import { buildIndex, checkUpToDate, type BuildOptions, type BuildSummary } from '../index/build.js';
+import { buildIndex, checkUpToDate, type BuildOptions, type BuildProgress, type BuildSummary } from '../index/build.js';
 import { currentGeneration } from '../index/layout.js';
 import { buildProgressReporter } from './progress.js';
 import { forTerminal } from './terminal-text.js';
@@ -61,14 +61,25 @@ async function buildFileIndex(config: BaseConfig, full: boolean): Promise<void> 
   process.stderr.write(`Loading the embedding model ${forTerminal(config.modelId)}${config.modelDir ? ` from ${forTerminal(config.modelDir)}` : ''}\n`);
   // Imported here: transformers.js and onnxruntime take a while to load, and an unchanged corpus needs neither.
   const { LocalEmbeddings } = await import('../embedding/embedder.js');
-  const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
+  const { POOL_MIN_TEXTS, PooledEmbeddings, resolveEmbedWorkers } = await import('../embedding/embedding-pool.js');
+  const model = { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized };
+  // EMBED_WORKERS: a large build embeds in child processes (each its own model session), a small one here.
+  const workers = resolveEmbedWorkers(config.embedWorkers);
+  const embeddings = new PooledEmbeddings(await LocalEmbeddings.load(model), { model, workers });
+  const onProgress = (event: BuildProgress) => {
+    if (event.phase === 'plan' && workers > 0 && event.toEmbed >= POOL_MIN_TEXTS) {
+      process.stderr.write(`Starting ${workers} embedding worker processes (EMBED_WORKERS=${config.embedWorkers}; 0 embeds in this process)\n`);
+    }
+    progress.onProgress(event);
+  };
   try {
-    const options: BuildOptions = { corpusDir, indexDir, embeddings, full, onProgress: progress.onProgress };
+    const options: BuildOptions = { corpusDir, indexDir, embeddings, full, onProgress };
     if (corpus) options.corpus = corpus;
     const summary = await buildIndex(options);
     process.stdout.write(formatSummary(summary, indexDir));
   } finally {
     progress.stop();
+    await embeddings.close();
   }
 }
 

@@ -63,6 +63,7 @@ const EXAMPLES: Record<string, string> = {
   INDEX_POLL_SECONDS: 'INDEX_POLL_SECONDS=5 (0 = only LISTEN/NOTIFY)',
   DATABASE_FILE: 'DATABASE_FILE=data/verbatim.db',
   SHARD_COUNT: 'SHARD_COUNT=2 (or auto)',
+  EMBED_WORKERS: 'EMBED_WORKERS=auto (or 0 to embed in the indexing process, or 2)',
 };
 
 /** Variables whose values are secret: never echoed in errors or logs. */
@@ -70,6 +71,20 @@ const SECRET = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT', 'DATABASE_URL']);
 
 /** How often a bot on the PostgreSQL store asks for the live generation besides listening for its notification. */
 export const DEFAULT_INDEX_POLL_SECONDS = 5;
+
+/** The most embedding worker processes an index build starts (each holds its own copy of the model). */
+export const MAX_EMBED_WORKERS = 64;
+
+/** `auto` or a whole number of embedding worker processes from 0 (embed in the indexing process) to MAX_EMBED_WORKERS. */
+const embedWorkers = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(
+    (v) => v === 'auto' || (/^\d+$/.test(v) && Number(v) <= MAX_EMBED_WORKERS),
+    `must be auto, 0 (embed in the indexing process) or a whole number of worker processes up to ${MAX_EMBED_WORKERS}`,
+  )
+  .transform((v): number | 'auto' => (v === 'auto' ? 'auto' : Number(v)));
 
 const baseSchema = z.object({
   CORPUS_DIR: z.string().trim().min(1, 'must not be empty').default('corpus'),
@@ -80,6 +95,7 @@ const baseSchema = z.object({
   MODEL_ID: z.string().trim().min(1, 'must not be empty').default(DEFAULT_MODEL_ID),
   MODEL_QUANTIZED: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EMBED_WORKERS: embedWorkers.default('auto'),
   INDEX_STORE: z.enum(['file', 'postgres']).default('file'),
   DATABASE_URL: z
     .string()
@@ -152,6 +168,13 @@ export interface BaseConfig {
   modelId: string;
   quantized: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Child processes that embed a large index build (≥ 1,024 texts), each with its own model session
+   * of one thread: a number (0: embed in the indexing process), or `auto` — one per core the
+   * process may use (within its cgroup CPU quota) when that is 2 or more, else 0 (resolveEmbedWorkers
+   * in src/embedding/embedding-pool.ts).
+   */
+  embedWorkers: number | 'auto';
   /** Where the index is kept: files in indexDir (the default), or a PostgreSQL database (databaseUrl). */
   indexStore: IndexStoreChoice;
   /** The PostgreSQL database of INDEX_STORE=postgres (a postgres:// URL; secret: it may hold a password). */
@@ -244,6 +267,7 @@ export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd
     modelId: raw.MODEL_ID,
     quantized: raw.MODEL_QUANTIZED,
     logLevel: raw.LOG_LEVEL,
+    embedWorkers: raw.EMBED_WORKERS,
     indexStore: raw.INDEX_STORE,
     databaseUrl: raw.DATABASE_URL,
     indexPollSeconds: raw.INDEX_POLL_SECONDS,

@@ -46,13 +46,32 @@ export interface SpannedTokens {
   ranges: (readonly [number, number])[];
 }
 
-export class LocalEmbeddings extends Embeddings implements TokenCounter {
+/**
+ * What building an index needs of an embedder: `LocalEmbeddings` in this process, or
+ * `PooledEmbeddings` (embedding-pool.ts), which runs the same batches in child processes.
+ */
+export interface IndexEmbedder extends TokenCounter {
   readonly dimensions: number;
   readonly maxTokens: number;
   readonly modelId: string;
   readonly quantized: boolean;
+  embedMany(texts: readonly string[], onProgress?: (progress: EmbedProgress) => void): Promise<Float32Array[]>;
+  embedSpans(texts: readonly SpannedText[], onProgress?: (progress: EmbedProgress) => void): Promise<SpannedVectors[]>;
+  /**
+   * Told how many texts a job (an index build) is about to embed, before its first call: an
+   * embedder that can run a large job faster another way (a pool of processes) gets ready now.
+   */
+  prepare?(texts: number): Promise<void>;
+}
+
+export class LocalEmbeddings extends Embeddings implements IndexEmbedder {
+  readonly dimensions: number;
+  readonly maxTokens: number;
+  readonly modelId: string;
+  readonly quantized: boolean;
+  /** Texts per model call. */
+  readonly batchSize: number;
   private readonly loaded: LoadedModel;
-  private readonly batchSize: number;
   private readonly sepId: bigint;
   private readonly clsId: bigint;
 
@@ -98,8 +117,12 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
 
   /** Embeds every text (truncated to `maxTokens` word pieces); the result is in input order. */
   async embedMany(texts: readonly string[], onProgress?: (progress: EmbedProgress) => void): Promise<Float32Array[]> {
-    const encoded = texts.map((text) => this.encode(text));
-    return this.inBatches(encoded, onProgress, (hidden, lengths, tokens) => meanPoolNormalized(hidden, lengths, tokens, this.dimensions));
+    const encoded = texts.map((text) => this.tokenIds(text));
+    return this.inBatches(
+      encoded.map((ids) => ids.length),
+      onProgress,
+      (rows) => this.embedTokenBatch(rows.map((j) => encoded[j]!)),
+    );
   }
 
   /**
@@ -111,14 +134,10 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
    */
   async embedSpans(texts: readonly SpannedText[], onProgress?: (progress: EmbedProgress) => void): Promise<SpannedVectors[]> {
     const encoded = texts.map((text) => this.encodeSpans(text));
-    return this.inBatches(encoded.map((e) => e.ids), onProgress, (hidden, lengths, tokens, rows) =>
-      rows.map((j, row) => {
-        const [vector] = meanPoolNormalized(hidden.subarray(row * tokens * this.dimensions), [lengths[row]!], tokens, this.dimensions);
-        const spans = encoded[j]!.ranges.map(([from, to]) =>
-          to > from ? poolRange(hidden, row * tokens + from, row * tokens + to, this.dimensions) : undefined,
-        );
-        return { vector: vector!, spans };
-      }),
+    return this.inBatches(
+      encoded.map((e) => e.ids.length),
+      onProgress,
+      (rows) => this.embedSpanBatch(rows.map((j) => encoded[j]!)),
     );
   }
 
@@ -139,33 +158,60 @@ export class LocalEmbeddings extends Embeddings implements TokenCounter {
     return { ids, ranges: spans.map(([start, end]) => [clip(start), clip(end)] as const) };
   }
 
-  private encode(text: string): bigint[] {
+  /** The word pieces `embedMany` runs for `text`: [CLS] … [SEP], truncated to `maxTokens`. */
+  tokenIds(text: string): bigint[] {
     const ids = this.loaded.tokenizer.encode(text).map((id) => BigInt(id));
     if (ids.length <= this.maxTokens) return ids;
     return [...ids.slice(0, this.maxTokens - 1), this.sepId];
   }
 
-  /** Runs the encoded texts sorted by length in batches; `pool` turns a batch's outputs into results for its rows (input indices). */
+  /**
+   * The batches `embedMany` and `embedSpans` run for texts of these token lengths: the input
+   * indices sorted by length (stable), cut every `batchSize`. A text's vector depends on the batch
+   * it runs in (padding; int8 activations are quantised per batch), so whoever runs these batches
+   * elsewhere (embedding-pool.ts) gets the very same vectors.
+   */
+  batchOrder(lengths: readonly number[]): number[][] {
+    const order = lengths.map((_, i) => i).sort((a, b) => lengths[a]! - lengths[b]!);
+    const batches: number[][] = [];
+    for (let i = 0; i < order.length; i += this.batchSize) batches.push(order.slice(i, i + this.batchSize));
+    return batches;
+  }
+
+  /** One batch of `tokenIds` through the model: each row's vector, mean-pooled and normalised. */
+  async embedTokenBatch(batch: readonly (readonly bigint[])[]): Promise<Float32Array[]> {
+    const { hidden, lengths, tokens } = await this.run(batch);
+    return meanPoolNormalized(hidden, lengths, tokens, this.dimensions);
+  }
+
+  /** One batch of `encodeSpans` results through the model: each row's vector and its spans'. */
+  async embedSpanBatch(batch: readonly SpannedTokens[]): Promise<SpannedVectors[]> {
+    const { hidden, lengths, tokens } = await this.run(batch.map((e) => e.ids));
+    return batch.map((e, row) => {
+      const [vector] = meanPoolNormalized(hidden.subarray(row * tokens * this.dimensions), [lengths[row]!], tokens, this.dimensions);
+      const spans = e.ranges.map(([from, to]) => (to > from ? poolRange(hidden, row * tokens + from, row * tokens + to, this.dimensions) : undefined));
+      return { vector: vector!, spans };
+    });
+  }
+
+  /** Runs the batches of `batchOrder(lengths)` in turn; `run` turns a batch (input indices) into results for its rows. */
   private async inBatches<T>(
-    encoded: readonly bigint[][],
+    lengths: readonly number[],
     onProgress: ((progress: EmbedProgress) => void) | undefined,
-    pool: (hidden: Float32Array, lengths: number[], tokens: number, rows: number[]) => T[],
+    run: (rows: number[]) => Promise<T[]>,
   ): Promise<T[]> {
-    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.length - encoded[b]!.length);
-    const out = new Array<T>(encoded.length);
+    const out = new Array<T>(lengths.length);
     let done = 0;
-    for (let i = 0; i < order.length; i += this.batchSize) {
-      const batch = order.slice(i, i + this.batchSize);
-      const { hidden, lengths, tokens } = await this.run(batch.map((j) => encoded[j]!));
-      const results = pool(hidden, lengths, tokens, batch);
+    for (const batch of this.batchOrder(lengths)) {
+      const results = await run(batch);
       batch.forEach((j, k) => (out[j] = results[k]!));
       done += batch.length;
-      onProgress?.({ done, total: encoded.length });
+      onProgress?.({ done, total: lengths.length });
     }
     return out;
   }
 
-  private async run(batch: bigint[][]): Promise<{ hidden: Float32Array; lengths: number[]; tokens: number }> {
+  private async run(batch: readonly (readonly bigint[])[]): Promise<{ hidden: Float32Array; lengths: number[]; tokens: number }> {
     const tokens = Math.max(...batch.map((ids) => ids.length));
     const size = batch.length * tokens;
     const inputIds = new BigInt64Array(size);

@@ -12,6 +12,7 @@
  */
 import { VerbatimError } from '../core/errors.js';
 import { LocalEmbeddings } from '../embedding/embedder.js';
+import { PooledEmbeddings, resolveEmbedWorkers } from '../embedding/embedding-pool.js';
 import { buildIndex } from './build.js';
 import type { ChildMessage, ChildRequest } from './build-in-child.js';
 
@@ -44,8 +45,11 @@ const request = await new Promise<ChildRequest | undefined>((resolve) => {
 });
 
 if (request !== undefined) {
+  let embeddings: PooledEmbeddings | undefined;
   try {
-    const embeddings = await LocalEmbeddings.load(request.model);
+    const local = await LocalEmbeddings.load(request.model);
+    const workers = resolveEmbedWorkers(request.embedding?.workers ?? 0);
+    embeddings = new PooledEmbeddings(local, { model: request.model, workers, minTexts: request.embedding?.minTexts });
     const summary = await buildIndex({
       ...request.build,
       embeddings,
@@ -67,6 +71,8 @@ if (request !== undefined) {
           ? { name: error.name, message: error.message, hint: error.hint, path: (error as { path?: string }).path }
           : { name: 'Error', message: error instanceof Error ? error.message : String(error) },
     });
+  } finally {
+    await embeddings?.close();
   }
 }
 if (process.connected) process.disconnect();

@@ -14,6 +14,11 @@ import type { BuildOptions, BuildProgress, BuildSummary } from './build.js';
 export interface ChildRequest {
   model: ModelOptions;
   build: Omit<BuildOptions, 'embeddings' | 'onProgress' | 'signal'>;
+  /**
+   * EMBED_WORKERS: a large build embeds in this many processes of the child's own (PooledEmbeddings);
+   * absent or 0, in the child. `minTexts` lowers the size of a large build (tests only).
+   */
+  embedding?: { workers: number | 'auto'; minTexts?: number };
 }
 
 interface SerializedError {
@@ -34,6 +39,7 @@ function revive(error: SerializedError): Error {
     case 'CorpusError':
       return new CorpusError(error.message, options);
     case 'ModelError':
+    case 'EmbeddingWorkerError':
       return new ModelError(error.message, options);
     case 'IndexError':
       return new IndexError(error.message, { ...options, ...(error.path === undefined ? {} : { path: error.path }) });

@@ -19,12 +19,12 @@ import path from 'node:path';
 import { tagSentences } from '../chunking/answer-kinds.js';
 import { chunkArticle } from '../chunking/chunk.js';
 import { splitSentences } from '../chunking/sentences.js';
-import { DEFAULT_CHUNKING, embeddingInput, textOffsetInInput, type Chunk, type ChunkingOptions } from '../chunking/types.js';
+import { DEFAULT_CHUNKING, embeddingInput, textOffsetInInput, type Chunk, type ChunkingOptions, type TokenCounter } from '../chunking/types.js';
 import { type ArticleFingerprint, type CorpusScan, loadCorpus, scanCorpus } from '../corpus/load.js';
 import type { Article, CorpusWarning, LoadedCorpus } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
-import type { LocalEmbeddings } from '../embedding/embedder.js';
+import type { IndexEmbedder } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
 import { GenerationWriter } from './generation/writer.js';
 import { DEFAULT_HNSW, type HnswParams } from './hnsw-store.js';
@@ -53,7 +53,8 @@ export type BuildProgress =
 export interface BuildOptions {
   corpusDir: string;
   indexDir: string;
-  embeddings: LocalEmbeddings;
+  /** LocalEmbeddings, or PooledEmbeddings (EMBED_WORKERS: child processes, for a large build); told the build's size first (`prepare`). */
+  embeddings: IndexEmbedder;
   /** The corpus as already read (by checkUpToDate), instead of reading it again. */
   corpus?: LoadedCorpus;
   /** Ignore the existing index and embed everything again. */
@@ -139,6 +140,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const inOrder = kind === 'separate' ? collectInCorpusOrder(corpus.articles, prepareForSurvey, cache) : undefined;
     const survey = inOrder?.survey ?? surveyArticles(corpus.articles, prepareForSurvey, cache, kind);
     options.onProgress?.({ phase: 'plan', toEmbed: survey.toEmbed, reused: survey.reused });
+    // A large build may embed in worker processes (EMBED_WORKERS): they start now, and one that cannot load the model fails the build here.
+    await options.embeddings.prepare?.(survey.toEmbed);
 
     options.signal?.throwIfAborted();
     dir = await createGeneration(options.indexDir);
@@ -563,7 +566,7 @@ function prepareArticle(
   article: Article,
   previous: IndexSnapshot | undefined,
   unchanged: ReadonlySet<string>,
-  counter: LocalEmbeddings,
+  counter: TokenCounter,
   chunking: ChunkingOptions,
   tag = true,
 ): PreparedArticle {

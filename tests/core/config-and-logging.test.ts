@@ -18,6 +18,7 @@ describe('configuration', () => {
       modelId: 'Xenova/all-MiniLM-L6-v2',
       quantized: true,
       logLevel: 'info',
+      embedWorkers: 'auto',
       indexStore: 'file',
       databaseUrl: undefined,
       indexPollSeconds: 5,
