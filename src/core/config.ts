@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { SENTENCE_VECTOR_KINDS } from '../index/generation/schema.js';
 import { ConfigError } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
@@ -59,6 +60,7 @@ const EXAMPLES: Record<string, string> = {
   HEALTH_HOST: 'HEALTH_HOST=127.0.0.1',
   LOG_FORMAT: 'LOG_FORMAT=json',
   INDEX_STORE: 'INDEX_STORE=file',
+  INDEX_VECTORS: 'INDEX_VECTORS=sentences-only (or separate, late)',
   DATABASE_URL: 'DATABASE_URL=postgres://verbatim:<password>@localhost:5432/verbatim',
   DATABASE_FILE: 'DATABASE_FILE=data/verbatim.db',
   SHARD_COUNT: 'SHARD_COUNT=2 (or auto)',
@@ -77,6 +79,12 @@ const baseSchema = z.object({
   MODEL_QUANTIZED: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INDEX_STORE: z.enum(['file', 'postgres']).default('file'),
+  INDEX_VECTORS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(SENTENCE_VECTOR_KINDS, { error: `must be one of ${SENTENCE_VECTOR_KINDS.join(', ')}` }))
+    .optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -151,7 +159,15 @@ export interface BaseConfig {
   indexStore: IndexStoreChoice;
   /** The PostgreSQL database of INDEX_STORE=postgres (a postgres:// URL; secret: it may hold a password). */
   databaseUrl: string | undefined;
+  /**
+   * How a build makes the index's vectors (INDEX_VECTORS; `npm run index -- --vectors` overrides it);
+   * undefined: the kind the existing index has, 'separate' for a new one. See SentenceVectorKind.
+   */
+  indexVectors?: IndexVectors | undefined;
 }
+
+/** The kinds of vectors a build can make (src/index/manifest.ts, SentenceVectorKind). */
+export type IndexVectors = (typeof SENTENCE_VECTOR_KINDS)[number];
 
 export type IndexStoreChoice = 'file' | 'postgres';
 
@@ -236,6 +252,7 @@ export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd
     logLevel: raw.LOG_LEVEL,
     indexStore: raw.INDEX_STORE,
     databaseUrl: raw.DATABASE_URL,
+    indexVectors: raw.INDEX_VECTORS,
   };
 }
 
