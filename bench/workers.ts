@@ -6,6 +6,7 @@
 import { AnswerEngine } from '../src/answer/engine.js';
 import { LocalEmbeddings } from '../src/embedding/embedder.js';
 import { buildIndex, type BuildProgress } from '../src/index/build.js';
+import type { SentenceVectorKind } from '../src/index/manifest.js';
 import { FileIndexStore } from '../src/index/file-store.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { throughputWorker } from './embedding-throughput.js';
@@ -26,6 +27,15 @@ export interface BuildArgs {
   quantized?: boolean;
   /** Generate the corpus into corpusDir and embed it with synthetic vectors (see lib/synthetic.ts). */
   synthetic?: { seed: number; articles: number };
+  /** The kind of vectors to build (default: the index's own, separate for a new one). */
+  sentenceVectors?: SentenceVectorKind;
+}
+
+/** Builds of one corpus, one after another in one process with one model: each kind into its own index directory. */
+export interface BuildEachArgs {
+  corpusDir: string;
+  full?: boolean;
+  builds: { indexDir: string; sentenceVectors: SentenceVectorKind }[];
 }
 
 export interface BuildResult {
@@ -37,6 +47,8 @@ export interface BuildResult {
   embedded: { chunks: number; sentences: number };
   changed: { added: number; changed: number; removed: number; unchanged: number };
   written: boolean;
+  /** The kind of vectors built. */
+  sentenceVectors?: SentenceVectorKind;
   peakRssMB: number;
 }
 
@@ -51,6 +63,22 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
     const vectors = await cachedEmbeddings('pool', pool.sentences, real);
     embeddings = new SyntheticEmbeddings(real, vectors, SyntheticEmbeddings.sentenceMap(articles)) as unknown as LocalEmbeddings;
   }
+  return timedBuild(embeddings, args, performance.now() - t0);
+}
+
+/** The builds of BuildEachArgs, in order, the model loaded once (the ratio of their times is what load changes least). */
+export async function buildEachWorker(args: BuildEachArgs): Promise<BuildResult[]> {
+  const t0 = performance.now();
+  const embeddings = await LocalEmbeddings.load(modelOptions(true));
+  const modelLoadMs = performance.now() - t0;
+  const results: BuildResult[] = [];
+  for (const build of args.builds) {
+    results.push(await timedBuild(embeddings, { corpusDir: args.corpusDir, full: args.full ?? false, ...build }, modelLoadMs));
+  }
+  return results;
+}
+
+async function timedBuild(embeddings: LocalEmbeddings, args: BuildArgs, modelLoadMs: number): Promise<BuildResult> {
   const t1 = performance.now();
   const marks: Partial<Record<BuildProgress['phase'], number>> = {};
   const summary = await buildIndex({
@@ -59,18 +87,20 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
     embeddings,
     full: args.full ?? false,
     onProgress: (event) => (marks[event.phase] ??= performance.now()),
+    ...(args.sentenceVectors === undefined ? {} : { sentenceVectors: args.sentenceVectors }),
   });
   const t2 = performance.now();
   const plan = marks.plan ?? t2;
   const write = marks.write ?? t2;
   return {
-    modelLoadMs: Math.round(t1 - t0),
+    modelLoadMs: Math.round(modelLoadMs),
     buildMs: Math.round(t2 - t1),
     phases: { prepareMs: Math.round(plan - t1), embedMs: Math.round(write - plan), writeMs: Math.round(t2 - write) },
     counts: summary.counts,
     embedded: summary.embedded,
     changed: { added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, unchanged: summary.unchanged.length },
     written: summary.written,
+    ...(summary.sentenceVectors === undefined ? {} : { sentenceVectors: summary.sentenceVectors }),
     peakRssMB: peakRssMB(),
   };
 }
@@ -134,6 +164,7 @@ export async function serveWorker(args: ServeArgs): Promise<ServeResult> {
 
 export const WORKERS: Record<string, Worker> = {
   build: buildWorker as Worker,
+  'build-each': buildEachWorker as Worker,
   serve: serveWorker as Worker,
   throughput: throughputWorker as Worker,
   'store-serve': storeServeWorker as Worker,
