@@ -183,7 +183,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       const flush = async () => {
         if (batch.length === 0) return;
         options.signal?.throwIfAborted();
-        const embedded = await embedAll(batch, lookup, options, kind, progress);
+        const embedded = await embedAll(batch, lookup, options, kind, progress, inOrder?.tokens);
         embeddedCounts.chunks += embedded.counts.chunks;
         embeddedCounts.sentences += embedded.counts.sentences;
         for (const [a, prepared] of batch.entries()) {
@@ -444,6 +444,8 @@ interface CorpusOrder {
   rows: Map<string, number>;
   /** How many of `texts` are chunks' (the first ones). */
   freshChunks: number;
+  /** Sentences-only: key → word pieces of its text ([CLS] and [SEP] included, before truncation), as counted to sort them (embedInCorpusOrder). */
+  tokens?: Map<string, number>;
 }
 
 /**
@@ -481,7 +483,7 @@ function collectInCorpusOrder(articles: readonly Article[], prepare: (article: A
   const rows = new Map<string, number>([...chunkTexts.keys(), ...sentenceTexts.keys()].map((key, i) => [key, i]));
   survey.toEmbed = texts.length;
   survey.reused = total - texts.length;
-  return { survey, texts, rows, freshChunks: chunkTexts.size };
+  return { survey, texts, rows, freshChunks: chunkTexts.size, ...(withChunks ? {} : { tokens: new Map<string, number>() }) };
 }
 
 /**
@@ -496,7 +498,10 @@ function collectInCorpusOrder(articles: readonly Article[], prepare: (article: A
 async function embedInCorpusOrder(order: CorpusOrder, file: string, options: BuildOptions, progress: EmbedProgressState, sliceTexts: number): Promise<VectorFileReader> {
   const { embeddings } = options;
   const dimensions = embeddings.dimensions;
-  const lengths = order.texts.map((text) => Math.min(embeddings.countTokens(text), embeddings.maxTokens));
+  const counts = order.texts.map((text) => embeddings.countTokens(text));
+  // Kept for sentences-only chunk vectors, which weigh each sentence by its word pieces.
+  if (order.tokens) for (const [key, row] of order.rows) order.tokens.set(key, counts[row]!);
+  const lengths = counts.map((count) => Math.min(count, embeddings.maxTokens));
   const byLength = (from: number, to: number) =>
     Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => lengths[a]! - lengths[b]!);
   const slice = Math.max(1, Math.ceil(sliceTexts / SLICE_MULTIPLE)) * SLICE_MULTIPLE;
@@ -606,9 +611,16 @@ interface EmbedProgressState {
 }
 
 /** Vectors for every chunk and sentence of a batch of articles, from the cache where the same text was embedded before. */
-async function embedAll(articles: readonly PreparedArticle[], cache: VectorCache, options: BuildOptions, kind: SentenceVectorKind, progress: EmbedProgressState): Promise<Embedded> {
+async function embedAll(
+  articles: readonly PreparedArticle[],
+  cache: VectorCache,
+  options: BuildOptions,
+  kind: SentenceVectorKind,
+  progress: EmbedProgressState,
+  tokens?: ReadonlyMap<string, number>,
+): Promise<Embedded> {
   if (kind === 'late') return embedLate(articles, cache, options, progress);
-  if (kind === 'sentences-only') return embedSentencesOnly(articles, cache, options, progress);
+  if (kind === 'sentences-only') return embedSentencesOnly(articles, cache, options, progress, tokens);
   return embedSeparately(articles, cache, options, progress);
 }
 
@@ -653,7 +665,13 @@ async function embedSeparately(articles: readonly PreparedArticle[], cache: Vect
  * Sentences only: each sentence's vector as a separate build makes it (keyed by its text's hash),
  * and each chunk's made from them (pooledChunkVector); no chunk text goes through the model.
  */
-async function embedSentencesOnly(articles: readonly PreparedArticle[], cache: VectorCache, options: BuildOptions, progress: EmbedProgressState): Promise<Embedded> {
+async function embedSentencesOnly(
+  articles: readonly PreparedArticle[],
+  cache: VectorCache,
+  options: BuildOptions,
+  progress: EmbedProgressState,
+  tokens: ReadonlyMap<string, number> = new Map(),
+): Promise<Embedded> {
   const keys = articles.map((p) => p.article.sentences.map((sentence) => sha256(textOf(p.article, sentence))));
   const missing = new Map<string, string>();
   articles.forEach((p, a) => {
@@ -666,8 +684,21 @@ async function embedSentencesOnly(articles: readonly PreparedArticle[], cache: V
   const fresh = new Map([...missing.keys()].map((key, i) => [key, vectors[i]!]));
   const sentenceVectors = keys.map((article) => article.map((key) => fresh.get(key) ?? cache.get(key)!));
   const { embeddings } = options;
+  // A whole sentence's word pieces: as counted to sort the texts to embed, else counted now, once per sentence.
+  const piecesOf = (a: number) => {
+    const counted = new Map<number, number>();
+    return (sentence: number, text: string): number => {
+      let count = counted.get(sentence) ?? tokens.get(keys[a]![sentence]!);
+      if (count === undefined) count = embeddings.countTokens(text);
+      counted.set(sentence, count);
+      return count;
+    };
+  };
   return {
-    chunkVectors: articles.map((p, a) => p.chunks.map((chunk) => pooledChunkVector(p.article, chunk, sentenceVectors[a]!, embeddings))),
+    chunkVectors: articles.map((p, a) => {
+      const pieces = piecesOf(a);
+      return p.chunks.map((chunk) => pooledChunkVector(p.article, chunk, sentenceVectors[a]!, embeddings, pieces));
+    }),
     sentenceVectors,
     keys,
     fresh,
@@ -686,6 +717,8 @@ export function pooledChunkVector(
   chunk: Pick<Chunk, 'start' | 'end' | 'sentenceStart' | 'sentenceEnd' | 'ordinal'>,
   sentenceVectors: readonly Float32Array[],
   embeddings: Pick<LocalEmbeddings, 'countTokens' | 'dimensions'>,
+  /** The word pieces ([CLS] and [SEP] included) of whole sentence `sentence` (`text`), when already counted. */
+  wholeSentence: (sentence: number, text: string) => number = (_, text) => embeddings.countTokens(text),
 ): Float32Array {
   const specials = embeddings.countTokens('');
   const sum = new Float64Array(embeddings.dimensions);
@@ -693,8 +726,9 @@ export function pooledChunkVector(
     const sentence = article.sentences[i];
     const vector = sentenceVectors[i];
     if (sentence === undefined || vector === undefined) continue;
+    const whole = sentence.start >= chunk.start && sentence.end <= chunk.end;
     const part = article.text.slice(Math.max(sentence.start, chunk.start), Math.min(sentence.end, chunk.end));
-    const weight = Math.max(1, embeddings.countTokens(part) - specials);
+    const weight = Math.max(1, (whole ? wholeSentence(i, part) : embeddings.countTokens(part)) - specials);
     for (let d = 0; d < sum.length; d++) sum[d]! += weight * vector[d]!;
   }
   let norm = 0;
