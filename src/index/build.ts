@@ -13,6 +13,11 @@
  * they come; the HNSW graph, the lexical postings and the word counts grow in memory). Reused
  * vectors are read by row from the previous generation's files. What is written is byte for byte
  * what embedding the whole corpus at once and writing it in one go wrote (tests/index/streaming-build.test.ts).
+ *
+ * What goes through the model depends on the kind of vectors (SentenceVectorKind, the manifest's
+ * `sentenceVectors`): every chunk and sentence (separate), the chunks with the sentences pooled from
+ * their passes (late), or the sentences alone with each chunk's vector their token-weighted mean
+ * (sentences-only, pooledChunkVector). A build not told which keeps the kind of the index it updates.
  */
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
