@@ -8,6 +8,7 @@ import { loadBaseConfig } from '../src/core/config.js';
 import { LocalEmbeddings, type IndexEmbedder } from '../src/embedding/embedder.js';
 import { PooledEmbeddings, resolveEmbedWorkers } from '../src/embedding/embedding-pool.js';
 import { buildIndex, type BuildProgress } from '../src/index/build.js';
+import type { SentenceVectorKind } from '../src/index/manifest.js';
 import { FileIndexStore } from '../src/index/file-store.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { poolWorker } from './embedding-pool.js';
@@ -31,6 +32,17 @@ export interface BuildArgs {
   embedWorkers?: number | 'auto';
   /** Generate the corpus into corpusDir and embed it with synthetic vectors (see lib/synthetic.ts). */
   synthetic?: { seed: number; articles: number };
+  /** The kind of vectors to build (default: the index's own, separate for a new one). */
+  sentenceVectors?: SentenceVectorKind;
+}
+
+/** Builds of one corpus, one after another in one process with one model: each kind into its own index directory. */
+export interface BuildEachArgs {
+  corpusDir: string;
+  full?: boolean;
+  /** EMBED_WORKERS for these builds; default: the environment's (auto). */
+  embedWorkers?: number | 'auto';
+  builds: { indexDir: string; sentenceVectors: SentenceVectorKind }[];
 }
 
 export interface BuildResult {
@@ -44,6 +56,8 @@ export interface BuildResult {
   written: boolean;
   /** Embedding worker processes the build started (EMBED_WORKERS; 0: it embedded in its own process). */
   embedWorkers: number;
+  /** The kind of vectors built. */
+  sentenceVectors?: SentenceVectorKind;
   /** Peak RSS of the build's process plus each embedding worker's. */
   peakRssMB: number;
 }
@@ -52,9 +66,7 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
   const t0 = performance.now();
   const model = modelOptions(args.quantized ?? true);
   const real = await LocalEmbeddings.load(model);
-  // As npm run index: EMBED_WORKERS (default auto) worker processes embed a build of ≥ 1,024 texts.
-  const workers = resolveEmbedWorkers(args.embedWorkers ?? loadBaseConfig().embedWorkers);
-  const pooled = new PooledEmbeddings(real, { model, workers });
+  const pooled = poolOf(real, model, args.embedWorkers);
   let embeddings: IndexEmbedder = pooled;
   if (args.synthetic) {
     const pool = await loadPool();
@@ -63,6 +75,37 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
     const vectors = await cachedEmbeddings('pool', pool.sentences, real);
     embeddings = new SyntheticEmbeddings(real, vectors, SyntheticEmbeddings.sentenceMap(articles)) as unknown as IndexEmbedder;
   }
+  try {
+    return await timedBuild(embeddings, pooled, args, performance.now() - t0);
+  } finally {
+    await pooled.close();
+  }
+}
+
+/** The builds of BuildEachArgs, in order, the model (and any embedding workers) loaded once (the ratio of their times is what load changes least). */
+export async function buildEachWorker(args: BuildEachArgs): Promise<BuildResult[]> {
+  const t0 = performance.now();
+  const model = modelOptions(true);
+  const pooled = poolOf(await LocalEmbeddings.load(model), model, args.embedWorkers);
+  const modelLoadMs = performance.now() - t0;
+  const results: BuildResult[] = [];
+  try {
+    for (const build of args.builds) {
+      results.push(await timedBuild(pooled, pooled, { corpusDir: args.corpusDir, full: args.full ?? false, ...build }, modelLoadMs));
+    }
+  } finally {
+    await pooled.close();
+  }
+  return results;
+}
+
+/** As npm run index: EMBED_WORKERS (default auto) worker processes embed a build of ≥ 1,024 texts. */
+function poolOf(real: LocalEmbeddings, model: ReturnType<typeof modelOptions>, embedWorkers: number | 'auto' | undefined): PooledEmbeddings {
+  const workers = resolveEmbedWorkers(embedWorkers ?? loadBaseConfig().embedWorkers);
+  return new PooledEmbeddings(real, { model, workers });
+}
+
+async function timedBuild(embeddings: IndexEmbedder, pooled: PooledEmbeddings, args: BuildArgs, modelLoadMs: number): Promise<BuildResult> {
   const t1 = performance.now();
   const marks: Partial<Record<BuildProgress['phase'], number>> = {};
   const summary = await buildIndex({
@@ -71,20 +114,21 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
     embeddings,
     full: args.full ?? false,
     onProgress: (event) => (marks[event.phase] ??= performance.now()),
+    ...(args.sentenceVectors === undefined ? {} : { sentenceVectors: args.sentenceVectors }),
   });
   const t2 = performance.now();
   const workerStats = await pooled.workerStats();
-  await pooled.close();
   const plan = marks.plan ?? t2;
   const write = marks.write ?? t2;
   return {
-    modelLoadMs: Math.round(t1 - t0),
+    modelLoadMs: Math.round(modelLoadMs),
     buildMs: Math.round(t2 - t1),
     phases: { prepareMs: Math.round(plan - t1), embedMs: Math.round(write - plan), writeMs: Math.round(t2 - write) },
     counts: summary.counts,
     embedded: summary.embedded,
     changed: { added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, unchanged: summary.unchanged.length },
     written: summary.written,
+    ...(summary.sentenceVectors === undefined ? {} : { sentenceVectors: summary.sentenceVectors }),
     embedWorkers: workerStats.length,
     peakRssMB: round(peakRssMB() + workerStats.reduce((a, w) => a + w.peakRssMB, 0), 1),
   };
@@ -149,6 +193,7 @@ export async function serveWorker(args: ServeArgs): Promise<ServeResult> {
 
 export const WORKERS: Record<string, Worker> = {
   build: buildWorker as Worker,
+  'build-each': buildEachWorker as Worker,
   serve: serveWorker as Worker,
   throughput: throughputWorker as Worker,
   'embedding-pool': poolWorker as Worker,

@@ -22,7 +22,7 @@ import type { Answer } from './types.js';
 export type { ArticleSummary };
 
 export interface LibraryOptions {
-  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'> & Partial<Pick<BaseConfig, 'indexStore' | 'databaseUrl' | 'indexPollSeconds' | 'embedWorkers'>>;
+  config: Pick<BaseConfig, 'corpusDir' | 'indexDir' | 'modelDir' | 'modelId' | 'quantized'> & Partial<Pick<BaseConfig, 'indexStore' | 'databaseUrl' | 'indexPollSeconds' | 'embedWorkers' | 'indexVectors'>>;
   engine?: Partial<EngineOptions>;
   /**
    * Build the index first when none exists (otherwise opening fails with a hint). With the PostgreSQL store, only
@@ -168,7 +168,13 @@ export class Library {
         const summary = await buildIndexInChild(
           {
             model: { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized },
-            build: { corpusDir: config.corpusDir, indexDir: config.indexDir, full: options.full ?? false },
+            build: {
+              corpusDir: config.corpusDir,
+              indexDir: config.indexDir,
+              full: options.full ?? false,
+              // INDEX_VECTORS, else the kind the live index has (buildIndex's default).
+              ...(config.indexVectors === undefined ? {} : { sentenceVectors: config.indexVectors }),
+            },
             // A large rebuild embeds in the child's own worker processes (EMBED_WORKERS; none when not configured).
             embedding: { workers: config.embedWorkers ?? 0 },
           },
@@ -284,6 +290,7 @@ async function openPrevious(options: LibraryOptions, error: unknown): Promise<In
 
 function buildOptions(options: LibraryOptions, embeddings: LocalEmbeddings, full: boolean): BuildOptions {
   const built: BuildOptions = { corpusDir: options.config.corpusDir, indexDir: options.config.indexDir, embeddings, full };
+  if (options.config.indexVectors !== undefined) built.sentenceVectors = options.config.indexVectors;
   if (options.onBuildProgress) built.onProgress = options.onBuildProgress;
   return built;
 }

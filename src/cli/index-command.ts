@@ -1,16 +1,18 @@
 /**
- * `npm run index [-- --full] [--corpus DIR] [--out DIR]`: builds or updates the index and
- * prints what changed. With INDEX_STORE=postgres the file index is built as ever (incrementally,
+ * `npm run index [-- --full] [--corpus DIR] [--out DIR] [--vectors KIND]`: builds or updates the
+ * index and prints what changed. The kind of vectors (SentenceVectorKind) is --vectors, else
+ * INDEX_VECTORS, else the existing index's (separate for a new one). With INDEX_STORE=postgres the file index is built as ever (incrementally,
  * in INDEX_DIR) and then published into DATABASE_URL (only content not there yet is inserted) and
  * made live there; the publish lock is taken before the build. An index already built (a file
  * index being moved into PostgreSQL) is published as it is.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { BaseConfig } from '../core/config.js';
 import { IndexError } from '../core/errors.js';
 import { cliConfig } from './cli-library.js';
 import { buildIndex, checkUpToDate, type BuildOptions, type BuildProgress, type BuildSummary } from '../index/build.js';
 import { currentGeneration } from '../index/layout.js';
+import { SENTENCE_VECTOR_KINDS, type SentenceVectorKind } from '../index/manifest.js';
 import { buildProgressReporter } from './progress.js';
 import { forTerminal } from './terminal-text.js';
 
@@ -20,11 +22,17 @@ export async function indexCommand(argv: readonly string[]): Promise<number> {
     .option('--corpus <dir>', 'the corpus directory (default: CORPUS_DIR or corpus)')
     .option('--out <dir>', 'the index directory (default: INDEX_DIR or data/index)')
     .option('--full', 'rebuild from scratch, re-embedding everything')
+    .addOption(
+      new Option('--vectors <kind>', 'how chunk and sentence vectors are made (default: INDEX_VECTORS, else the kind the index has, else separate)').choices(
+        SENTENCE_VECTOR_KINDS,
+      ),
+    )
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const flags = program.opts<{ corpus?: string; out?: string; full?: boolean }>();
+  const flags = program.opts<{ corpus?: string; out?: string; full?: boolean; vectors?: SentenceVectorKind }>();
 
-  const config = await cliConfig({ corpus: flags.corpus, index: flags.out });
+  const loaded = await cliConfig({ corpus: flags.corpus, index: flags.out });
+  const config: BaseConfig = flags.vectors === undefined ? loaded : { ...loaded, indexVectors: flags.vectors };
   const { indexDir } = config;
 
   const full = flags.full ?? false;
@@ -52,7 +60,9 @@ async function buildFileIndex(config: BaseConfig, full: boolean): Promise<void> 
   const { corpusDir, indexDir } = config;
   const progress = buildProgressReporter();
   // An unchanged corpus is told without loading the model (most of this command's time otherwise).
-  const { summary: upToDate, corpus } = await checkUpToDate({ corpusDir, indexDir, full, model: config, onProgress: progress.onProgress });
+  const sentenceVectors = config.indexVectors;
+  const kind: Pick<BuildOptions, 'sentenceVectors'> = sentenceVectors === undefined ? {} : { sentenceVectors };
+  const { summary: upToDate, corpus } = await checkUpToDate({ corpusDir, indexDir, full, model: config, onProgress: progress.onProgress, ...kind });
   if (upToDate) {
     progress.stop();
     process.stdout.write(formatSummary(upToDate, indexDir));
@@ -73,7 +83,7 @@ async function buildFileIndex(config: BaseConfig, full: boolean): Promise<void> 
     progress.onProgress(event);
   };
   try {
-    const options: BuildOptions = { corpusDir, indexDir, embeddings, full, onProgress };
+    const options: BuildOptions = { corpusDir, indexDir, embeddings, full, onProgress, ...kind };
     if (corpus) options.corpus = corpus;
     const summary = await buildIndex(options);
     process.stdout.write(formatSummary(summary, indexDir));
@@ -94,6 +104,7 @@ export function formatSummary(summary: BuildSummary, indexDir: string): string {
     `  articles: ${summary.added.length} added, ${summary.changed.length} changed, ${summary.removed.length} removed, ${summary.unchanged.length} unchanged`,
     `  index:    ${summary.counts.articles} articles, ${summary.counts.chunks} chunks, ${summary.counts.sentences} sentences`,
     `  embedded: ${summary.embedded.chunks} chunks, ${summary.embedded.sentences} sentences`,
+    ...(summary.sentenceVectors === undefined ? [] : [`  vectors:  ${summary.sentenceVectors}`]),
     `  time:     ${(summary.ms / 1000).toFixed(1)} s`,
   );
   return lines.join('\n') + '\n';

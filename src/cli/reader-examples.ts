@@ -76,6 +76,7 @@ async function wikiqaQuestions(file: string): Promise<LabelledQuestion[]> {
     indexDir: path.resolve('data/wikiqa/index'),
     embeddings,
     onProgress: progress.onProgress,
+    sentenceVectors: config.indexVectors,
   }).finally(() => progress.stop());
   const engine = new AnswerEngine(new FileIndexStore(snapshot), embeddings, { reader: COLLECTING_READER });
   const out: LabelledQuestion[] = [];

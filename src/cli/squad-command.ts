@@ -98,7 +98,8 @@ export async function prepareSquad(paths: { squad: string; corpus: string; index
   const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
   const progress = buildProgressReporter();
   try {
-    await buildIndex({ corpusDir, indexDir, embeddings, onProgress: progress.onProgress });
+    // INDEX_VECTORS chooses the kind of vectors (unset: the index's own, separate for a new one).
+    await buildIndex({ corpusDir, indexDir, embeddings, onProgress: progress.onProgress, ...(config.indexVectors === undefined ? {} : { sentenceVectors: config.indexVectors }) });
   } finally {
     progress.stop();
   }

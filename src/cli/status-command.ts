@@ -15,7 +15,7 @@ import { loadCorpus } from '../corpus/load.js';
 import type { LoadedCorpus } from '../corpus/types.js';
 import { checkUpToDate } from '../index/build.js';
 import { currentGeneration, previousGeneration } from '../index/layout.js';
-import { FORMAT_VERSION, modelMismatch, readManifest, type Manifest } from '../index/manifest.js';
+import { FORMAT_VERSION, manifestSentenceVectors, modelMismatch, readManifest, type Manifest, type SentenceVectorKind } from '../index/manifest.js';
 import { cliConfig } from './cli-library.js';
 import { forTerminal, terminalSafeJson } from './terminal-text.js';
 
@@ -27,6 +27,8 @@ export interface GenerationStatus {
   buildMs: number;
   formatVersion: number;
   model: { id: string; quantized: boolean; dimensions: number };
+  /** How its chunk and sentence vectors were made (SentenceVectorKind). */
+  vectors: SentenceVectorKind;
   counts: Manifest['counts'];
 }
 
@@ -72,7 +74,7 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
 }
 
 /** The status of `config.indexDir` against `config.corpusDir`; an IndexError (with a hint) when there is no index. */
-export async function indexStatus(config: Pick<BaseConfig, 'indexDir' | 'corpusDir' | 'modelId' | 'quantized' | 'modelDir'>): Promise<IndexStatus> {
+export async function indexStatus(config: Pick<BaseConfig, 'indexDir' | 'corpusDir' | 'modelId' | 'quantized' | 'modelDir' | 'indexVectors'>): Promise<IndexStatus> {
   const liveDir = await currentGeneration(config.indexDir);
   if (liveDir === undefined) {
     throw new IndexError(`No index has been built in ${config.indexDir} yet.`, { hint: 'Build it from the corpus with: npm run index', path: config.indexDir });
@@ -98,15 +100,17 @@ function generationStatus(dir: string, manifest: Manifest): GenerationStatus {
     buildMs: manifest.buildMs,
     formatVersion: manifest.formatVersion,
     model: { id: manifest.model.id, quantized: manifest.model.quantized, dimensions: manifest.model.dimensions },
+    vectors: manifestSentenceVectors(manifest),
     counts: manifest.counts,
   };
 }
 
-async function corpusStatus(config: Pick<BaseConfig, 'indexDir' | 'corpusDir' | 'modelId' | 'quantized'>, manifest: Manifest): Promise<CorpusStatus> {
+async function corpusStatus(config: Pick<BaseConfig, 'indexDir' | 'corpusDir' | 'modelId' | 'quantized' | 'indexVectors'>, manifest: Manifest): Promise<CorpusStatus> {
   const base = { dir: config.corpusDir, added: [], changed: [], removed: [] };
   let check: { summary?: { warnings: unknown[] }; corpus?: LoadedCorpus };
+  const wanted = config.indexVectors;
   try {
-    check = await checkUpToDate({ corpusDir: config.corpusDir, indexDir: config.indexDir, model: config });
+    check = await checkUpToDate({ corpusDir: config.corpusDir, indexDir: config.indexDir, model: config, ...(wanted === undefined ? {} : { sentenceVectors: wanted }) });
   } catch (error) {
     return { ...base, upToDate: false, reason: `the corpus cannot be read: ${describeError(error).split('\n')[0]}`, warnings: 0 };
   }
@@ -119,6 +123,7 @@ async function corpusStatus(config: Pick<BaseConfig, 'indexDir' | 'corpusDir' | 
   const total = changes.added.length + changes.changed.length + changes.removed.length;
   let reason: string;
   if (mismatch !== undefined) reason = `the next build starts from scratch: ${mismatch} (MODEL_ID / MODEL_QUANTIZED)`;
+  else if (wanted !== undefined && wanted !== manifestSentenceVectors(manifest)) reason = `the next build makes ${wanted} vectors (INDEX_VECTORS), the index holds ${manifestSentenceVectors(manifest)}`;
   else if (total > 0) reason = `${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed since it was built`;
   else if (check.corpus === undefined) reason = 'the index was built with other chunking or HNSW settings';
   else reason = 'the index must be re-read or repaired (a damaged file, or an older pipeline version)';
@@ -154,6 +159,7 @@ export function formatStatus(status: IndexStatus): string {
     `index:     ${forTerminal(status.indexDir)}`,
     `live:      ${forTerminal(live.generation)}, built ${forTerminal(live.builtAt)} in ${(live.buildMs / 1000).toFixed(1)} s, format ${live.formatVersion}${live.formatVersion === FORMAT_VERSION ? '' : ` (this version reads ${FORMAT_VERSION})`}`,
     `model:     ${model(live.model)}, ${live.model.dimensions} dimensions`,
+    `vectors:   ${live.vectors}${live.vectors === 'sentences-only' ? ' (chunk vectors: means of the sentence vectors)' : ''}`,
     `counts:    ${live.counts.articles} articles, ${live.counts.chunks} chunks, ${live.counts.sentences} sentences`,
     `corpus:    ${forTerminal(corpus.dir)}${corpus.articles === undefined ? '' : ` (${corpus.articles} articles${corpus.warnings > 0 ? `, ${corpus.warnings} files skipped or read with a warning` : ''})`}`,
     corpus.upToDate

@@ -92,7 +92,7 @@ export async function wikiqaCommand(argv: readonly string[]): Promise<number> {
 
   const embeddings = await LocalEmbeddings.load({ modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized });
   const progress = buildProgressReporter();
-  const { corpus, build, snapshot } = await prepareWikiQA({ dataset, corpusDir, indexDir, embeddings, onProgress: progress.onProgress }).finally(
+  const { corpus, build, snapshot } = await prepareWikiQA({ dataset, corpusDir, indexDir, embeddings, onProgress: progress.onProgress, sentenceVectors: config.indexVectors }).finally(
     () => progress.stop(),
   );
   process.stderr.write(`Corpus: ${dataset.documents.length} documents in ${corpusDir} (${corpus.written} written, ${corpus.unchanged} up to date)\n`);

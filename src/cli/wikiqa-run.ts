@@ -6,6 +6,7 @@
 import { AnswerEngine, type QueryEmbedder } from '../answer/engine.js';
 import type { LocalEmbeddings } from '../embedding/embedder.js';
 import { buildIndex, type BuildProgress, type BuildSummary } from '../index/build.js';
+import type { SentenceVectorKind } from '../index/manifest.js';
 import { IndexSnapshot } from '../index/snapshot.js';
 import { askEachBaseline, type BaselineName, type SentenceBaselines } from './squad-baselines.js';
 import type { WrittenCorpus } from './corpus-files.js';
@@ -20,6 +21,8 @@ export interface PrepareOptions {
   indexDir: string;
   embeddings: LocalEmbeddings;
   onProgress?: (event: BuildProgress) => void;
+  /** The kind of vectors to build (INDEX_VECTORS); undefined: the index's own, separate for a new one. */
+  sentenceVectors?: SentenceVectorKind | undefined;
 }
 
 export interface PreparedWikiQA {
@@ -37,6 +40,7 @@ export async function prepareWikiQA(options: PrepareOptions): Promise<PreparedWi
     indexDir: options.indexDir,
     embeddings: options.embeddings,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.sentenceVectors === undefined ? {} : { sentenceVectors: options.sentenceVectors }),
   });
   const snapshot = await IndexSnapshot.open(options.indexDir);
   return { corpus, build, snapshot };

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { SENTENCE_VECTOR_KINDS } from '../index/generation/schema.js';
 import { ConfigError } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
@@ -59,6 +60,7 @@ const EXAMPLES: Record<string, string> = {
   HEALTH_HOST: 'HEALTH_HOST=127.0.0.1',
   LOG_FORMAT: 'LOG_FORMAT=json',
   INDEX_STORE: 'INDEX_STORE=file',
+  INDEX_VECTORS: 'INDEX_VECTORS=sentences-only (or separate, late)',
   DATABASE_URL: 'DATABASE_URL=postgres://verbatim:<password>@localhost:5432/verbatim',
   INDEX_POLL_SECONDS: 'INDEX_POLL_SECONDS=5 (0 = only LISTEN/NOTIFY)',
   DATABASE_FILE: 'DATABASE_FILE=data/verbatim.db',
@@ -97,6 +99,12 @@ const baseSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBED_WORKERS: embedWorkers.default('auto'),
   INDEX_STORE: z.enum(['file', 'postgres']).default('file'),
+  INDEX_VECTORS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(SENTENCE_VECTOR_KINDS, { error: `must be one of ${SENTENCE_VECTOR_KINDS.join(', ')}` }))
+    .optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -184,7 +192,15 @@ export interface BaseConfig {
    * LISTEN/NOTIFY, so a notification missed (a dropped connection, a read replica) is caught up with; 0 = never.
    */
   indexPollSeconds: number;
+  /**
+   * How a build makes the index's vectors (INDEX_VECTORS; `npm run index -- --vectors` overrides it);
+   * undefined: the kind the existing index has, 'separate' for a new one. See SentenceVectorKind.
+   */
+  indexVectors?: IndexVectors | undefined;
 }
+
+/** The kinds of vectors a build can make (src/index/manifest.ts, SentenceVectorKind). */
+export type IndexVectors = (typeof SENTENCE_VECTOR_KINDS)[number];
 
 export type IndexStoreChoice = 'file' | 'postgres';
 
@@ -271,6 +287,7 @@ export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd
     indexStore: raw.INDEX_STORE,
     databaseUrl: raw.DATABASE_URL,
     indexPollSeconds: raw.INDEX_POLL_SECONDS,
+    indexVectors: raw.INDEX_VECTORS,
   };
 }
 

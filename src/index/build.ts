@@ -13,6 +13,11 @@
  * they come; the HNSW graph, the lexical postings and the word counts grow in memory). Reused
  * vectors are read by row from the previous generation's files. What is written is byte for byte
  * what embedding the whole corpus at once and writing it in one go wrote (tests/index/streaming-build.test.ts).
+ *
+ * What goes through the model depends on the kind of vectors (SentenceVectorKind, the manifest's
+ * `sentenceVectors`): every chunk and sentence (separate), the chunks with the sentences pooled from
+ * their passes (late), or the sentences alone with each chunk's vector their token-weighted mean
+ * (sentences-only, pooledChunkVector). A build not told which keeps the kind of the index it updates.
  */
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,6 +39,7 @@ import {
   modelMismatch,
   PIPELINE_VERSION,
   readManifest,
+  REBUILD_HINT,
   type Manifest,
   type SentenceVectorKind,
 } from './manifest.js';
@@ -61,7 +67,7 @@ export interface BuildOptions {
   full?: boolean;
   chunking?: ChunkingOptions;
   hnsw?: HnswParams;
-  /** How sentence vectors are made (default DEFAULT_SENTENCE_VECTORS); see SentenceVectorKind. */
+  /** How sentence and chunk vectors are made (see SentenceVectorKind); default: the kind the existing index has, else DEFAULT_SENTENCE_VECTORS. */
   sentenceVectors?: SentenceVectorKind;
   onProgress?: (event: BuildProgress) => void;
   /** Stops the build between steps; the published index is left as it was. */
@@ -84,6 +90,8 @@ export interface BuildSummary {
   unchanged: string[];
   /** Why the build started from scratch, when it did. */
   fullReason?: string;
+  /** The kind of vectors the index holds (SentenceVectorKind; buildIndex and checkUpToDate always say). */
+  sentenceVectors?: SentenceVectorKind;
   counts: Manifest['counts'];
   /** Texts sent to the model in this build (sentences: embedded on their own, not pooled from a chunk's pass). */
   embedded: { chunks: number; sentences: number };
@@ -119,25 +127,24 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const corpus = options.corpus ?? (await loadCorpus(options.corpusDir));
     const chunking = options.chunking ?? DEFAULT_CHUNKING;
     const hnsw = options.hnsw ?? DEFAULT_HNSW;
-    const { previous, fullReason } = await openPrevious(options, chunking);
+    const { previous, fullReason, kind } = await openPrevious(options, chunking);
     previousVectors = previous?.cache;
-    const plan = diff(corpus.articles, previous?.snapshot.manifest, sentenceVectorKind(options));
+    const plan = diff(corpus.articles, previous?.snapshot.manifest, kind);
 
     const nothingChanged = previous !== undefined && !hasChanges(plan) && sameHnsw(previous.snapshot.manifest, hnsw);
     if (nothingChanged) {
-      return summary(plan, previous.snapshot.manifest.counts, { chunks: 0, sentences: 0 }, corpus.warnings, false, previous.snapshot.dir, started);
+      return summary(plan, kind, previous.snapshot.manifest.counts, { chunks: 0, sentences: 0 }, corpus.warnings, false, previous.snapshot.dir, started);
     }
 
     const unchanged = new Set(plan.unchanged);
     const prepare = (article: Article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking);
     const prepareForSurvey = (article: Article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking, false);
-    const kind = sentenceVectorKind(options);
     const cache: VectorCache = previous?.cache ?? new Map<string, Float32Array>();
     // A first pass, without the model: how many chunks (the HNSW graph is made for them), what is to
     // be embedded, and which new vectors a later article will want again (kept until then).
-    // Separate vectors: every text to embed, in the order embedding the whole corpus at once would
-    // take them (see embedInCorpusOrder); late vectors: counts only, each batch embedded in its turn.
-    const inOrder = kind === 'separate' ? collectInCorpusOrder(corpus.articles, prepareForSurvey, cache) : undefined;
+    // Separate and sentences-only vectors: every text to embed, in the order embedding the whole corpus
+    // at once would take them (see embedInCorpusOrder); late vectors: counts only, each batch embedded in its turn.
+    const inOrder = kind === 'late' ? undefined : collectInCorpusOrder(corpus.articles, prepareForSurvey, cache, kind);
     const survey = inOrder?.survey ?? surveyArticles(corpus.articles, prepareForSurvey, cache, kind);
     options.onProgress?.({ phase: 'plan', toEmbed: survey.toEmbed, reused: survey.reused });
     // A large build may embed in worker processes (EMBED_WORKERS): they start now, and one that cannot load the model fails the build here.
@@ -184,7 +191,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       const flush = async () => {
         if (batch.length === 0) return;
         options.signal?.throwIfAborted();
-        const embedded = await embedAll(batch, lookup, options, progress);
+        const embedded = await embedAll(batch, lookup, options, kind, progress, inOrder?.tokens);
         embeddedCounts.chunks += embedded.counts.chunks;
         embeddedCounts.sentences += embedded.counts.sentences;
         for (const [a, prepared] of batch.entries()) {
@@ -209,7 +216,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       for (const article of corpus.articles) {
         const prepared = prepare(article);
         batch.push(prepared);
-        texts += prepared.chunks.length + prepared.article.sentences.length;
+        texts += (kind === 'sentences-only' ? 0 : prepared.chunks.length) + prepared.article.sentences.length;
         if (texts >= batchTexts) await flush();
       }
       await flush();
@@ -224,7 +231,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     options.signal?.throwIfAborted();
     await publishGeneration(options.indexDir, dir);
     await removeStaleGenerations(options.indexDir);
-    const result = summary(plan, counts, embeddedCounts, corpus.warnings, true, dir, started);
+    const result = summary(plan, kind, counts, embeddedCounts, corpus.warnings, true, dir, started);
     return fullReason === undefined ? result : { ...result, fullReason };
   } catch (error) {
     // Only this build's own generation, and never once published (discardGeneration checks).
@@ -236,7 +243,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   }
 }
 
-/** What checkUpToDate needs: the build's settings, and the model by name only. */
+/** What checkUpToDate needs: the build's settings (sentenceVectors: as buildIndex takes it), and the model by name only. */
 export type UpToDateOptions = Pick<BuildOptions, 'corpusDir' | 'indexDir' | 'full' | 'chunking' | 'hnsw' | 'sentenceVectors' | 'onProgress'> & {
   model: { modelId: string; quantized: boolean };
 };
@@ -259,20 +266,20 @@ export async function checkUpToDate(options: UpToDateOptions): Promise<{ summary
     return {};
   }
   options.onProgress?.({ phase: 'scan', corpusDir: options.corpusDir });
-  const kind = sentenceVectorKind(options);
+  const kind = sentenceVectorKind(options, manifest);
   // First from the files' bytes alone (no parsing or cleaning): an unchanged corpus is told in a
   // fraction of the time, and reports the warnings its build kept.
   const scan = await scanCorpus(options.corpusDir);
   const scanned = diff(scan.articles, manifest, kind);
   const unchanged = !hasChanges(scanned) && manifest.warnings !== undefined && sameWarnings(scan, manifest.warnings);
   if (unchanged && (await filesIntact(dir, manifest))) {
-    return { summary: summary(scanned, manifest.counts, { chunks: 0, sentences: 0 }, manifest.warnings!, false, dir, started) };
+    return { summary: summary(scanned, kind, manifest.counts, { chunks: 0, sentences: 0 }, manifest.warnings!, false, dir, started) };
   }
   const corpus = await loadCorpus(options.corpusDir);
   const plan = diff(corpus.articles, manifest, kind);
   // Damaged files: the build says so and repairs them.
   if (unchanged || hasChanges(plan) || !(await filesIntact(dir, manifest))) return { corpus };
-  return { summary: summary(plan, manifest.counts, { chunks: 0, sentences: 0 }, corpus.warnings, false, dir, started) };
+  return { summary: summary(plan, kind, manifest.counts, { chunks: 0, sentences: 0 }, corpus.warnings, false, dir, started) };
 }
 
 /** Whether every file of the generation matches the manifest's checksums. */
@@ -296,29 +303,38 @@ function sameWarnings(scan: CorpusScan, kept: readonly CorpusWarning[]): boolean
   return scan.warnings.every((warning) => keptKeys.has(key(warning))) && kept.every((warning) => scanKeys.has(key(warning)) || indexed.has(warning.path));
 }
 
+/**
+ * The live generation to build on, if it can be, and the kind of vectors to build: the one asked
+ * for, else the live generation's (when its manifest reads, even for a full rebuild), else DEFAULT_SENTENCE_VECTORS.
+ */
 async function openPrevious(
   options: BuildOptions,
   chunking: ChunkingOptions,
-): Promise<{ previous?: Previous; fullReason?: string }> {
-  if (options.full) return { fullReason: 'a full rebuild was asked for (--full)' };
+): Promise<{ previous?: Previous; fullReason?: string; kind: SentenceVectorKind }> {
   const dir = await currentGeneration(options.indexDir);
-  if (dir === undefined) return {};
-  let manifest: Manifest;
-  try {
-    manifest = await readManifest(dir);
-  } catch (error) {
-    return { fullReason: `the existing index could not be read (${(error as Error).message})` };
+  let manifest: Manifest | undefined;
+  let unreadable: unknown;
+  if (dir !== undefined) {
+    try {
+      manifest = await readManifest(dir);
+    } catch (error) {
+      unreadable = error;
+    }
   }
+  const kind = sentenceVectorKind(options, manifest);
+  if (options.full) return { fullReason: 'a full rebuild was asked for (--full)', kind };
+  if (dir === undefined) return { kind };
+  if (manifest === undefined) return { fullReason: `the existing index could not be read (${(unreadable as Error).message})`, kind };
   const mismatch = modelMismatch(manifest, { id: options.embeddings.modelId, quantized: options.embeddings.quantized });
-  if (mismatch) return { fullReason: `the existing index cannot be reused: ${mismatch}` };
-  if (!sameChunking(manifest, chunking)) return { fullReason: 'the chunking settings changed' };
+  if (mismatch) return { fullReason: `the existing index cannot be reused: ${mismatch}`, kind };
+  if (!sameChunking(manifest, chunking)) return { fullReason: 'the chunking settings changed', kind };
   // Opening verifies every file against its checksum, and reading the vectors checks each one, so
   // nothing damaged is reused: a damaged index is rebuilt from the corpus, every text embedded again.
   try {
     const snapshot = await IndexSnapshot.openGeneration(dir);
-    return { previous: { snapshot, cache: await vectorCache(snapshot) } };
+    return { previous: { snapshot, cache: await vectorCache(snapshot) }, kind };
   } catch (error) {
-    return { fullReason: `the existing index is damaged (${(error as Error).message})` };
+    return { fullReason: `the existing index is damaged (${(error as Error).message})`, kind };
   }
 }
 
@@ -348,17 +364,23 @@ class PreviousVectors implements VectorCache {
 
 /**
  * The snapshot's vectors by the key they were made under: a chunk's by the hash of its embedding
- * input; a sentence's by the hash of its text (separate) or of its place in the chunk it was pooled
- * from (late). Only the keys and rows are held; a vector is read from disk when it is reused.
+ * input (not a sentences-only index's: its chunk vectors are means of sentence vectors, made again
+ * from them, never the model's vector of the chunk's text); a sentence's by the hash of its text
+ * (separate, sentences-only) or of its place in the chunk it was pooled from (late). Only the keys
+ * and rows are held; a vector is read from disk when it is reused.
  */
 async function vectorCache(snapshot: IndexSnapshot): Promise<PreviousVectors> {
   const rows = new Map<string, number>();
-  const late = manifestSentenceVectors(snapshot.manifest) === 'late';
+  const kind = manifestSentenceVectors(snapshot.manifest);
+  const late = kind === 'late';
   let label = 0;
   let sentenceRow = 0;
   for (const article of snapshot.allArticles()) {
     const chunks = snapshot.chunksOf(article.id);
-    for (const chunk of chunks) rows.set(sha256(embeddingInput(chunk)), label++);
+    for (const chunk of chunks) {
+      if (kind !== 'sentences-only') rows.set(sha256(embeddingInput(chunk)), label);
+      label++;
+    }
     const keys = late ? lateSentenceKeys(article, chunks) : undefined;
     for (const sentence of article.sentences) {
       rows.set(keys ? keys[sentence.index]! : sha256(article.text.slice(sentence.start, sentence.end)), -1 - (sentenceRow + sentence.index));
@@ -424,90 +446,89 @@ const EMBEDDED_SCRATCH_FILE = 'embedded.scratch';
 
 interface CorpusOrder {
   survey: Survey;
-  /** The texts to embed, in the order the whole corpus's texts would go to the model at once: chunks (article order), then sentences, each once. */
+  /** The texts to embed, each once: the chunks' (article order; none in a sentences-only build), then the sentences'. */
   texts: string[];
   /** Key → row of its vector in the scratch file (= index in `texts`). */
   rows: Map<string, number>;
   /** How many of `texts` are chunks' (the first ones). */
   freshChunks: number;
+  /** Sentences-only: key → word pieces of its text ([CLS] and [SEP] included, before truncation), as counted to sort them (embedInCorpusOrder). */
+  tokens?: Map<string, number>;
 }
 
 /**
- * The first pass of a separate build: every article split and chunked, and each text not in the
- * previous generation listed once — chunks first, then sentences, as the build before streaming
- * embedded them in one call (a text both a chunk's and a sentence's counts as the chunk's).
+ * The first pass of a separate or sentences-only build: every article split and chunked, and each
+ * text not in the previous generation listed once — the chunks' (separate only), then the
+ * sentences'. A chunk whose embedding input is also a sentence's text is embedded once, as the
+ * sentence: so the sentences go to the model in the same calls whether the chunks are embedded too
+ * (separate) or not (sentences-only), and get the same vectors (see embedInCorpusOrder).
  */
-function collectInCorpusOrder(articles: readonly Article[], prepare: (article: Article) => PreparedArticle, cache: VectorCache): CorpusOrder {
+function collectInCorpusOrder(articles: readonly Article[], prepare: (article: Article) => PreparedArticle, cache: VectorCache, kind: SentenceVectorKind): CorpusOrder {
   const survey: Survey = { chunks: 0, toEmbed: 0, reused: 0, later: new Map() };
-  const seen = new Map<string, { chunk: boolean; at: number }>();
-  const chunkTexts: string[] = [];
-  const chunkKeys: string[] = [];
-  const sentenceTexts: (string | undefined)[] = [];
-  const sentenceKeys: string[] = [];
+  const withChunks = kind === 'separate';
+  const chunkTexts = new Map<string, string>();
+  const sentenceTexts = new Map<string, string>();
   let total = 0;
   for (const article of articles) {
     const p = prepare(article);
     survey.chunks += p.chunks.length;
-    total += p.chunks.length + p.article.sentences.length;
-    for (const chunk of p.chunks) {
-      const input = embeddingInput(chunk);
-      const key = sha256(input);
-      if (cache.has(key)) continue;
-      const entry = seen.get(key);
-      if (entry?.chunk) continue;
-      if (entry) sentenceTexts[entry.at] = undefined;
-      seen.set(key, { chunk: true, at: chunkTexts.length });
-      chunkTexts.push(input);
-      chunkKeys.push(key);
+    total += (withChunks ? p.chunks.length : 0) + p.article.sentences.length;
+    if (withChunks) {
+      for (const chunk of p.chunks) {
+        const input = embeddingInput(chunk);
+        const key = sha256(input);
+        if (!cache.has(key) && !chunkTexts.has(key)) chunkTexts.set(key, input);
+      }
     }
     for (const sentence of p.article.sentences) {
       const text = textOf(p.article, sentence);
       const key = sha256(text);
-      if (cache.has(key) || seen.has(key)) continue;
-      seen.set(key, { chunk: false, at: sentenceTexts.length });
-      sentenceTexts.push(text);
-      sentenceKeys.push(key);
+      if (!cache.has(key) && !sentenceTexts.has(key)) sentenceTexts.set(key, text);
     }
   }
-  const texts = [...chunkTexts];
-  const rows = new Map<string, number>(chunkKeys.map((key, i) => [key, i]));
-  sentenceTexts.forEach((text, i) => {
-    if (text === undefined) return;
-    rows.set(sentenceKeys[i]!, texts.length);
-    texts.push(text);
-  });
+  for (const key of sentenceTexts.keys()) chunkTexts.delete(key);
+  const texts = [...chunkTexts.values(), ...sentenceTexts.values()];
+  const rows = new Map<string, number>([...chunkTexts.keys(), ...sentenceTexts.keys()].map((key, i) => [key, i]));
   survey.toEmbed = texts.length;
   survey.reused = total - texts.length;
-  return { survey, texts, rows, freshChunks: chunkTexts.length };
+  return { survey, texts, rows, freshChunks: chunkTexts.size, ...(withChunks ? {} : { tokens: new Map<string, number>() }) };
 }
 
 /**
- * Embeds the texts as one call over the whole corpus would, and writes each vector to `file` at
- * its row. The model's vectors depend on the batch a text is run in (int8 activations are quantised
- * per batch; padding), so the texts go in the order embedMany would run them all — sorted by
- * length, in its batches (DEFAULT_BATCH_SIZE, 16) — but in calls of about `sliceTexts` at a time
- * (a multiple of SLICE_MULTIPLE, so of any batch size dividing it), whose vectors go to disk before the next call.
+ * Embeds the texts as one call for the chunks and one for the sentences would, and writes each
+ * vector to `file` at its row. The model's vectors depend on the batch a text is run in (int8
+ * activations are quantised per batch; padding), so each group's texts go in the order embedMany
+ * would run them — sorted by length, in its batches (DEFAULT_BATCH_SIZE, 16) — but in calls of about
+ * `sliceTexts` at a time (a multiple of SLICE_MULTIPLE, so of any batch size dividing it), whose
+ * vectors go to disk before the next call. No batch mixes chunks and sentences: a sentence's vector
+ * does not depend on the chunks, so separate and sentences-only builds give the same sentence vectors.
  */
 async function embedInCorpusOrder(order: CorpusOrder, file: string, options: BuildOptions, progress: EmbedProgressState, sliceTexts: number): Promise<VectorFileReader> {
   const { embeddings } = options;
   const dimensions = embeddings.dimensions;
-  const lengths = order.texts.map((text) => Math.min(embeddings.countTokens(text), embeddings.maxTokens));
-  const sorted = order.texts.map((_, i) => i).sort((a, b) => lengths[a]! - lengths[b]!);
+  const counts = order.texts.map((text) => embeddings.countTokens(text));
+  // Kept for sentences-only chunk vectors, which weigh each sentence by its word pieces.
+  if (order.tokens) for (const [key, row] of order.rows) order.tokens.set(key, counts[row]!);
+  const lengths = counts.map((count) => Math.min(count, embeddings.maxTokens));
+  const byLength = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => lengths[a]! - lengths[b]!);
   const slice = Math.max(1, Math.ceil(sliceTexts / SLICE_MULTIPLE)) * SLICE_MULTIPLE;
   const handle = await open(file, 'w');
   try {
-    for (let i = 0; i < sorted.length; i += slice) {
-      options.signal?.throwIfAborted();
-      const rows = sorted.slice(i, i + slice);
-      const vectors = await embeddings.embedMany(
-        rows.map((row) => order.texts[row]!),
-        embedProgress(options, progress),
-      );
-      for (const [k, row] of rows.entries()) {
-        const vector = vectors[k]!;
-        const bytes = new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
-        const { bytesWritten } = await handle.write(bytes, 0, bytes.length, row * dimensions * 4);
-        if (bytesWritten !== bytes.length) throw new IndexError(`${file}: ${bytesWritten} of ${bytes.length} bytes written.`, { path: file });
+    for (const sorted of [byLength(0, order.freshChunks), byLength(order.freshChunks, order.texts.length)]) {
+      for (let i = 0; i < sorted.length; i += slice) {
+        options.signal?.throwIfAborted();
+        const rows = sorted.slice(i, i + slice);
+        const vectors = await embeddings.embedMany(
+          rows.map((row) => order.texts[row]!),
+          embedProgress(options, progress),
+        );
+        for (const [k, row] of rows.entries()) {
+          const vector = vectors[k]!;
+          const bytes = new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
+          const { bytesWritten } = await handle.write(bytes, 0, bytes.length, row * dimensions * 4);
+          if (bytesWritten !== bytes.length) throw new IndexError(`${file}: ${bytesWritten} of ${bytes.length} bytes written.`, { path: file });
+        }
       }
     }
   } finally {
@@ -598,8 +619,17 @@ interface EmbedProgressState {
 }
 
 /** Vectors for every chunk and sentence of a batch of articles, from the cache where the same text was embedded before. */
-async function embedAll(articles: readonly PreparedArticle[], cache: VectorCache, options: BuildOptions, progress: EmbedProgressState): Promise<Embedded> {
-  return sentenceVectorKind(options) === 'late' ? embedLate(articles, cache, options, progress) : embedSeparately(articles, cache, options, progress);
+async function embedAll(
+  articles: readonly PreparedArticle[],
+  cache: VectorCache,
+  options: BuildOptions,
+  kind: SentenceVectorKind,
+  progress: EmbedProgressState,
+  tokens?: ReadonlyMap<string, number>,
+): Promise<Embedded> {
+  if (kind === 'late') return embedLate(articles, cache, options, progress);
+  if (kind === 'sentences-only') return embedSentencesOnly(articles, cache, options, progress, tokens);
+  return embedSeparately(articles, cache, options, progress);
 }
 
 /** The progress callback of one embedding call, as a part of the build's whole. */
@@ -637,6 +667,87 @@ async function embedSeparately(articles: readonly PreparedArticle[], cache: Vect
     fresh,
     counts: { chunks: missingChunks, sentences: missing.size - missingChunks },
   };
+}
+
+/**
+ * Sentences only: each sentence's vector as a separate build makes it (keyed by its text's hash),
+ * and each chunk's made from them (pooledChunkVector); no chunk text goes through the model.
+ */
+async function embedSentencesOnly(
+  articles: readonly PreparedArticle[],
+  cache: VectorCache,
+  options: BuildOptions,
+  progress: EmbedProgressState,
+  tokens: ReadonlyMap<string, number> = new Map(),
+): Promise<Embedded> {
+  const keys = articles.map((p) => p.article.sentences.map((sentence) => sha256(textOf(p.article, sentence))));
+  const missing = new Map<string, string>();
+  articles.forEach((p, a) => {
+    keys[a]!.forEach((key, i) => {
+      if (!cache.has(key) && !missing.has(key)) missing.set(key, textOf(p.article, p.article.sentences[i]!));
+    });
+  });
+  const texts = [...missing.values()];
+  const vectors = texts.length > 0 ? await options.embeddings.embedMany(texts, embedProgress(options, progress)) : [];
+  const fresh = new Map([...missing.keys()].map((key, i) => [key, vectors[i]!]));
+  const sentenceVectors = keys.map((article) => article.map((key) => fresh.get(key) ?? cache.get(key)!));
+  const { embeddings } = options;
+  // A whole sentence's word pieces: as counted to sort the texts to embed, else counted now, once per sentence.
+  const piecesOf = (a: number) => {
+    const counted = new Map<number, number>();
+    return (sentence: number, text: string): number => {
+      let count = counted.get(sentence) ?? tokens.get(keys[a]![sentence]!);
+      if (count === undefined) count = embeddings.countTokens(text);
+      counted.set(sentence, count);
+      return count;
+    };
+  };
+  return {
+    chunkVectors: articles.map((p, a) => {
+      const pieces = piecesOf(a);
+      return p.chunks.map((chunk) => pooledChunkVector(p.article, chunk, sentenceVectors[a]!, embeddings, pieces));
+    }),
+    sentenceVectors,
+    keys,
+    fresh,
+    counts: { chunks: 0, sentences: missing.size },
+  };
+}
+
+/**
+ * A sentences-only chunk vector: the mean of the vectors of the sentences the chunk holds (rows
+ * sentenceStart to sentenceEnd of the article's sentences, an overlapped one included as in its
+ * text), each weighted by its word pieces in the chunk (for a sentence too long for one chunk, the
+ * pieces of the part this chunk holds), normalised to unit length. The chunk's heading is not in it.
+ */
+export function pooledChunkVector(
+  article: Pick<StoredArticle, 'id' | 'text' | 'sentences'>,
+  chunk: Pick<Chunk, 'start' | 'end' | 'sentenceStart' | 'sentenceEnd' | 'ordinal'>,
+  sentenceVectors: readonly Float32Array[],
+  embeddings: Pick<IndexEmbedder, 'countTokens' | 'dimensions'>,
+  /** The word pieces ([CLS] and [SEP] included) of whole sentence `sentence` (`text`), when already counted. */
+  wholeSentence: (sentence: number, text: string) => number = (_, text) => embeddings.countTokens(text),
+): Float32Array {
+  const specials = embeddings.countTokens('');
+  const sum = new Float64Array(embeddings.dimensions);
+  for (let i = chunk.sentenceStart; i < chunk.sentenceEnd; i++) {
+    const sentence = article.sentences[i];
+    const vector = sentenceVectors[i];
+    if (sentence === undefined || vector === undefined) continue;
+    const whole = sentence.start >= chunk.start && sentence.end <= chunk.end;
+    const part = article.text.slice(Math.max(sentence.start, chunk.start), Math.min(sentence.end, chunk.end));
+    const weight = Math.max(1, (whole ? wholeSentence(i, part) : embeddings.countTokens(part)) - specials);
+    for (let d = 0; d < sum.length; d++) sum[d]! += weight * vector[d]!;
+  }
+  let norm = 0;
+  for (const x of sum) norm += x * x;
+  norm = Math.sqrt(norm);
+  if (!(norm > 0)) {
+    throw new IndexError(`Chunk ${chunk.ordinal} of article ${article.id} holds no sentence to make its vector from (sentences ${chunk.sentenceStart}–${chunk.sentenceEnd}).`, {
+      hint: REBUILD_HINT,
+    });
+  }
+  return Float32Array.from(sum, (x) => x / norm);
 }
 
 function textOf(article: Pick<StoredArticle, 'text'>, span: { start: number; end: number }): string {
@@ -741,12 +852,14 @@ async function embedLate(articles: readonly PreparedArticle[], cache: VectorCach
   };
 }
 
-function sentenceVectorKind(options: Pick<BuildOptions, 'sentenceVectors'>): SentenceVectorKind {
-  return options.sentenceVectors ?? DEFAULT_SENTENCE_VECTORS;
+/** The kind asked for, else that of the index built before (`manifest`), else DEFAULT_SENTENCE_VECTORS. */
+function sentenceVectorKind(options: Pick<BuildOptions, 'sentenceVectors'>, manifest: Manifest | undefined): SentenceVectorKind {
+  return options.sentenceVectors ?? (manifest === undefined ? DEFAULT_SENTENCE_VECTORS : manifestSentenceVectors(manifest));
 }
 
 function summary(
   plan: Plan,
+  sentenceVectors: SentenceVectorKind,
   counts: Manifest['counts'],
   embedded: BuildSummary['embedded'],
   warnings: CorpusWarning[],
@@ -754,5 +867,5 @@ function summary(
   generationDir: string,
   started: number,
 ): BuildSummary {
-  return { ...plan, counts, embedded, warnings, written, generationDir, ms: Math.round(performance.now() - started) };
+  return { ...plan, sentenceVectors, counts, embedded, warnings, written, generationDir, ms: Math.round(performance.now() - started) };
 }

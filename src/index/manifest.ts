@@ -9,10 +9,11 @@ import type { CorpusWarning } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import type { FileDigest } from './checksum.js';
+import type { SENTENCE_VECTOR_KINDS } from './generation/schema.js';
 import { FORMAT_VERSION, jsonObject, manifestSchema } from './generation/schema.js';
 import type { HnswParams } from './hnsw-store.js';
 
-export { FORMAT_VERSION } from './generation/schema.js';
+export { FORMAT_VERSION, SENTENCE_VECTOR_KINDS } from './generation/schema.js';
 export const MANIFEST_FILE = 'manifest.json';
 /**
  * Bump when cleaning, sentence splitting, chunking or answer-kind tagging (chunking/answer-kinds.ts)
@@ -23,11 +24,14 @@ export const MANIFEST_FILE = 'manifest.json';
 export const PIPELINE_VERSION = 3;
 
 /**
- * How an index's sentence vectors were made: 'separate', each sentence embedded as a text of its
- * own; 'late', pooled from the token outputs of the one pass over the chunk that holds it (late
- * chunking). A manifest without the field is of an index built before there was a choice: separate.
+ * How an index's sentence and chunk vectors were made: 'separate', each chunk and each sentence
+ * embedded as a text of its own; 'late', a sentence's pooled from the token outputs of the one pass
+ * over the chunk that holds it (late chunking); 'sentences-only', only the sentences embedded (as
+ * 'separate' embeds them) and each chunk's vector the token-weighted mean of its sentences'
+ * (no chunk goes through the model). A manifest without the field is of an index built before there
+ * was a choice: separate.
  */
-export type SentenceVectorKind = 'separate' | 'late';
+export type SentenceVectorKind = (typeof SENTENCE_VECTOR_KINDS)[number];
 
 /** The kind of sentence vectors the index holds. */
 export function manifestSentenceVectors(manifest: Pick<Manifest, 'sentenceVectors'>): SentenceVectorKind {

@@ -56,6 +56,7 @@ describe('formatStatus (no index needed)', () => {
     buildMs: 1500,
     formatVersion: FORMAT_VERSION,
     model: { id: 'Xenova/all-MiniLM-L6-v2', quantized: true, dimensions: 384 },
+    vectors: 'sentences-only' as const,
     counts: { articles: 5, chunks: 38, sentences: 256 },
   });
   const status: IndexStatus = {
@@ -66,12 +67,13 @@ describe('formatStatus (no index needed)', () => {
     corpus: { dir: '/corpus', upToDate: false, articles: 6, added: ['x'], changed: [], removed: [], reason: '1 added, 0 changed, 0 removed since it was built', warnings: 0 },
   };
 
-  it('says which generation is live, its model and counts, how the corpus stands, the previous one, and a configured model that differs', () => {
+  it('says which generation is live, its model, kind of vectors and counts, how the corpus stands, the previous one, and a configured model that differs', () => {
     expect(formatStatus(status)).toBe(
       [
         'index:     /idx',
         `live:      gen-2, built 2026-01-01T00:00:00.000Z in 1.5 s, format ${FORMAT_VERSION}`,
         'model:     Xenova/all-MiniLM-L6-v2 (int8, quantized), 384 dimensions',
+        'vectors:   sentences-only (chunk vectors: means of the sentence vectors)',
         'counts:    5 articles, 38 chunks, 256 sentences',
         'corpus:    /corpus (6 articles)',
         '           not up to date: 1 added, 0 changed, 0 removed since it was built — npm run index updates it',

@@ -82,10 +82,13 @@ export const jsonObject = z.record(z.string(), z.unknown());
  */
 export const FORMAT_VERSION = 6;
 
+/** The kinds of sentence (and chunk) vectors an index can hold (SentenceVectorKind in ../manifest.ts says what each is). */
+export const SENTENCE_VECTOR_KINDS = ['separate', 'late', 'sentences-only'] as const;
+
 export const manifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   pipelineVersion: count,
-  sentenceVectors: z.enum(['separate', 'late']).optional(),
+  sentenceVectors: z.enum(SENTENCE_VECTOR_KINDS).optional(),
   model: z.object({ id: z.string(), quantized: z.boolean(), dimensions: z.number().int().positive(), maxTokens: count }),
   chunking: z.object({ maxTokens: z.number().int().positive(), overlapSentences: count }),
   hnsw: z.object({ m: z.number().int().positive(), efConstruction: z.number().int().positive(), efSearch: z.number().int().positive(), space: z.literal('cosine') }),
