@@ -6,7 +6,6 @@
  * pool, and with the process that started them.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { LocalEmbeddings, type SpannedText } from '../../src/embedding/embedder.
 import { EmbeddingWorkerError, POOL_MIN_TEXTS, PooledEmbeddings } from '../../src/embedding/embedding-pool.js';
 import { MODEL_DIR, PROJECT_ROOT, SEED_CORPUS_DIR } from '../support/env.js';
 import { loadEmbeddings, MODEL_OPTIONS } from '../support/seed-index.js';
+import { isRunning } from '../support/processes.js';
 
 const PARENT = path.join(PROJECT_ROOT, 'tests', 'embedding', 'fixtures', 'pool-parent.ts');
 const POOL_TIMEOUT = 240_000;
@@ -51,23 +51,6 @@ function pooled(embeddings: LocalEmbeddings, options: { workers?: number; minTex
   });
   opened.push(pool);
   return pool;
-}
-
-/** Running, and not a zombie waiting to be reaped. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return true;
-  try {
-    const text = readFileSync(stat, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 async function gone(pids: readonly number[], waitMs = 20_000): Promise<number[]> {

@@ -14,6 +14,7 @@ import { buildIndex } from '../../src/index/build.js';
 import { currentGeneration } from '../../src/index/layout.js';
 import { MODEL_DIR, PROJECT_ROOT } from '../support/env.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
+import { isRunning } from '../support/processes.js';
 
 const PARENT = path.join(PROJECT_ROOT, 'tests', 'index', 'fixtures', 'reindex-parent.ts');
 const SECRET = 'discord-token-that-must-not-leak';
@@ -26,23 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await workspace?.cleanup();
 });
-
-/** Running, and not a zombie waiting to be reaped. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return true;
-  try {
-    const text = readFileSync(stat, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('the build child', () => {
   it('gets only the environment indexing needs', () => {
