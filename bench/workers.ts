@@ -32,7 +32,7 @@ export interface BuildArgs {
   embedWorkers?: number | 'auto';
   /** Generate the corpus into corpusDir and embed it with synthetic vectors (see lib/synthetic.ts). */
   synthetic?: { seed: number; articles: number };
-  /** The kind of vectors to build (default: the index's own, separate for a new one). */
+  /** The kind of vectors to build (default: INDEX_VECTORS, else the index's own, separate for a new one). */
   sentenceVectors?: SentenceVectorKind;
 }
 
@@ -75,8 +75,10 @@ export async function buildWorker(args: BuildArgs): Promise<BuildResult> {
     const vectors = await cachedEmbeddings('pool', pool.sentences, real);
     embeddings = new SyntheticEmbeddings(real, vectors, SyntheticEmbeddings.sentenceMap(articles)) as unknown as IndexEmbedder;
   }
+  // As npm run index: INDEX_VECTORS when the caller names no kind (unset: the index's own, separate for a new one).
+  const kind = args.sentenceVectors ?? loadBaseConfig().indexVectors;
   try {
-    return await timedBuild(embeddings, pooled, args, performance.now() - t0);
+    return await timedBuild(embeddings, pooled, { ...args, ...(kind === undefined ? {} : { sentenceVectors: kind }) }, performance.now() - t0);
   } finally {
     await pooled.close();
   }
