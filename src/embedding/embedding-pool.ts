@@ -2,8 +2,9 @@
  * Embedding in a pool of child processes (EMBED_WORKERS): each child has its own onnxruntime
  * session with one intra-op thread, and the parent hands them the batches `LocalEmbeddings`
  * would run, whole. On a 2-core machine two such processes embed faster, with less CPU, than one
- * session with two intra-op threads (BENCHMARKS.md, "Embedding pool"); each holds its own copy
- * of the model, so memory grows by a few hundred MB per worker.
+ * session with two intra-op threads — ×1.5 when other work shares the cores, ×1.07 on an idle
+ * machine (BENCHMARKS.md, "Embedding pool"); each holds its own copy of the model, so memory grows
+ * by a few hundred MB per worker.
  *
  * Child processes, not worker threads: onnxruntime-node 1.14 can crash the whole process when a
  * worker thread that used it exits.
