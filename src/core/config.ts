@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { SENTENCE_VECTOR_KINDS } from '../index/generation/schema.js';
 import { ConfigError } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
@@ -67,6 +66,9 @@ const EXAMPLES: Record<string, string> = {
   SHARD_COUNT: 'SHARD_COUNT=2 (or auto)',
   EMBED_WORKERS: 'EMBED_WORKERS=auto (or 0 to embed in the indexing process, or 2)',
 };
+
+/** The kinds of vectors an index build can make (INDEX_VECTORS; src/index/manifest.ts SentenceVectorKind says what each is). */
+export const SENTENCE_VECTOR_KINDS = ['separate', 'late', 'sentences-only'] as const;
 
 /** Variables whose values are secret: never echoed in errors or logs. */
 const SECRET = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT', 'DATABASE_URL']);

@@ -25,6 +25,7 @@
  * No text is stored twice: a chunk's or sentence's text is a range of its article's text.
  */
 import { z } from 'zod';
+import { SENTENCE_VECTOR_KINDS } from '../../core/config.js';
 import type { Block } from '../../corpus/types.js';
 
 export const CATALOG_FILE = 'catalog.json';
@@ -82,8 +83,8 @@ export const jsonObject = z.record(z.string(), z.unknown());
  */
 export const FORMAT_VERSION = 6;
 
-/** The kinds of sentence (and chunk) vectors an index can hold (SentenceVectorKind in ../manifest.ts says what each is). */
-export const SENTENCE_VECTOR_KINDS = ['separate', 'late', 'sentences-only'] as const;
+/** The kinds of sentence (and chunk) vectors an index can hold (SentenceVectorKind in ../manifest.ts says what each is); a setting's values, so defined with the configuration. */
+export { SENTENCE_VECTOR_KINDS };
 
 export const manifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
