@@ -293,7 +293,7 @@ function render(install: PeerInstall, results: readonly CorpusResult[]): string 
     ),
     '',
     `Build: reading, splitting, embedding and indexing every file, after the model is loaded (model load shown apart), each in a fresh process, one at a time: ` +
-      `the peer's \`HNSWLib.fromDocuments\`, Verbatim's \`buildIndex\` (full) in the bench build worker (which runs with a 12 GB heap limit), once before the peer runs and once after: ` +
+      `the peer's \`HNSWLib.fromDocuments\`, Verbatim's \`buildIndex\` (full) in the bench build worker (Node's default heap limit, as \`npm run index\`), once before the peer runs and once after: ` +
       `its build time is the mean of the two (both in brackets), so that the machine's load during the peer's long builds weighs on both sides. ` +
       `Process CPU s: user + system CPU time of that process from its start to the end of the build (imports, model load, build; Verbatim's by GNU time, the mean of its two builds), ` +
       'which other work on the machine sways far less than wall time. ' +

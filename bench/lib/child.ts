@@ -18,10 +18,9 @@ export interface WorkerOutput<T> {
 /** `prefix`: a command the worker runs under, e.g. ['taskset', '-c', '0'] to confine it to one CPU. */
 export function runWorker<T>(name: string, args: unknown, env: Record<string, string> = {}, prefix: string[] = []): Promise<WorkerOutput<T>> {
   const started = performance.now();
-  // Building the 100k-chunk index takes a few GB of JavaScript objects, more than Node's default
-  // heap limit; every other worker runs with the defaults, as the bot does.
-  const heap = name === 'build' ? ['--max-old-space-size=12288'] : [];
-  const command = [...prefix, process.execPath, ...heap, '--import', 'tsx', BENCH_SCRIPT, '--worker', name, JSON.stringify(args)];
+  // Every worker runs with Node's default heap limit, as the bot and `npm run index` do (the streaming build of
+  // 100k chunks peaks at ~1.7 GB: BENCHMARKS.md, "Streaming build").
+  const command = [...prefix, process.execPath, '--import', 'tsx', BENCH_SCRIPT, '--worker', name, JSON.stringify(args)];
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, command.slice(1), {
       cwd: PROJECT_ROOT,
