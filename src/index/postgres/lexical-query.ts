@@ -13,6 +13,26 @@ export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 export const TF_SCALE = 10;
 
+/**
+ * How many postings of each question term the unfiltered lexical search reads, best impact first
+ * (PostgresStoreOptions.postingsPerTerm). A term in fewer chunks is read whole, so below this many
+ * chunks per term the search is exact; above it, a chunk outside a term's top postings loses that
+ * term's part of its score, which is at most the last one read's.
+ */
+export const POSTINGS_PER_TERM = 2000;
+
+/**
+ * A posting's impact: the BM25 term-frequency part of its score, tf·(k1+1)/(tf + k1·(1 − b + b·length/avgLength)),
+ * without the term's IDF — the order a term's postings are read in (its index is on (term, impact DESC)).
+ * Stored when the content is first published, with that generation's average length; a later generation's
+ * average differs a little, which can change the order of near-equal postings, never a score (scores are
+ * computed from tf and length at query time).
+ */
+export function postingImpact(tf: number, length: number, averageLength: number): number {
+  const frequency = tf / TF_SCALE;
+  return (frequency * (BM25_K1 + 1)) / (frequency + BM25_K1 * (1 - BM25_B + (BM25_B * length) / (averageLength || 1)));
+}
+
 export class PostgresTermStatistics implements TermStatistics {
   private readonly df: Map<string, number>;
   constructor(private readonly statistics: LexicalStatistics) {

@@ -19,9 +19,9 @@ import { words } from '../terms.js';
 import { Vocabulary } from '../vocabulary.js';
 import { databaseError, Names, openPool, parseDatabaseUrl, querySearch, redact } from './database.js';
 import type { LexicalStatistics } from './lexical-file.js';
-import { BM25_K1, PostgresTermStatistics, TF_SCALE } from './lexical-query.js';
+import { BM25_K1, POSTINGS_PER_TERM, PostgresTermStatistics, TF_SCALE } from './lexical-query.js';
 import { watchGeneration } from './notify.js';
-import { currentSchemaVersion, schemaVersion, VECTOR_DIMENSIONS } from './schema.js';
+import { currentSchemaVersion, IMPACT_SCHEMA_VERSION, schemaVersion, VECTOR_DIMENSIONS } from './schema.js';
 import { parseVector, vectorLiteral } from './vector-text.js';
 
 export interface PostgresStoreOptions {
@@ -42,6 +42,12 @@ export interface PostgresStoreOptions {
    * which answers better.
    */
   lexical?: 'bm25' | 'fts';
+  /**
+   * BM25 without a filter: how many postings of each question term are read, best impact first (default
+   * POSTINGS_PER_TERM). Exact for terms in fewer chunks than this; for commoner terms a chunk outside the
+   * term's best postings misses that term's part of its score.
+   */
+  postingsPerTerm?: number;
 }
 
 interface CatalogEntry {
@@ -61,6 +67,8 @@ export class PostgresStore implements IndexStore {
   private readonly byId: Map<string, CatalogEntry>;
   private readonly stopWatching = new Set<() => void>();
   private closed = false;
+  /** Postings read per question term (PostgresStoreOptions.postingsPerTerm). */
+  private readonly postingsPerTerm: number;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -70,13 +78,19 @@ export class PostgresStore implements IndexStore {
     catalog: readonly CatalogEntry[],
     readonly vocabulary: Vocabulary,
     readonly terms: PostgresTermStatistics,
+    /** Whether the postings carry their impact (schema version 3 on). */
+    private readonly impactOrdered: boolean,
   ) {
+    this.postingsPerTerm = options.postingsPerTerm ?? POSTINGS_PER_TERM;
     this.articles = catalog.map((entry) => entry.meta);
     this.byId = new Map(catalog.map((entry) => [entry.meta.id, entry]));
     this.location = `${redact(options.url)} (schema ${names.schema}, generation ${generation.id})`;
   }
 
   static async open(given: PostgresStoreOptions): Promise<PostgresStore> {
+    if (given.postingsPerTerm !== undefined && !(Number.isInteger(given.postingsPerTerm) && given.postingsPerTerm > 0)) {
+      throw new IndexError(`postingsPerTerm must be a whole number above 0 (it is ${given.postingsPerTerm}).`);
+    }
     const location = parseDatabaseUrl(given.url);
     const options = { ...given, url: location.url };
     const names = new Names(given.schema ?? location.schema);
@@ -118,6 +132,7 @@ export class PostgresStore implements IndexStore {
         catalog.rows.map((entry) => ({ meta: entry.meta, firstLabel: entry.first_label, chunkCount: entry.chunk_count })),
         vocabulary,
         new PostgresTermStatistics(row.lexical),
+        version >= IMPACT_SCHEMA_VERSION,
       );
     } catch (error) {
       await pool.end().catch(() => undefined);
@@ -177,11 +192,32 @@ export class PostgresStore implements IndexStore {
            FROM ${n.t('chunk')} c, to_tsquery('english', ${param(ftsQuery)}) AS q(query)
            WHERE c.fts @@ q.query AND ${inGeneration}`;
     } else if (wantLexical && bm25 !== undefined) {
-      lexical = `SELECT ct.content_key, ct.ordinal,
-                sum(q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * ct.length)) AS score
-           FROM unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)
+      const score = `q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * ct.length)`;
+      const question = `unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)`;
+      lexical = !this.impactOrdered
+        ? // A schema from before migration 3 (published by an older Verbatim, not yet re-published): every posting of the terms.
+          `SELECT ct.content_key, ct.ordinal, sum(${score}) AS score
+           FROM ${question}
            JOIN ${n.t('chunk_term')} ct ON ct.term = q.term
            WHERE ct.content_key IN (${generationContents})
+           GROUP BY ct.content_key, ct.ordinal`
+        : request.filter === undefined
+          ? // Each term's best postings by impact (index chunk_term_impact), POSTINGS_PER_TERM at most: a question reads
+            // thousands of postings, not every posting of its common words (hundreds of thousands at 100k chunks).
+            `SELECT p.content_key, p.ordinal, sum(p.score) AS score
+           FROM ${question}
+           CROSS JOIN LATERAL (
+             SELECT ct.content_key, ct.ordinal, ${score} AS score FROM ${n.t('chunk_term')} ct
+             WHERE ct.term = q.term ORDER BY ct.impact DESC LIMIT ${param(this.postingsPerTerm)}
+           ) AS p
+           WHERE p.content_key IN (${generationContents})
+           GROUP BY p.content_key, p.ordinal`
+          : // Narrowed to some articles: every posting of theirs for the question's terms, by key (contents × terms
+            // probes), so the few articles a filter keeps are scored exactly and the rest is never read.
+            `SELECT ct.content_key, ct.ordinal, sum(${score}) AS score
+           FROM (${generationContents}) AS g
+           CROSS JOIN ${question}
+           JOIN ${n.t('chunk_term')} ct ON ct.content_key = g.content_key AND ct.term = q.term
            GROUP BY ct.content_key, ct.ordinal`;
     }
     const sql = `

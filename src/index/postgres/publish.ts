@@ -25,6 +25,7 @@ import { BLOCK_KINDS, CHUNK } from '../generation/schema.js';
 import type { Manifest } from '../manifest.js';
 import { inTransaction, type Names } from './database.js';
 import { readLexicalFile, readVocabularyFile, type LexicalFile } from './lexical-file.js';
+import { postingImpact } from './lexical-query.js';
 import { PublishLock } from './lock.js';
 import { GENERATION_CHANNEL, notificationPayload } from './notify.js';
 import { chunkTsvector, ensureVectorIndex, migrate, VECTOR_DIMENSIONS } from './schema.js';
@@ -177,7 +178,7 @@ async function insertArticle(
   const chunkVectors = generation.chunkVectors.rows(first, first + chunks.length);
   const characters = characterOffsets(article.text);
   const chunkColumns: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
-  const termColumns: unknown[][] = [[], [], [], []];
+  const termColumns: unknown[][] = [[], [], [], [], []];
   chunks.forEach((chunk, ordinal) => {
     const label = first + ordinal;
     const from = characters(chunk.start);
@@ -201,6 +202,7 @@ async function insertArticle(
       termColumns[1]!.push(ordinal);
       termColumns[2]!.push(postings.tfs[p]!);
       termColumns[3]!.push(lexical.lengths[label]!);
+      termColumns[4]!.push(postingImpact(postings.tfs[p]!, lexical.lengths[label]!, lexical.statistics.averageLength));
     });
   });
   if (chunks.length > 0) {
@@ -213,7 +215,8 @@ async function insertArticle(
   }
   if (termColumns[0]!.length > 0) {
     await client.query(
-      `INSERT INTO ${names.t('chunk_term')} (term, content_key, ordinal, tf, length) SELECT t, $1, o, tf, l FROM unnest($2::text[], $3::int[], $4::int[], $5::real[]) AS u(t, o, tf, l)`,
+      `INSERT INTO ${names.t('chunk_term')} (term, content_key, ordinal, tf, length, impact)
+       SELECT t, $1, o, tf, l, i FROM unnest($2::text[], $3::int[], $4::int[], $5::real[], $6::real[]) AS u(t, o, tf, l, i)`,
       [key, ...termColumns],
     );
   }

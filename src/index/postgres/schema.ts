@@ -16,9 +16,11 @@
  *                     — HNSW index `chunk_embedding_hnsw`, cosine, m = 16, ef_construction = 200 (the file
  *                     store's values), made by the first publish once its chunks are in (ensureVectorIndex)
  *   sentence          (content_key, idx): embedding vector(384) (read by article only: no ANN index)
- *   chunk_term        (term, content_key, ordinal): the term's boosted frequency in the chunk, in
+ *   chunk_term        (content_key, term, ordinal): the term's boosted frequency in the chunk, in
  *                     tenths, and the chunk's BM25 length (the file store's BM25 postings; the length
- *                     repeated so scoring a term reads its postings only)
+ *                     repeated so scoring a term reads its postings only), and its impact (the BM25
+ *                     term-frequency part, the order a term's postings are read in: index
+ *                     `chunk_term_impact` on (term, impact DESC), migration 3)
  *                     (migration 2: fts, the chunk's English tsvector — title A, heading B, text C — GIN index)
  *   generation        id, built_at, manifest, lexical statistics (documentCount, averageLength,
  *                     terms, df), vocabulary (words, counts)
@@ -28,12 +30,16 @@
  */
 import type pg from 'pg';
 import type { Names } from './database.js';
+import { BM25_B, BM25_K1, TF_SCALE } from './lexical-query.js';
 
 /** The vector dimensions of the embedding model (all-MiniLM-L6-v2). */
 export const VECTOR_DIMENSIONS = 384;
 /** pgvector HNSW build parameters (the file store's: see hnsw-store.ts DEFAULT_HNSW). */
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
+
+/** The schema version from which postings carry their impact (migration 3). */
+export const IMPACT_SCHEMA_VERSION = 3;
 
 /** The migrations, in order: migration i brings the schema to version i + 1. */
 export function migrations(n: Names): readonly string[] {
@@ -121,6 +127,19 @@ export function migrations(n: Names): readonly string[] {
        FROM ${t('article_content')} a, (SELECT DISTINCT ON (content_key) content_key, meta->>'title' AS title FROM ${t('generation_article')}) g
        WHERE a.key = c.content_key AND g.content_key = c.content_key;
      CREATE INDEX ON ${t('chunk')} USING gin (fts);`,
+    // 3: impact-ordered postings (lexical-query.ts postingImpact): a question reads each term's best postings first and
+    // stops after POSTINGS_PER_TERM, through an index on (term, impact DESC) that holds what scoring needs. The key
+    // becomes (content_key, term, ordinal): it serves the cascade from a deleted content and a filtered search's
+    // probes (contents × terms). Existing postings get their impact with the live generation's average length.
+    `ALTER TABLE ${t('chunk_term')} ADD COLUMN impact real;
+     UPDATE ${t('chunk_term')} SET impact = ${impactSql('tf', 'length', 'a.average')}
+       FROM (SELECT coalesce((SELECT nullif((g.lexical->>'averageLength')::float8, 0) FROM ${t('live')} l JOIN ${t('generation')} g ON g.id = l.generation_id),
+                             (SELECT avg(length) FROM ${t('chunk_term')}), 1) AS average) a;
+     ALTER TABLE ${t('chunk_term')} ALTER COLUMN impact SET NOT NULL;
+     ALTER TABLE ${t('chunk_term')} DROP CONSTRAINT chunk_term_pkey;
+     ALTER TABLE ${t('chunk_term')} ADD PRIMARY KEY (content_key, term, ordinal);
+     DROP INDEX "${n.schema}".chunk_term_content_key_idx;
+     CREATE INDEX chunk_term_impact ON ${t('chunk_term')} (term, impact DESC) INCLUDE (content_key, ordinal, tf, length);`,
   ];
 }
 
@@ -144,6 +163,12 @@ export async function ensureVectorIndex(pool: pg.Pool, n: Names): Promise<void> 
   } finally {
     client.release();
   }
+}
+
+/** postingImpact as SQL, over SQL expressions of the posting's tf (in tenths), its chunk's length and the average length. */
+function impactSql(tf: string, length: string, averageLength: string): string {
+  const frequency = `(${tf}::float8 / ${TF_SCALE})`;
+  return `${frequency} * ${BM25_K1 + 1} / (${frequency} + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * ${length} / ${averageLength}))`;
 }
 
 /** The full-text vector of a chunk from SQL expressions of its title, heading and text. */
