@@ -148,3 +148,27 @@ describe('migration 3 on postings published before it', () => {
     }
   });
 });
+
+describe('content the live generation no longer holds', () => {
+  it('is never a hit, and the lists still fill to the depth, in the file store’s order', async () => {
+    await ws.editArticle(0, 'The Kremlin said the summit would take place in Alaska, the envoy confirmed on Monday.');
+    const built = await ws.build();
+    const summary = await publishGeneration(ws.pool, ws.names, built.generationDir);
+    expect(summary.inserted.articles).toBe(1);
+    const fresh = await FileIndexStore.open(ws.indexDir);
+    // The edited article's old content stays in the database for the previous generation.
+    expect(Number((await ws.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${ws.names.t('article_content')}`)).rows[0]!.n)).toBe(fresh.articles.length + 1);
+    const store = await PostgresStore.open({ url: ws.url, schema: ws.names.schema });
+    try {
+      const text = 'When will the Kremlin summit with the envoy take place?';
+      const vector = await ws.embeddings.embedOne(text);
+      const [expected, actual] = [await fresh.search({ text, vector, depth: 20 }), await store.search({ text, vector, depth: 20 })];
+      expect(actual.lexical.length).toBe(expected.lexical.length);
+      expectSameHits(actual.lexical, expected.lexical);
+      expect(actual.dense.map((hit) => hit.label)).toEqual(expected.dense.map((hit) => hit.label));
+      for (const [label, passage] of actual.passages) expect(passage.chunk.text).toBe(expected.passages.get(label)?.chunk.text);
+    } finally {
+      await store.close();
+    }
+  });
+});

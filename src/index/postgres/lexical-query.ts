@@ -19,7 +19,7 @@ export const TF_SCALE = 10;
  * chunks per term the search is exact; above it, a chunk outside a term's top postings loses that
  * term's part of its score, which is at most the last one read's.
  */
-export const POSTINGS_PER_TERM = 2000;
+export const POSTINGS_PER_TERM = 20_000;
 
 /**
  * A posting's impact: the BM25 term-frequency part of its score, tf·(k1+1)/(tf + k1·(1 − b + b·length/avgLength)),

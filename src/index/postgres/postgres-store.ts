@@ -56,6 +56,9 @@ interface CatalogEntry {
   chunkCount: number;
 }
 
+/** Lexical rows read beyond the depth, so ties at the cut are broken by label (see searchStatement). */
+const TIE_SLACK = 32;
+
 /** The hint for a database that holds no index. */
 const PUBLISH_HINT = 'Build and publish one with: INDEX_STORE=postgres npm run index';
 
@@ -172,14 +175,18 @@ export class PostgresStore implements IndexStore {
     if ((!wantDense && !wantLexical) || request.filter?.articleIds.length === 0) return undefined;
     const params: unknown[] = [this.generation.id, request.depth, request.filter === undefined ? null : [...request.filter.articleIds]];
     const param = (value: unknown): string => `$${params.push(value)}`;
-    // Whether chunk c is in the generation (and the filter): one probe of generation_article's (content_key, generation_id)
-    // index per row, so the HNSW scan stays an index scan that stops at LIMIT (a join against the generation's
-    // list of contents became a nested loop over it, 5–10× slower at 10k chunks).
-    const inGeneration = `EXISTS (SELECT 1 FROM ${n.t('generation_article')} g WHERE g.content_key = c.content_key AND g.generation_id = $1 AND ($3::text[] IS NULL OR g.article_id = ANY($3::text[])))`;
-    // The generation's contents (and the filter's) as a set: postings are many, so the lexical side tests them by hash.
-    const generationContents = `SELECT g.content_key FROM ${n.t('generation_article')} g WHERE g.generation_id = $1 AND ($3::text[] IS NULL OR g.article_id = ANY($3::text[]))`;
+    // Whether content `key` is in the generation (and the filter): one probe of generation_article's (content_key,
+    // generation_id) index. Every list is tested row by row, in its own order, so no statement reads the generation's
+    // whole article list (at 100k chunks, scanning and hashing its ~16k rows cost ~80 ms of every question).
+    const probe = (key: string) =>
+      `SELECT g.first_label, g.article_id FROM ${n.t('generation_article')} g WHERE g.content_key = ${key} AND g.generation_id = $1 AND ($3::text[] IS NULL OR g.article_id = ANY($3::text[]))`;
+    const inGeneration = `EXISTS (${probe('c.content_key')})`;
+    // As a LATERAL join: OFFSET 0 keeps the planner from turning the probes into a hash join over the whole list
+    // (which would also lose the list's order, that the LIMIT after it relies on).
+    const probed = (key: string) => `CROSS JOIN LATERAL (${probe(key)} OFFSET 0) AS g`;
     let dense = `SELECT NULL::text AS content_key, NULL::int AS ordinal, NULL::float8 AS distance WHERE false`;
     if (wantDense) {
+      // The HNSW scan stays an index scan that stops at LIMIT, testing each row it yields.
       const vector = param(vectorLiteral(request.vector!));
       dense = `SELECT c.content_key, c.ordinal, c.embedding <=> ${vector}::vector AS distance
            FROM ${n.t('chunk')} c WHERE ${inGeneration}
@@ -194,46 +201,50 @@ export class PostgresStore implements IndexStore {
     } else if (wantLexical && bm25 !== undefined) {
       const score = `q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * ct.length)`;
       const question = `unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)`;
+      // Postings are scored whatever generation holds their content; lexical_hits keeps the generation's, best first.
       lexical = !this.impactOrdered
         ? // A schema from before migration 3 (published by an older Verbatim, not yet re-published): every posting of the terms.
           `SELECT ct.content_key, ct.ordinal, sum(${score}) AS score
            FROM ${question}
            JOIN ${n.t('chunk_term')} ct ON ct.term = q.term
-           WHERE ct.content_key IN (${generationContents})
            GROUP BY ct.content_key, ct.ordinal`
         : request.filter === undefined
-          ? // Each term's best postings by impact (index chunk_term_impact), POSTINGS_PER_TERM at most: a question reads
-            // thousands of postings, not every posting of its common words (hundreds of thousands at 100k chunks).
+          ? // Each term's best postings by impact, POSTINGS_PER_TERM at most, read from the index chunk_term_impact alone
+            // (it holds what scoring needs; publish VACUUMs so the scan need not visit the table).
             `SELECT p.content_key, p.ordinal, sum(p.score) AS score
            FROM ${question}
            CROSS JOIN LATERAL (
              SELECT ct.content_key, ct.ordinal, ${score} AS score FROM ${n.t('chunk_term')} ct
              WHERE ct.term = q.term ORDER BY ct.impact DESC LIMIT ${param(this.postingsPerTerm)}
            ) AS p
-           WHERE p.content_key IN (${generationContents})
            GROUP BY p.content_key, p.ordinal`
           : // Narrowed to some articles: every posting of theirs for the question's terms, by key (contents × terms
-            // probes), so the few articles a filter keeps are scored exactly and the rest is never read.
+            // probes), so the articles a filter keeps are scored exactly and the rest is never read.
             `SELECT ct.content_key, ct.ordinal, sum(${score}) AS score
-           FROM (${generationContents}) AS g
+           FROM ${n.t('generation_article')} g
            CROSS JOIN ${question}
            JOIN ${n.t('chunk_term')} ct ON ct.content_key = g.content_key AND ct.term = q.term
+           WHERE g.generation_id = $1 AND g.article_id = ANY($3::text[])
            GROUP BY ct.content_key, ct.ordinal`;
     }
+    // The lists in their own order, each row probed for its generation entry (its label and article); the lexical
+    // list is sorted first and the probes stop once LIMIT rows pass. It takes TIE_SLACK rows beyond the depth, so
+    // that chunks tied at the cut are ordered by label as the file store orders them.
     const sql = `
-      WITH ga AS (
-        SELECT article_id, content_key, first_label FROM ${n.t('generation_article')}
-        WHERE generation_id = $1 AND ($3::text[] IS NULL OR article_id = ANY($3::text[]))
-      ),
-      dense AS (${dense}),
+      WITH dense AS (${dense}),
       lexical AS (${lexical}),
       dense_hits AS (
-        SELECT ga.first_label + d.ordinal AS label, 1 - d.distance AS score, d.content_key, d.ordinal, ga.article_id
-        FROM dense d JOIN ga ON ga.content_key = d.content_key ORDER BY d.distance, label LIMIT $2
+        SELECT g.first_label + d.ordinal AS label, 1 - d.distance AS score, d.content_key, d.ordinal, g.article_id
+        FROM dense d ${probed('d.content_key')} ORDER BY d.distance, label LIMIT $2
+      ),
+      lexical_stream AS (
+        SELECT g.first_label + l.ordinal AS label, l.score, l.content_key, l.ordinal, g.article_id
+        FROM (SELECT content_key, ordinal, score FROM lexical ORDER BY score DESC OFFSET 0) AS l
+        ${probed('l.content_key')}
+        LIMIT $2::int + ${TIE_SLACK}
       ),
       lexical_hits AS (
-        SELECT ga.first_label + l.ordinal AS label, l.score, l.content_key, l.ordinal, ga.article_id
-        FROM lexical l JOIN ga ON ga.content_key = l.content_key ORDER BY l.score DESC, label LIMIT $2
+        SELECT label, score, content_key, ordinal, article_id FROM lexical_stream ORDER BY score DESC, label LIMIT $2
       ),
       wanted AS (
         SELECT label, content_key, ordinal, article_id FROM dense_hits UNION SELECT label, content_key, ordinal, article_id FROM lexical_hits

@@ -6,7 +6,7 @@
  *    stored by its content key (its content hash and what turns content into records), so an
  *    article unchanged since any kept generation is not inserted again — "incremental by content
  *    hash"; each batch of articles in one transaction;
- * 3. the generation (its articles, lexical statistics and vocabulary) in one transaction; ANALYZE;
+ * 3. the generation (its articles, lexical statistics and vocabulary) in one transaction; VACUUM (ANALYZE);
  * 4. the switch in ONE transaction: `live` points at the new generation (the old live one becomes
  *    `previous`, the rollback point) and `pg_notify` tells the readers, delivered at commit;
  * 5. prune: generations other than the live and the previous one, then content no generation holds.
@@ -87,7 +87,10 @@ export async function publishGeneration(pool: pg.Pool, names: Names, generationD
         await insertGeneration(pool, names, generation, generationDir, id);
         // Fresh statistics before readers plan against the new rows (PGlite has no autovacuum; on a server it may not
         // have run yet): without them the lexical side was planned as a loop over the generation's articles, 2–4× slower.
-        await pool.query(`ANALYZE ${['article_content', 'chunk', 'sentence', 'chunk_term', 'generation_article'].map((table) => names.t(table)).join(', ')}`);
+        // VACUUM marks the new pages all-visible, so the lexical search reads postings from chunk_term_impact alone
+        // (an index-only scan; before, every posting was also fetched from the table: 5× slower at 100k chunks). It
+        // skips pages already all-visible, so an incremental publish vacuums what it inserted.
+        await pool.query(`VACUUM (ANALYZE) ${['article_content', 'chunk', 'sentence', 'chunk_term', 'generation_article'].map((table) => names.t(table)).join(', ')}`);
         marks.push(performance.now());
       } else {
         marks.push(marks[0]!, marks[0]!, marks[0]!);
