@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL store's BM25 reads each question term's postings best impact first and stops after
- * `postingsPerTerm` (index chunk_term_impact, migration 3): below that many chunks per term it is the
- * file store's BM25 exactly; above it, the hits are the term's best postings. A filtered search reads
+ * `postingsPerTerm`, or its share of `postingsPerQuestion` (index chunk_term_impact, migration 3): when every
+ * term's postings fit, it is the file store's BM25 exactly; otherwise the hits are the terms' best postings. A filtered search reads
  * the filter's articles by key, exactly. Migration 3 gives postings published before it their impact,
  * and a store on a schema not yet migrated still answers. Needs the model (through postgres-index.ts).
  */
@@ -90,6 +90,25 @@ describe('impact-ordered postings', () => {
     }
   });
 
+  it('shares a question’s budget among its terms', async () => {
+    const other = (await ws.pool.query<{ term: string }>(
+      `SELECT term FROM ${ws.names.t('chunk_term')} WHERE term <> $1 GROUP BY term HAVING count(*) >= 8 ORDER BY count(*) DESC, term LIMIT 1`,
+      [common.term],
+    )).rows[0]!.term;
+    const store = await PostgresStore.open({ url: ws.url, schema: ws.names.schema, postingsPerQuestion: 4 });
+    try {
+      // Alone, the term takes the whole budget (its best four); beside another common term, two each.
+      expectSameHits(await lexical(store, common.term), (await lexical(file, common.term)).slice(0, 4));
+      const both = await lexical(store, `${common.term} ${other}`);
+      const tops = new Set([...(await lexical(file, common.term)).slice(0, 2), ...(await lexical(file, other)).slice(0, 2)].map((hit) => hit.label));
+      expect(both.length).toBeGreaterThan(0);
+      expect(both.length).toBeLessThanOrEqual(4);
+      for (const hit of both) expect(tops.has(hit.label)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('is the file store BM25 exactly when no term is in more chunks than it reads', async () => {
     const store = await PostgresStore.open({ url: ws.url, schema: ws.names.schema });
     try {
@@ -113,8 +132,9 @@ describe('impact-ordered postings', () => {
     }
   });
 
-  it('rejects a postingsPerTerm that is not a whole number above 0', async () => {
+  it('rejects a postingsPerTerm or postingsPerQuestion that is not a whole number above 0', async () => {
     await expect(PostgresStore.open({ url: ws.url, schema: ws.names.schema, postingsPerTerm: 0 })).rejects.toThrow(/postingsPerTerm must be a whole number above 0/);
+    await expect(PostgresStore.open({ url: ws.url, schema: ws.names.schema, postingsPerQuestion: 2.5 })).rejects.toThrow(/postingsPerQuestion must be a whole number above 0/);
   });
 });
 

@@ -19,7 +19,7 @@ import { words } from '../terms.js';
 import { Vocabulary } from '../vocabulary.js';
 import { databaseError, Names, openPool, parseDatabaseUrl, querySearch, redact } from './database.js';
 import type { LexicalStatistics } from './lexical-file.js';
-import { BM25_K1, POSTINGS_PER_TERM, PostgresTermStatistics, TF_SCALE } from './lexical-query.js';
+import { BM25_K1, POSTINGS_PER_QUESTION, POSTINGS_PER_TERM, postingLimits, PostgresTermStatistics, TF_SCALE } from './lexical-query.js';
 import { watchGeneration } from './notify.js';
 import { currentSchemaVersion, IMPACT_SCHEMA_VERSION, schemaVersion, VECTOR_DIMENSIONS } from './schema.js';
 import { parseVector, vectorLiteral } from './vector-text.js';
@@ -48,6 +48,8 @@ export interface PostgresStoreOptions {
    * term's best postings misses that term's part of its score.
    */
   postingsPerTerm?: number;
+  /** BM25 without a filter: how many postings a question reads in all, shared among its terms (default POSTINGS_PER_QUESTION; see postingLimits). */
+  postingsPerQuestion?: number;
 }
 
 interface CatalogEntry {
@@ -58,6 +60,12 @@ interface CatalogEntry {
 
 /** Lexical rows read beyond the depth, so ties at the cut are broken by label (see searchStatement). */
 const TIE_SLACK = 32;
+/**
+ * The best-scored lexical chunks kept before the generation test, per hit wanted: postings of content that only the
+ * previous generation holds (kept as the rollback point) are scored too, and are dropped there. A question whose best
+ * depth × 4 chunks were mostly such content (articles changed since the previous generation) would get fewer hits.
+ */
+const STALE_ROOM = 4;
 
 /** The hint for a database that holds no index. */
 const PUBLISH_HINT = 'Build and publish one with: INDEX_STORE=postgres npm run index';
@@ -72,6 +80,8 @@ export class PostgresStore implements IndexStore {
   private closed = false;
   /** Postings read per question term (PostgresStoreOptions.postingsPerTerm). */
   private readonly postingsPerTerm: number;
+  /** Postings read per question (PostgresStoreOptions.postingsPerQuestion). */
+  private readonly postingsPerQuestion: number;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -85,14 +95,16 @@ export class PostgresStore implements IndexStore {
     private readonly impactOrdered: boolean,
   ) {
     this.postingsPerTerm = options.postingsPerTerm ?? POSTINGS_PER_TERM;
+    this.postingsPerQuestion = options.postingsPerQuestion ?? POSTINGS_PER_QUESTION;
     this.articles = catalog.map((entry) => entry.meta);
     this.byId = new Map(catalog.map((entry) => [entry.meta.id, entry]));
     this.location = `${redact(options.url)} (schema ${names.schema}, generation ${generation.id})`;
   }
 
   static async open(given: PostgresStoreOptions): Promise<PostgresStore> {
-    if (given.postingsPerTerm !== undefined && !(Number.isInteger(given.postingsPerTerm) && given.postingsPerTerm > 0)) {
-      throw new IndexError(`postingsPerTerm must be a whole number above 0 (it is ${given.postingsPerTerm}).`);
+    for (const name of ['postingsPerTerm', 'postingsPerQuestion'] as const) {
+      const value = given[name];
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new IndexError(`${name} must be a whole number above 0 (it is ${value}).`);
     }
     const location = parseDatabaseUrl(given.url);
     const options = { ...given, url: location.url };
@@ -200,36 +212,37 @@ export class PostgresStore implements IndexStore {
            WHERE c.fts @@ q.query AND ${inGeneration}`;
     } else if (wantLexical && bm25 !== undefined) {
       const score = `q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * ct.length)`;
-      const question = `unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)`;
+      const question = () => `unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)`;
       // Postings are scored whatever generation holds their content; lexical_hits keeps the generation's, best first.
       lexical = !this.impactOrdered
         ? // A schema from before migration 3 (published by an older Verbatim, not yet re-published): every posting of the terms.
           `SELECT ct.content_key, ct.ordinal, sum(${score}) AS score
-           FROM ${question}
+           FROM ${question()}
            JOIN ${n.t('chunk_term')} ct ON ct.term = q.term
            GROUP BY ct.content_key, ct.ordinal`
         : request.filter === undefined
-          ? // Each term's best postings by impact, POSTINGS_PER_TERM at most, read from the index chunk_term_impact alone
-            // (it holds what scoring needs; publish VACUUMs so the scan need not visit the table).
+          ? // Each term's best postings by impact, as many as postingLimits gives it, read from the index chunk_term_impact
+            // alone (it holds what scoring needs; publish VACUUMs so the scan need not visit the table).
             `SELECT p.content_key, p.ordinal, sum(p.score) AS score
-           FROM ${question}
+           FROM unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[], ${param(postingLimits(bm25.dfs, this.postingsPerTerm, this.postingsPerQuestion))}::int[]) AS q(term, idf, postings)
            CROSS JOIN LATERAL (
              SELECT ct.content_key, ct.ordinal, ${score} AS score FROM ${n.t('chunk_term')} ct
-             WHERE ct.term = q.term ORDER BY ct.impact DESC LIMIT ${param(this.postingsPerTerm)}
+             WHERE ct.term = q.term ORDER BY ct.impact DESC LIMIT q.postings
            ) AS p
            GROUP BY p.content_key, p.ordinal`
           : // Narrowed to some articles: every posting of theirs for the question's terms, by key (contents × terms
             // probes), so the articles a filter keeps are scored exactly and the rest is never read.
             `SELECT ct.content_key, ct.ordinal, sum(${score}) AS score
            FROM ${n.t('generation_article')} g
-           CROSS JOIN ${question}
+           CROSS JOIN ${question()}
            JOIN ${n.t('chunk_term')} ct ON ct.content_key = g.content_key AND ct.term = q.term
            WHERE g.generation_id = $1 AND g.article_id = ANY($3::text[])
            GROUP BY ct.content_key, ct.ordinal`;
     }
-    // The lists in their own order, each row probed for its generation entry (its label and article); the lexical
-    // list is sorted first and the probes stop once LIMIT rows pass. It takes TIE_SLACK rows beyond the depth, so
-    // that chunks tied at the cut are ordered by label as the file store orders them.
+    // The lists in their own order, each row probed for its generation entry (its label and article). The lexical
+    // list is cut to its best depth × STALE_ROOM + TIE_SLACK chunks first (a top-N sort: a question can score 50k
+    // chunks at 100k, and sorting them all cost as much as scoring them); the probes then stop once depth +
+    // TIE_SLACK rows pass, so chunks tied at the cut are ordered by label as the file store orders them.
     const sql = `
       WITH dense AS (${dense}),
       lexical AS (${lexical}),
@@ -239,7 +252,7 @@ export class PostgresStore implements IndexStore {
       ),
       lexical_stream AS (
         SELECT g.first_label + l.ordinal AS label, l.score, l.content_key, l.ordinal, g.article_id
-        FROM (SELECT content_key, ordinal, score FROM lexical ORDER BY score DESC OFFSET 0) AS l
+        FROM (SELECT content_key, ordinal, score FROM lexical ORDER BY score DESC LIMIT $2::int * ${STALE_ROOM} + ${TIE_SLACK}) AS l
         ${probed('l.content_key')}
         LIMIT $2::int + ${TIE_SLACK}
       ),
