@@ -128,7 +128,8 @@ export function migrations(n: Names): readonly string[] {
        WHERE a.key = c.content_key AND g.content_key = c.content_key;
      CREATE INDEX ON ${t('chunk')} USING gin (fts);`,
     // 3: impact-ordered postings (lexical-query.ts postingImpact): a question reads each term's best postings first and
-    // stops after POSTINGS_PER_TERM, through an index on (term, impact DESC) that holds what scoring needs. The key
+    // stops at the term's share of its budget (postingLimits), through an index on (term, impact DESC) that holds what
+    // scoring needs. The key
     // becomes (content_key, term, ordinal): it serves the cascade from a deleted content and a filtered search's
     // probes (contents × terms). Existing postings get their impact with the live generation's average length.
     `ALTER TABLE ${t('chunk_term')} ADD COLUMN impact real;
