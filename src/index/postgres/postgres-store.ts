@@ -212,7 +212,11 @@ export class PostgresStore implements IndexStore {
            WHERE c.fts @@ q.query AND ${inGeneration}`;
     } else if (wantLexical && bm25 !== undefined) {
       const score = `q.idf * (ct.tf::float8 / ${TF_SCALE}) * ${BM25_K1 + 1} / (ct.tf::float8 / ${TF_SCALE} + ${param(bm25.norm)}::float8 + ${param(bm25.perLength)}::float8 * ct.length)`;
-      const question = () => `unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)`;
+      // The question's terms as rows q(term, idf[, postings]): with `limits`, how many postings each term reads.
+      const question = (limits?: number[]) =>
+        limits === undefined
+          ? `unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[]) AS q(term, idf)`
+          : `unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[], ${param(limits)}::int[]) AS q(term, idf, postings)`;
       // Postings are scored whatever generation holds their content; lexical_hits keeps the generation's, best first.
       lexical = !this.impactOrdered
         ? // A schema from before migration 3 (published by an older Verbatim, not yet re-published): every posting of the terms.
@@ -224,7 +228,7 @@ export class PostgresStore implements IndexStore {
           ? // Each term's best postings by impact, as many as postingLimits gives it, read from the index chunk_term_impact
             // alone (it holds what scoring needs; publish VACUUMs so the scan need not visit the table).
             `SELECT p.content_key, p.ordinal, sum(p.score) AS score
-           FROM unnest(${param(bm25.terms)}::text[], ${param(bm25.idfs)}::float8[], ${param(postingLimits(bm25.dfs, this.postingsPerTerm, this.postingsPerQuestion))}::int[]) AS q(term, idf, postings)
+           FROM ${question(postingLimits(bm25.dfs, this.postingsPerTerm, this.postingsPerQuestion))}
            CROSS JOIN LATERAL (
              SELECT ct.content_key, ct.ordinal, ${score} AS score FROM ${n.t('chunk_term')} ct
              WHERE ct.term = q.term ORDER BY ct.impact DESC LIMIT q.postings
