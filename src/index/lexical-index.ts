@@ -11,10 +11,14 @@
  * see BENCHMARKS.md.)
  *
  * Files: `lexical.json` (the terms, in posting order, and the counts) and `lexical.bin`
- * (offsets u32[T + 1], docs u32[P], lengths f32[N], tfs u16[P], little-endian).
+ * (offsets u32[T + 1], docs u32[P], lengths f32[N], tfs u16[P], little-endian). A loaded index
+ * holds the terms, offsets and lengths in memory and reads a question's postings from lexical.bin
+ * (file-reader.ts; the page cache keeps the common ones): at 100k chunks the postings are ~50 MB,
+ * a question's a few hundred KB.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { IndexError } from '../core/errors.js';
+import { FileReader } from './file-reader.js';
 import { lexicalHeaderSchema, type LexicalHeader } from './generation/schema.js';
 import { terms } from './terms.js';
 
@@ -42,6 +46,38 @@ export interface LexicalHit {
 
 type Header = LexicalHeader;
 
+/** The postings of a run of entries: the chunks, and the boosted term frequencies (× TF_SCALE) in them. */
+interface Postings {
+  docs: Uint32Array;
+  tfs: Uint16Array;
+}
+
+/** Where an index's postings are: in memory (built) or in lexical.bin (loaded). */
+interface PostingsSource {
+  /** Entries `from` to `to` (exclusive). */
+  read(from: number, to: number): Postings;
+  close(): void;
+}
+
+/** Postings held in arrays (an index just built). */
+function postingsInMemory(all: Postings): PostingsSource {
+  return { read: (from, to) => ({ docs: all.docs.subarray(from, to), tfs: all.tfs.subarray(from, to) }), close: () => {} };
+}
+
+/** Postings read from lexical.bin, whose docs start at byte `docsAt` and tfs at `tfsAt`. */
+function postingsOnDisk(reader: FileReader, docsAt: number, tfsAt: number): PostingsSource {
+  return {
+    read(from, to) {
+      const docs = new Uint32Array(to - from);
+      const tfs = new Uint16Array(to - from);
+      reader.readInto(new Uint8Array(docs.buffer), docsAt + 4 * from);
+      reader.readInto(new Uint8Array(tfs.buffer), tfsAt + 2 * from);
+      return { docs, tfs };
+    },
+    close: () => reader.close(),
+  };
+}
+
 /** A lexical index being built (LexicalIndex.builder). */
 export interface LexicalBuilder {
   /** The next document (its label is how many came before). */
@@ -55,9 +91,8 @@ export class LexicalIndex {
   private constructor(
     private readonly header: Header,
     private readonly offsets: Uint32Array,
-    private readonly docs: Uint32Array,
     private readonly lengths: Float32Array,
-    private readonly tfs: Uint16Array,
+    private readonly postings: PostingsSource,
   ) {
     this.termIds = new Map(header.terms.map((term, id) => [term, id]));
   }
@@ -114,7 +149,8 @@ export class LexicalIndex {
         }
         offsets[t] = at;
         const averageLength = count === 0 ? 0 : lengths.reduce((sum, l) => sum + l, 0) / count;
-        return new LexicalIndex({ documentCount: count, postings: total, averageLength, terms: [...postings.keys()] }, offsets, docs, lengths, tfs);
+        const header = { documentCount: count, postings: total, averageLength, terms: [...postings.keys()] };
+        return new LexicalIndex(header, offsets, lengths, postingsInMemory({ docs, tfs }));
       },
     };
   }
@@ -135,10 +171,11 @@ export class LexicalIndex {
       const from = this.offsets[id]!;
       const to = this.offsets[id + 1]!;
       const idf = this.idfOf(to - from);
-      for (let p = from; p < to; p++) {
-        const doc = this.docs[p]!;
+      const { docs, tfs } = this.postings.read(from, to);
+      for (let p = 0; p < docs.length; p++) {
+        const doc = docs[p]!;
         if (filter !== undefined && !filter(doc)) continue;
-        const tf = this.tfs[p]! / TF_SCALE;
+        const tf = tfs[p]! / TF_SCALE;
         if (scores[doc] === 0) touched.push(doc);
         scores[doc]! += (idf * tf * (K1 + 1)) / (tf + norm + perLength * this.lengths[doc]!);
       }
@@ -169,16 +206,19 @@ export class LexicalIndex {
   /** Writes `lexical.json` and `lexical.bin` to `jsonFile` and `binFile`. */
   async save(jsonFile: string, binFile: string): Promise<void> {
     await writeFile(jsonFile, JSON.stringify(this.header));
-    const parts = [this.offsets, this.docs, this.lengths, this.tfs];
+    const { docs, tfs } = this.postings.read(0, this.header.postings);
+    const parts = [this.offsets, docs, this.lengths, tfs];
     await writeFile(binFile, Buffer.concat(parts.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))));
   }
 
+  /**
+   * Opens `lexical.json` and `lexical.bin`: the terms, offsets and lengths read now, the postings
+   * when a question needs them. `close()` closes lexical.bin.
+   */
   static async load(jsonFile: string, binFile: string): Promise<LexicalIndex> {
     let json: unknown;
-    let bytes: Buffer;
     try {
       json = JSON.parse(await readFile(jsonFile, 'utf8'));
-      bytes = await readFile(binFile);
     } catch (error) {
       throw new IndexError(`The lexical index (${jsonFile}, ${binFile}) is missing or damaged.`, { path: jsonFile, cause: error });
     }
@@ -187,19 +227,30 @@ export class LexicalIndex {
     const header = parsed.data;
     const { documentCount: n, postings: p, terms: termList } = header;
     const t = termList.length;
-    const expected = 4 * (t + 1) + 4 * p + 4 * n + 2 * p;
-    if (bytes.byteLength !== expected) {
-      throw new IndexError(`The lexical index ${binFile} has ${bytes.byteLength} bytes; ${expected} expected.`, { path: binFile });
+    const reader = await FileReader.open(binFile).catch((error: unknown) => {
+      throw new IndexError(`The lexical index (${jsonFile}, ${binFile}) is missing or damaged.`, { path: binFile, cause: error });
+    });
+    try {
+      const expected = 4 * (t + 1) + 4 * p + 4 * n + 2 * p;
+      if (reader.bytes !== expected) {
+        throw new IndexError(`The lexical index ${binFile} has ${reader.bytes} bytes; ${expected} expected.`, { path: binFile });
+      }
+      const offsets = new Uint32Array(t + 1);
+      const lengths = new Float32Array(n);
+      const docsAt = 4 * (t + 1);
+      reader.readInto(new Uint8Array(offsets.buffer), 0);
+      reader.readInto(new Uint8Array(lengths.buffer), docsAt + 4 * p);
+      if (offsets[t] !== p) throw new IndexError(`The lexical index ${binFile} is damaged (its offsets do not add up).`, { path: binFile });
+      return new LexicalIndex(header, offsets, lengths, postingsOnDisk(reader, docsAt, docsAt + 4 * p + 4 * n));
+    } catch (error) {
+      reader.close();
+      throw error;
     }
-    // One aligned buffer, then views into it (no per-array copies).
-    const buffer = bytes.byteOffset % 4 === 0 ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
-    const base = bytes.byteOffset % 4 === 0 ? bytes.byteOffset : 0;
-    const offsets = new Uint32Array(buffer, base, t + 1);
-    const docs = new Uint32Array(buffer, base + 4 * (t + 1), p);
-    const lengths = new Float32Array(buffer, base + 4 * (t + 1 + p), n);
-    const tfs = new Uint16Array(buffer, base + 4 * (t + 1 + p + n), p);
-    if (offsets[t] !== p) throw new IndexError(`The lexical index ${binFile} is damaged (its offsets do not add up).`, { path: binFile });
-    return new LexicalIndex(header, offsets, docs, lengths, tfs);
+  }
+
+  /** Closes lexical.bin (a loaded index); queries after this throw. An index built in memory has nothing to close. */
+  close(): void {
+    this.postings.close();
   }
 }
 

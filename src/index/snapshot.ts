@@ -10,7 +10,7 @@ import type { Chunk } from '../chunking/types.js';
 import type { ArticleMeta } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
 import { LruCache } from '../core/lru-cache.js';
-import { readGeneration, type Generation } from './generation/reader.js';
+import { closeGeneration, readGeneration, type Generation } from './generation/reader.js';
 import { articleOfChunk, chunkLabels, passageIntact, readArticle, sentenceRows, type StoredArticle, type Tables } from './generation/records.js';
 import type { HnswIndex } from './hnsw-store.js';
 import { currentGeneration } from './layout.js';
@@ -55,7 +55,7 @@ export class IndexSnapshot {
   /** Chunk vectors read lately. */
   private readonly recentChunkVectors = new LruCache<number, Float32Array>(CHUNK_VECTOR_CACHE);
 
-  private constructor(generation: Generation) {
+  private constructor(private readonly generation: Generation) {
     this.dir = generation.dir;
     this.manifest = generation.manifest;
     this.tables = generation.tables;
@@ -149,9 +149,9 @@ export class IndexSnapshot {
   }
 
   /** Closes the vector files (they are also closed when the snapshot is garbage-collected). */
+  /** Closes the files the snapshot reads by offset; asking it for text or vectors afterwards throws. */
   close(): void {
-    this.chunkVectors.close();
-    this.sentenceVectors.close();
+    closeGeneration(this.generation);
   }
 
   private rowOf(articleId: string): number {

@@ -8,10 +8,10 @@
  * damaged on disk after that (or a file opened without a checksum) is an IndexError naming the
  * file and the row, never a NaN or a similarity of 1e22 handed to the answering engine.
  */
-import { closeSync, fstatSync, open, readSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { IndexError } from '../core/errors.js';
 import { LruCache } from '../core/lru-cache.js';
+import { FileReader } from './file-reader.js';
 import { REBUILD_HINT } from './manifest.js';
 
 export interface VectorFileOptions {
@@ -20,6 +20,9 @@ export interface VectorFileOptions {
   /** Every row is a unit vector: check each row read (finite values, length 1 ± UNIT_TOLERANCE). */
   unit?: boolean;
 }
+
+/** How many recently read rows a reader keeps unless told otherwise. */
+const DEFAULT_CACHE_ROWS = 4096;
 
 /** How far a unit row's squared length may be from 1 (float32 rounding is ~1e-6). */
 export const UNIT_TOLERANCE = 1e-3;
@@ -30,53 +33,36 @@ export async function writeVectors(file: string, rows: readonly Float32Array[], 
   await writeFile(file, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
 }
 
-/** Closes the file of a reader that was dropped without `close()`. */
-const openFiles = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-});
-
 /**
- * Rows of a vectors file, read from disk when asked for (the operating system's page cache keeps
- * the hot ones) and the most recent `cacheRows` kept in memory. The file stays open until `close()`
- * or until the reader is garbage-collected, so a generation replaced while a question still reads
- * it keeps working.
+ * Rows of a vectors file, read from disk when asked for (file-reader.ts: the page cache keeps the
+ * hot ones) and the most recent `cacheRows` kept in memory.
  */
 export class VectorFileReader {
   private readonly cache: LruCache<number, Float32Array>;
-  private closed = false;
 
   private constructor(
-    readonly file: string,
-    private readonly fd: number,
+    private readonly reader: FileReader,
     readonly count: number,
     readonly dimensions: number,
     cacheRows: number,
     private readonly unit: boolean,
   ) {
     this.cache = new LruCache(cacheRows);
-    openFiles.register(this, fd, this);
+  }
+
+  get file(): string {
+    return this.reader.file;
   }
 
   /** Opens a file of `count` rows of `dimensions` floats; its size must match exactly. */
   static async open(file: string, count: number, dimensions: number, options: VectorFileOptions = {}): Promise<VectorFileReader> {
-    let fd: number;
-    let bytes: number;
-    try {
-      fd = await new Promise<number>((resolve, reject) => open(file, 'r', (error, opened) => (error ? reject(error) : resolve(opened))));
-      bytes = fstatSync(fd).size;
-    } catch (error) {
-      throw new IndexError(`${file} is missing or unreadable.`, { path: file, cause: error });
-    }
+    const reader = await FileReader.open(file);
     const expected = count * dimensions * 4;
-    if (bytes !== expected) {
-      closeSync(fd);
-      throw new IndexError(`${file} has ${bytes} bytes; ${expected} expected (${count} vectors of ${dimensions}).`, { path: file });
+    if (reader.bytes !== expected) {
+      reader.close();
+      throw new IndexError(`${file} has ${reader.bytes} bytes; ${expected} expected (${count} vectors of ${dimensions}).`, { path: file });
     }
-    return new VectorFileReader(file, fd, count, dimensions, options.cacheRows ?? 4096, options.unit ?? false);
+    return new VectorFileReader(reader, count, dimensions, options.cacheRows ?? DEFAULT_CACHE_ROWS, options.unit ?? false);
   }
 
   /** Row `i` (a fresh array, or the cached one: do not modify it). */
@@ -86,16 +72,9 @@ export class VectorFileReader {
 
   /** Rows `from` to `to` (exclusive) in one read, as one matrix. */
   rows(from: number, to: number): Float32Array {
-    if (this.closed) throw new IndexError(`${this.file} was closed.`, { path: this.file });
     if (from < 0 || to > this.count || from > to) throw new RangeError(`Rows ${from}–${to} are outside ${this.file} (${this.count} rows).`);
     const out = new Float32Array((to - from) * this.dimensions);
-    const bytes = new Uint8Array(out.buffer);
-    let done = 0;
-    while (done < bytes.byteLength) {
-      const read = readSync(this.fd, bytes, done, bytes.byteLength - done, from * this.dimensions * 4 + done);
-      if (read === 0) throw new IndexError(`${this.file} ended early (damaged?).`, { path: this.file });
-      done += read;
-    }
+    this.reader.readInto(new Uint8Array(out.buffer), from * this.dimensions * 4);
     if (this.unit) this.checkUnit(out, from);
     return out;
   }
@@ -117,9 +96,6 @@ export class VectorFileReader {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    openFiles.unregister(this);
-    closeSync(this.fd);
+    this.reader.close();
   }
 }

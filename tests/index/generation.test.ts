@@ -4,7 +4,8 @@
  * (UTF-8 on disk, UTF-16 offsets in every span), sentences with their headings and kinds, blocks,
  * chunks — made one article at a time and the same object while held; tables that disagree with
  * each other are refused even when the checksums were made again over them; a text that UTF-8
- * cannot hold is refused at write time.
+ * cannot hold is refused at write time. Texts, postings and vectors are read from disk after the
+ * open, not held: a text damaged on disk afterwards shows as a passage that is not intact.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,8 +15,8 @@ import type { Chunk } from '../../src/chunking/types.js';
 import { IndexError } from '../../src/core/errors.js';
 import { digestFile } from '../../src/index/checksum.js';
 import type { StoredArticle } from '../../src/index/generation/records.js';
-import { checkFiles, readGeneration } from '../../src/index/generation/reader.js';
-import { CHUNK, CHUNKS_FILE, DATA_FILES } from '../../src/index/generation/schema.js';
+import { checkFiles, closeGeneration, readGeneration } from '../../src/index/generation/reader.js';
+import { CHUNK, CHUNKS_FILE, DATA_FILES, TEXTS_FILE } from '../../src/index/generation/schema.js';
 import { writeGeneration, type GenerationContent, type GenerationSettings } from '../../src/index/generation/writer.js';
 import { MANIFEST_FILE, writeManifest, type Manifest } from '../../src/index/manifest.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
@@ -139,8 +140,7 @@ describe('a generation written and read back', () => {
     for (const threads of [0, 1, 2]) {
       const generation = await readGeneration(dir, { digestThreads: threads });
       expect(generation.tables.catalog).toHaveLength(3);
-      generation.chunkVectors.close();
-      generation.sentenceVectors.close();
+      closeGeneration(generation);
       await checkFiles(dir, generation.manifest, { digestThreads: threads });
     }
     for (const name of DATA_FILES) {
@@ -157,6 +157,24 @@ describe('a generation written and read back', () => {
       bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01;
       await writeFile(file, bytes);
     }
+  });
+
+  it('reads texts and postings from disk when asked, not at the open: a text changed afterwards is not intact, and a closed snapshot says so', async () => {
+    await writeGeneration(dir, content(), SETTINGS, performance.now());
+    const snapshot = await IndexSnapshot.openGeneration(dir);
+    const texts = path.join(dir, TEXTS_FILE);
+    const bytes = await readFile(texts);
+    const at = bytes.indexOf('Plain ASCII');
+    bytes.write('Plain ASCIX', at, 'utf8');
+    await writeFile(texts, bytes);
+    // Article b is made now, from the file as it is: its passage no longer matches its digest.
+    const [chunk] = snapshot.chunksOf('b');
+    expect(chunk!.text).toBe('Plain ASCIX text only.');
+    expect(snapshot.passageIntact(chunk!)).toBe(false);
+    expect(snapshot.lexical.query('plain text', 3).map((hit) => hit.label)).toEqual([2]);
+    snapshot.close();
+    expect(() => snapshot.article('a')).toThrow(`${texts} was closed.`);
+    expect(() => snapshot.lexical.query('plain text', 3)).toThrow('lexical.bin was closed.');
   });
 
   it('refuses at write time a text UTF-8 cannot hold (a lone surrogate)', async () => {

@@ -1,14 +1,17 @@
 /**
  * Opens a generation: the manifest first, then every file checked against the manifest's size and
  * SHA-256, then each read and checked against the others (JSON through its zod schema, the tables
- * for their sizes and ranges). What is held in memory: the tables and the texts (UTF-8, outside
- * the JavaScript heap), the HNSW graph, the lexical index and the vocabulary; the vectors stay on
- * disk and are read by row.
+ * for their sizes and ranges). What is held in memory: the tables (outside the JavaScript heap), the
+ * HNSW graph, the lexical index's terms, offsets and lengths, and the vocabulary; the texts, the
+ * lexical postings and the vectors stay on disk and are read by offset as questions need them
+ * (file-reader.ts), so a generation's memory does not grow with its text. `closeGeneration` closes
+ * those files.
  *
  * The files are hashed in worker threads (digest-pool.ts) while the main thread reads: nothing is
- * read before its own checksum has matched, except that the vector files, which are only opened
- * here (read by row later), are still being hashed while the rest is parsed. The open resolves once
- * every file has matched, so a generation that opens is verified whole, as before.
+ * read before its own checksum has matched, except that the files only read by offset later
+ * (texts and vectors), which are only opened here, are still being hashed while the rest is
+ * parsed. The open resolves once every file has matched, so a generation that opens is verified
+ * whole, as before.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +24,7 @@ import { MANIFEST_FILE, readManifest, REBUILD_HINT, type Manifest } from '../man
 import { VectorFileReader } from '../vectors-file.js';
 import { Vocabulary } from '../vocabulary.js';
 import type { Tables } from './records.js';
+import { TextsFile } from './texts-file.js';
 import {
   ARTICLE,
   ARTICLES_FILE,
@@ -62,27 +66,26 @@ export interface Generation {
  */
 export async function readGeneration(dir: string, options: VerifyOptions = {}): Promise<Generation> {
   const manifest = await readManifest(dir);
-  const verification = startVerification(dir, manifest, VECTOR_FILES, options);
+  const verification = startVerification(dir, manifest, READ_LATER, options);
+  /** Files opened so far, closed again if the open fails. */
+  const opened: { close(): void }[] = [];
+  const keep = <T extends { close(): void }>(file: T): T => (opened.push(file), file);
   try {
     await verification.first;
     const tables = await readTables(dir, manifest);
+    keep(tables.texts);
     const { counts, model } = manifest;
     const hnsw = await HnswIndex.load(path.join(dir, HNSW_FILE), counts.chunks, model.dimensions, manifest.hnsw);
     const lexicalJson = path.join(dir, LEXICAL_FILE);
-    const lexical = await LexicalIndex.load(lexicalJson, path.join(dir, LEXICAL_POSTINGS_FILE));
+    const lexical = keep(await LexicalIndex.load(lexicalJson, path.join(dir, LEXICAL_POSTINGS_FILE)));
     const vocabulary = await Vocabulary.load(path.join(dir, VOCABULARY_FILE));
     if (lexical.documentCount !== counts.chunks) throw new IndexError(`The lexical index ${lexicalJson} holds ${lexical.documentCount} chunks; the manifest says ${counts.chunks}.`, { path: lexicalJson });
-    const chunkVectors = await VectorFileReader.open(path.join(dir, CHUNK_VECTORS_FILE), counts.chunks, model.dimensions, { unit: true });
-    const sentenceVectors = await VectorFileReader.open(path.join(dir, SENTENCE_VECTORS_FILE), counts.sentences, model.dimensions, { unit: true });
-    try {
-      await verification.rest;
-    } catch (error) {
-      chunkVectors.close();
-      sentenceVectors.close();
-      throw error;
-    }
+    const chunkVectors = keep(await VectorFileReader.open(path.join(dir, CHUNK_VECTORS_FILE), counts.chunks, model.dimensions, { unit: true }));
+    const sentenceVectors = keep(await VectorFileReader.open(path.join(dir, SENTENCE_VECTORS_FILE), counts.sentences, model.dimensions, { unit: true }));
+    await verification.rest;
     return { dir, manifest, tables, hnsw, chunkVectors, sentenceVectors, lexical, vocabulary };
   } catch (error) {
+    for (const file of opened) file.close();
     if (error instanceof IndexError && error.hint === undefined) {
       throw new IndexError(error.message, { path: error.path ?? dir, cause: error, hint: REBUILD_HINT });
     }
@@ -92,8 +95,16 @@ export async function readGeneration(dir: string, options: VerifyOptions = {}): 
   }
 }
 
-/** The files read by row after the open (not parsed by it): hashed last, while the others are read. */
-const VECTOR_FILES: readonly string[] = [CHUNK_VECTORS_FILE, SENTENCE_VECTORS_FILE];
+/** Closes the files a generation reads from after its open (texts, postings, vectors). */
+export function closeGeneration(generation: Generation): void {
+  generation.tables.texts.close();
+  generation.lexical.close();
+  generation.chunkVectors.close();
+  generation.sentenceVectors.close();
+}
+
+/** The files only read by offset after the open (not parsed by it): hashed last, while the others are read. */
+const READ_LATER: readonly string[] = [TEXTS_FILE, CHUNK_VECTORS_FILE, SENTENCE_VECTORS_FILE];
 
 export interface VerifyOptions {
   /** Worker threads hashing the files (0: the main thread); default: digestThreads(the generation's size). */
@@ -184,18 +195,24 @@ async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
 async function readTables(dir: string, manifest: Manifest): Promise<Tables> {
   const catalogFile = path.join(dir, CATALOG_FILE);
   const catalog = await readJson(catalogFile, catalogSchema);
-  const tables: Tables = {
-    catalog: catalog.articles,
-    headings: catalog.headings,
-    texts: await readBinary(path.join(dir, TEXTS_FILE)),
-    articles: new Uint32Array(await readAligned(path.join(dir, ARTICLES_FILE))),
-    blocks: new Int32Array(await readAligned(path.join(dir, BLOCKS_FILE))),
-    sentences: new Int32Array(await readAligned(path.join(dir, SENTENCES_FILE))),
-    chunks: new Int32Array(await readAligned(path.join(dir, CHUNKS_FILE))),
-  };
-  const problem = tablesProblem(tables, manifest);
-  if (problem !== undefined) throw new IndexError(`The index in ${dir} is inconsistent: ${problem}.`, { path: dir });
-  return tables;
+  const texts = await TextsFile.open(path.join(dir, TEXTS_FILE));
+  try {
+    const tables: Tables = {
+      catalog: catalog.articles,
+      headings: catalog.headings,
+      texts,
+      articles: new Uint32Array(await readAligned(path.join(dir, ARTICLES_FILE))),
+      blocks: new Int32Array(await readAligned(path.join(dir, BLOCKS_FILE))),
+      sentences: new Int32Array(await readAligned(path.join(dir, SENTENCES_FILE))),
+      chunks: new Int32Array(await readAligned(path.join(dir, CHUNKS_FILE))),
+    };
+    const problem = tablesProblem(tables, manifest);
+    if (problem !== undefined) throw new IndexError(`The index in ${dir} is inconsistent: ${problem}.`, { path: dir });
+    return tables;
+  } catch (error) {
+    texts.close();
+    throw error;
+  }
 }
 
 /** What is wrong with the tables (sizes, ranges, order), or undefined. A linear pass over them. */
@@ -210,7 +227,7 @@ function tablesProblem(t: Tables, manifest: Manifest): string | undefined {
     if (table.length !== rows * width) return `${file} holds ${table.length} values, ${rows * width} expected (${rows} rows of ${width})`;
   }
   if (t.blocks.length % BLOCK.width !== 0) return `${BLOCKS_FILE} is not whole rows`;
-  const ends = { textEnd: t.texts.length, blockEnd: t.blocks.length / BLOCK.width, sentenceEnd: counts.sentences, chunkEnd: counts.chunks };
+  const ends = { textEnd: t.texts.bytes, blockEnd: t.blocks.length / BLOCK.width, sentenceEnd: counts.sentences, chunkEnd: counts.chunks };
   const pairs = [
     ['textStart', 'textEnd'],
     ['blockStart', 'blockEnd'],
@@ -230,7 +247,7 @@ function tablesProblem(t: Tables, manifest: Manifest): string | undefined {
     const chunks = t.articles[a + ARTICLE.chunkEnd]! - t.articles[a + ARTICLE.chunkStart]!;
     if (entry === undefined || entry.sentences !== sentences || entry.chunks !== chunks) return `article ${t.catalog[row]!.id} does not match the manifest`;
   }
-  if (t.articles.length > 0 && t.articles[t.articles.length - ARTICLE.width + ARTICLE.textEnd] !== t.texts.length) return `${TEXTS_FILE} has bytes no article uses`;
+  if (t.articles.length > 0 && t.articles[t.articles.length - ARTICLE.width + ARTICLE.textEnd] !== t.texts.bytes) return `${TEXTS_FILE} has bytes no article uses`;
   const heading = (id: number) => id === NO_HEADING || (id >= 0 && id < t.headings.length);
   for (let r = 0; r < t.blocks.length; r += BLOCK.width) {
     if (!(t.blocks[r]! >= 0 && t.blocks[r]! < BLOCK_KINDS.length)) return `${BLOCKS_FILE} row ${r / BLOCK.width} has an unknown kind`;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Chunk, Sentence } from '../../chunking/types.js';
 import type { Article, ArticleMeta, Block } from '../../corpus/types.js';
 import { ARTICLE, BLOCK, BLOCK_KINDS, CHUNK, NO_HEADING, SENTENCE } from './schema.js';
+import type { TextsFile } from './texts-file.js';
 
 /** An article as the index keeps it: its cleaned text, blocks and sentences (each with its answer `kinds`). */
 export interface StoredArticle extends Article {
@@ -16,8 +17,8 @@ export interface StoredArticle extends Article {
 export interface Tables {
   catalog: readonly ArticleMeta[];
   headings: readonly string[];
-  /** texts.bin: the articles' texts, UTF-8. */
-  texts: Buffer;
+  /** texts.bin: the articles' texts, UTF-8, read by byte range. */
+  texts: TextsFile;
   articles: Uint32Array;
   blocks: Int32Array;
   sentences: Int32Array;
@@ -35,7 +36,7 @@ export function readArticle(tables: Tables, row: number): ArticleRecord {
   const a = row * ARTICLE.width;
   const at = (column: number) => tables.articles[a + column]!;
   const meta = tables.catalog[row]!;
-  const text = tables.texts.toString('utf8', at(ARTICLE.textStart), at(ARTICLE.textEnd));
+  const text = tables.texts.text(at(ARTICLE.textStart), at(ARTICLE.textEnd));
   const heading = (id: number) => (id === NO_HEADING ? undefined : tables.headings[id]);
 
   const blocks: Block[] = [];

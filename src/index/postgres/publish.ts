@@ -19,7 +19,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { IndexError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import { readGeneration, type Generation } from '../generation/reader.js';
+import { closeGeneration, readGeneration, type Generation } from '../generation/reader.js';
 import { chunkLabels, readArticle, sentenceRows } from '../generation/records.js';
 import { BLOCK_KINDS, CHUNK } from '../generation/schema.js';
 import type { Manifest } from '../manifest.js';
@@ -104,8 +104,7 @@ export async function publishGeneration(pool: pg.Pool, names: Names, generationD
       const phases = { contentMs: span(0), vectorIndexMs: span(1), generationMs: span(2), switchMs: span(3), pruneMs: span(4) };
       return { generation: id, alreadyPublished, articles: generation.manifest.counts.articles, inserted, reused, previous, pruned, ms: performance.now() - started, phases };
     } finally {
-      generation.chunkVectors.close();
-      generation.sentenceVectors.close();
+      closeGeneration(generation);
     }
   } finally {
     if (options.lock === undefined) await lock.release();
