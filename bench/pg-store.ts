@@ -8,6 +8,8 @@
  * process; a native server is not available on this machine. On the seed index and ~10k chunks; with
  * --full also ~100k (publishing 100k chunks into PGlite, HNSW graph included, is slow: see notes).
  */
+import { loadServiceConfig } from '../src/core/config.js';
+import { limitHeapGrowth } from '../src/core/heap.js';
 import { openIndexStore } from '../src/index/open-store.js';
 import type { PublishSummary } from '../src/index/postgres/publish.js';
 import { currentGeneration } from '../src/index/layout.js';
@@ -40,6 +42,8 @@ export interface StoreServeResult {
 
 /** In a fresh process: the model, the store, the questions' two store steps (after one warm-up pass). */
 export async function storeServeWorker(args: StoreServeArgs): Promise<StoreServeResult> {
+  // As the bot does at start (HEAP_GROWTH_PERCENT).
+  limitHeapGrowth(loadServiceConfig().heapGrowthPercent);
   const embeddings = await LocalEmbeddings.load(modelOptions(true));
   const vectors: Float32Array[] = [];
   for (const q of args.questions) vectors.push(Float32Array.from(await embeddings.embedQuery(q)));

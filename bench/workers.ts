@@ -4,7 +4,8 @@
  * heap, and the memory a bot process needs.
  */
 import { AnswerEngine } from '../src/answer/engine.js';
-import { loadBaseConfig } from '../src/core/config.js';
+import { loadBaseConfig, loadServiceConfig } from '../src/core/config.js';
+import { limitHeapGrowth } from '../src/core/heap.js';
 import { LocalEmbeddings, type IndexEmbedder } from '../src/embedding/embedder.js';
 import { PooledEmbeddings, resolveEmbedWorkers } from '../src/embedding/embedding-pool.js';
 import { buildIndex, type BuildProgress } from '../src/index/build.js';
@@ -156,6 +157,8 @@ export interface ServeResult {
 
 /** Loads the model and an index like the bot does, then answers the questions (warm). */
 export async function serveWorker(args: ServeArgs): Promise<ServeResult> {
+  // As the bot does at start (HEAP_GROWTH_PERCENT).
+  limitHeapGrowth(loadServiceConfig().heapGrowthPercent);
   const startMB = rssMB();
   const t0 = performance.now();
   const embeddings = await LocalEmbeddings.load(modelOptions(args.quantized ?? true));

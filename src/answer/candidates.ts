@@ -5,6 +5,7 @@
  * MIN_QUOTE_WORDS words — captions, labels, datelines — are never quoted.)
  */
 import type { Sentence } from '../chunking/types.js';
+import { wordCount } from '../corpus/text-shape.js';
 import type { StoredArticle } from '../index/store.js';
 import type { PassageHit } from '../retrieval/passage-search.js';
 import { dot } from '../retrieval/vector-math.js';
@@ -57,10 +58,6 @@ export function gatherCandidates(view: QuestionView, hits: readonly PassageHit[]
     }
   });
   return [...byKey.values()];
-}
-
-export function wordCount(text: string): number {
-  return text.split(/\s+/u).filter((w) => w.length > 0).length;
 }
 
 /** The higher cosine with the question of the sentence's neighbours in the same paragraph (0 if none). */

@@ -64,6 +64,7 @@ const EXAMPLES: Record<string, string> = {
   INDEX_POLL_SECONDS: 'INDEX_POLL_SECONDS=5 (0 = only LISTEN/NOTIFY)',
   DATABASE_FILE: 'DATABASE_FILE=data/verbatim.db',
   SHARD_COUNT: 'SHARD_COUNT=2 (or auto)',
+  HEAP_GROWTH_PERCENT: 'HEAP_GROWTH_PERCENT=50 (0 = V8\'s default)',
   EMBED_WORKERS: 'EMBED_WORKERS=auto (or 0 to embed in the indexing process, or 2)',
 };
 
@@ -164,6 +165,7 @@ const serviceSchema = z.object({
   HEALTH_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SHARD_COUNT: shardCount.default(1),
+  HEAP_GROWTH_PERCENT: int(0, 300).default(50),
 });
 
 export interface BaseConfig {
@@ -267,11 +269,16 @@ export interface ServiceConfig {
    * Discord recommends, from GET /gateway/bot), start a sharding manager with one process per shard.
    */
   shardCount: number | 'auto';
+  /**
+   * How far V8 may grow the heap past what is live before collecting, in percent (0: V8's own
+   * heuristics, up to ×4): a bot serving a large index keeps its memory near what it uses (src/core/heap.ts).
+   */
+  heapGrowthPercent: number;
 }
 
 export function loadServiceConfig(env: Env = process.env): ServiceConfig {
   const raw = parse(serviceSchema, env);
-  return { healthPort: raw.HEALTH_PORT, healthHost: raw.HEALTH_HOST, logFormat: raw.LOG_FORMAT, shardCount: raw.SHARD_COUNT };
+  return { healthPort: raw.HEALTH_PORT, healthHost: raw.HEALTH_HOST, logFormat: raw.LOG_FORMAT, shardCount: raw.SHARD_COUNT, heapGrowthPercent: raw.HEAP_GROWTH_PERCENT };
 }
 
 export function loadBaseConfig(env: Env = process.env, cwd: string = process.cwd()): BaseConfig {

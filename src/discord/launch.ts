@@ -20,6 +20,7 @@ import { engineOptions } from '../answer/engine.js';
 import { Library } from '../answer/library.js';
 import { loadAnswerConfig, loadBaseConfig, loadDiscordConfig, loadDotenv, loadServiceConfig, type ServiceConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
+import { limitHeapGrowth } from '../core/heap.js';
 import { createLogger, registerSecret, type Logger } from '../core/logger.js';
 import { VerbatimBot } from './bot.js';
 import { HealthServer, type Readiness } from './health-server.js';
@@ -45,6 +46,7 @@ export async function launchBot(options: LaunchOptions = {}): Promise<void> {
   const base = loadBaseConfig();
   const answer = loadAnswerConfig();
   const service = loadServiceConfig();
+  limitHeapGrowth(service.heapGrowthPercent);
   await checkDiscord(discord.token, discord.apiUrl);
   const root = createLogger({ level: base.logLevel, name: 'verbatim', format: service.logFormat });
   const logger = shard ? root.child({ shard: shard.id }) : root;

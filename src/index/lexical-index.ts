@@ -87,6 +87,8 @@ export interface LexicalBuilder {
 
 export class LexicalIndex {
   private readonly termIds: Map<string, number>;
+  /** query()'s scores, all zero between calls (made on the first). */
+  private scores: Float32Array | undefined;
 
   private constructor(
     private readonly header: Header,
@@ -160,27 +162,31 @@ export class LexicalIndex {
    * with `filter`, only the labels it passes).
    */
   query(question: string, k: number, filter?: (label: number) => boolean): LexicalHit[] {
-    const n = this.documentCount;
-    const scores = new Float32Array(n);
+    // One score per chunk, kept between questions (zero again after each: only the touched ones are reset).
+    const scores = (this.scores ??= new Float32Array(this.documentCount));
     const touched: number[] = [];
     const norm = K1 * (1 - B);
     const perLength = (K1 * B) / (this.header.averageLength || 1);
-    for (const term of new Set(terms(question))) {
-      const id = this.termIds.get(term);
-      if (id === undefined) continue;
-      const from = this.offsets[id]!;
-      const to = this.offsets[id + 1]!;
-      const idf = this.idfOf(to - from);
-      const { docs, tfs } = this.postings.read(from, to);
-      for (let p = 0; p < docs.length; p++) {
-        const doc = docs[p]!;
-        if (filter !== undefined && !filter(doc)) continue;
-        const tf = tfs[p]! / TF_SCALE;
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc]! += (idf * tf * (K1 + 1)) / (tf + norm + perLength * this.lengths[doc]!);
+    try {
+      for (const term of new Set(terms(question))) {
+        const id = this.termIds.get(term);
+        if (id === undefined) continue;
+        const from = this.offsets[id]!;
+        const to = this.offsets[id + 1]!;
+        const idf = this.idfOf(to - from);
+        const { docs, tfs } = this.postings.read(from, to);
+        for (let p = 0; p < docs.length; p++) {
+          const doc = docs[p]!;
+          if (filter !== undefined && !filter(doc)) continue;
+          const tf = tfs[p]! / TF_SCALE;
+          if (scores[doc] === 0) touched.push(doc);
+          scores[doc]! += (idf * tf * (K1 + 1)) / (tf + norm + perLength * this.lengths[doc]!);
+        }
       }
+      return topK(touched, scores, k);
+    } finally {
+      for (const doc of touched) scores[doc] = 0;
     }
-    return topK(touched, scores, k);
   }
 
   /** Whether any indexed chunk holds the term. */

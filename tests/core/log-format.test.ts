@@ -88,12 +88,19 @@ describe('formats', () => {
 
 describe('service settings', () => {
   it('defaults: no health listener, 127.0.0.1, auto', () => {
-    expect(loadServiceConfig({})).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto', shardCount: 1 });
-    expect(loadServiceConfig({ HEALTH_PORT: '', LOG_FORMAT: '' })).toEqual({ healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto', shardCount: 1 });
+    const defaults = { healthPort: undefined, healthHost: '127.0.0.1', logFormat: 'auto', shardCount: 1, heapGrowthPercent: 50 };
+    expect(loadServiceConfig({})).toEqual(defaults);
+    expect(loadServiceConfig({ HEALTH_PORT: '', LOG_FORMAT: '', HEAP_GROWTH_PERCENT: '' })).toEqual(defaults);
   });
 
   it('reads a port (0 = any free one), a host and a format', () => {
-    expect(loadServiceConfig({ HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', LOG_FORMAT: 'json' })).toEqual({ healthPort: 9464, healthHost: '0.0.0.0', logFormat: 'json', shardCount: 1 });
+    expect(loadServiceConfig({ HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', LOG_FORMAT: 'json' })).toEqual({
+      healthPort: 9464,
+      healthHost: '0.0.0.0',
+      logFormat: 'json',
+      shardCount: 1,
+      heapGrowthPercent: 50,
+    });
     expect(loadServiceConfig({ HEALTH_PORT: '0' }).healthPort).toBe(0);
   });
 
@@ -108,6 +115,15 @@ describe('service settings', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error?.message).toContain('HEALTH_PORT must be at most 65535 (got "70000") — for example HEALTH_PORT=9464');
     expect(error?.message).toContain('LOG_FORMAT');
+  });
+});
+
+describe('HEAP_GROWTH_PERCENT', () => {
+  it('is 50 by default, 0 for V8\'s own, and a whole number up to 300', () => {
+    expect(loadServiceConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(loadServiceConfig({ HEAP_GROWTH_PERCENT: '100' }).heapGrowthPercent).toBe(100);
+    expect(() => loadServiceConfig({ HEAP_GROWTH_PERCENT: '1.5' })).toThrow('HEAP_GROWTH_PERCENT must be a whole number');
+    expect(() => loadServiceConfig({ HEAP_GROWTH_PERCENT: '500' })).toThrow('HEAP_GROWTH_PERCENT must be at most 300 (got "500") — for example HEAP_GROWTH_PERCENT=50');
   });
 });
 

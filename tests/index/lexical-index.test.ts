@@ -103,6 +103,21 @@ describe('LexicalIndex', () => {
     await expect(LexicalIndex.load(path.join(dir, 'missing.json'), bin)).rejects.toThrow('is missing or damaged');
   });
 
+  it('scores each question from zero: the same hits asked again, after other questions and after a filter that threw', () => {
+    const index = LexicalIndex.build(documents);
+    const question = 'What did the Levada Center poll find?';
+    const first = index.query(question, 10);
+    index.query('Witkoff talks with Putin in Moscow', 10);
+    expect(() =>
+      index.query('Putin poll', 10, () => {
+        throw new Error('filter failed');
+      }),
+    ).toThrow('filter failed');
+    expect(index.query(question, 10)).toEqual(first);
+    const even = index.query(question, documents.length).filter((hit) => hit.label % 2 === 0);
+    expect(index.query(question, 10, (label) => label % 2 === 0)).toEqual(even.slice(0, 10));
+  });
+
   it('handles an empty corpus', () => {
     const index = LexicalIndex.build([]);
     expect(index.query('anything at all', 5)).toEqual([]);

@@ -26,10 +26,11 @@
  * largest possible value) so that a model fitted on one corpus reads another.
  */
 import { AnswerKind, hasKind, kindsOf } from '../../chunking/answer-kinds.js';
+import { wordCount } from '../../corpus/text-shape.js';
 import type { StoredArticle, TermStatistics } from '../../index/store.js';
 import { terms } from '../../index/terms.js';
 import { answerType, answerTypeMatch, type AnswerType } from '../answer-type.js';
-import { sameBlock, wordCount, type Candidate } from '../candidates.js';
+import { sameBlock, type Candidate } from '../candidates.js';
 import { isLeadIn, refersBack } from '../discourse.js';
 
 /** The feature names, in the order of a feature row. */
@@ -156,8 +157,10 @@ function sentenceTerms(article: StoredArticle, index: number): Set<string> {
 function articleTerms(article: StoredArticle): Set<string> {
   const context = contextOf(article);
   if (!context.articleTerms) {
+    // The sentences' terms in one pass (no word spans a line break), without keeping a set per sentence.
+    const text = article.sentences.map((sentence) => article.text.slice(sentence.start, sentence.end)).join('\n');
     const all = new Set(context.titleTerms);
-    for (let i = 0; i < article.sentences.length; i++) for (const t of sentenceTerms(article, i)) all.add(t);
+    for (const t of terms(text)) all.add(t);
     context.articleTerms = all;
   }
   return context.articleTerms;
