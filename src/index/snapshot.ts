@@ -1,10 +1,10 @@
 /**
  * A loaded index generation (generation/reader.ts opens it): the articles' metadata, the HNSW
- * index of the chunk vectors, the lexical index and the vocabulary in memory; articles with their
- * text, blocks, sentences and chunks made from the typed tables when asked for (the last
- * ARTICLE_CACHE kept, and any still in use elsewhere found again, so an article is one object for as
- * long as anything holds it); vectors read from disk by row. Immutable once open; a rebuild
- * produces a new one.
+ * index of the chunk vectors, the lexical index's terms and the vocabulary in memory; articles with
+ * their text (read from texts.bin), blocks, sentences and chunks made from the typed tables when
+ * asked for (the last ARTICLE_CACHE kept, and any still in use elsewhere found again, so an article
+ * is one object for as long as anything holds it); lexical postings and vectors read from disk as
+ * needed. Immutable once open; a rebuild produces a new one.
  */
 import type { Chunk } from '../chunking/types.js';
 import type { ArticleMeta } from '../corpus/types.js';
@@ -155,8 +155,10 @@ export class IndexSnapshot {
     return this.sentenceVectors.rows(0, this.sentenceVectors.count);
   }
 
-  /** Closes the vector files (they are also closed when the snapshot is garbage-collected). */
-  /** Closes the files the snapshot reads by offset; asking it for text or vectors afterwards throws. */
+  /**
+   * Closes the files the snapshot reads by offset (texts, postings, vectors; they are also closed when
+   * it is garbage-collected); asking it for an article not yet made, a search or a vector afterwards throws.
+   */
   close(): void {
     closeGeneration(this.generation);
   }
