@@ -129,9 +129,9 @@ export function migrations(n: Names): readonly string[] {
      CREATE INDEX ON ${t('chunk')} USING gin (fts);`,
     // 3: impact-ordered postings (lexical-query.ts postingImpact): a question reads each term's best postings first and
     // stops at the term's share of its budget (postingLimits), through an index on (term, impact DESC) that holds what
-    // scoring needs. The key
-    // becomes (content_key, term, ordinal): it serves the cascade from a deleted content and a filtered search's
-    // probes (contents × terms). Existing postings get their impact with the live generation's average length.
+    // scoring needs. The key becomes (content_key, term, ordinal): it serves the cascade from a deleted content and a
+    // filtered search's probes (contents × terms). Existing postings get their impact with the live generation's
+    // average length.
     `ALTER TABLE ${t('chunk_term')} ADD COLUMN impact real;
      UPDATE ${t('chunk_term')} SET impact = ${impactSql('tf', 'length', 'a.average')}
        FROM (SELECT coalesce((SELECT nullif((g.lexical->>'averageLength')::float8, 0) FROM ${t('live')} l JOIN ${t('generation')} g ON g.id = l.generation_id),
