@@ -27,6 +27,8 @@ export interface Candidate {
   rank: number;
   /** The higher cosine with the question of the sentence's neighbours in its paragraph (0 if none). */
   neighbour: number;
+  /** Which of the question's index terms its article holds anywhere (title, headings, text). */
+  articleTerms: ReadonlySet<string>;
 }
 
 export function gatherCandidates(view: QuestionView, hits: readonly PassageHit[], queryVector: Float32Array): Candidate[] {
@@ -54,6 +56,7 @@ export function gatherCandidates(view: QuestionView, hits: readonly PassageHit[]
         passage: hit.dense,
         rank,
         neighbour: neighbourSimilarity(view, article, i, queryVector),
+        articleTerms: view.heldTerms(article.id),
       });
     }
   });

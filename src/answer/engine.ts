@@ -14,6 +14,7 @@ import { correctQuestion } from '../retrieval/spelling.js';
 import { DEFAULT_PASSAGE_SEARCH, searchPassages, type PassageHit, type PassageSearchOptions } from '../retrieval/passage-search.js';
 import { isVague, normalizeQuestion } from './question.js';
 import { QuestionView } from './question-view.js';
+import { articleLookupTerms, questionProfile, type QuestionProfile } from './reader/features.js';
 import { FittedReader, type AnswerReader } from './reader/reader.js';
 import { DEFAULT_READER_MODEL } from './reader/reader-model.js';
 import { REFUSAL_MESSAGES } from './refusal.js';
@@ -127,12 +128,13 @@ export class AnswerEngine {
     const lexicalText = [text, ...expansions.map((e) => e.to)].join(' ');
     const filter = options.articles === undefined ? undefined : { articleIds: options.articles };
     const hits = await searchPassages(this.store, lexicalText, queryVector, this.options.search, filter);
-    const view = await QuestionView.gather(this.store, hits);
+    const profile = questionProfile(this.store.terms, text);
+    const view = await QuestionView.gather(this.store, hits, articleLookupTerms(profile));
     timings.searchMs = round(performance.now() - searchStart);
     trace.onPassages?.(hits);
 
     const selectStart = performance.now();
-    const scored = this.score(view, hits, text, queryVector, trace, options.preferArticles);
+    const scored = this.score(view, hits, profile, queryVector, trace, options.preferArticles);
     const { ranked } = scored;
     const confidence = this.checkScores(scored.confidence, ranked);
     let body: AnswerBody | undefined;
@@ -176,18 +178,18 @@ export class AnswerEngine {
    * The candidates scored: from the preferred articles' passages alone when the reader is confident
    * in one of them (see AskOptions.preferArticles), otherwise (and without any) from all the passages.
    */
-  private score(view: QuestionView, hits: PassageHit[], text: string, queryVector: Float32Array, trace: AskTrace, prefer: readonly string[] | undefined): ScoredSentences {
+  private score(view: QuestionView, hits: PassageHit[], profile: QuestionProfile, queryVector: Float32Array, trace: AskTrace, prefer: readonly string[] | undefined): ScoredSentences {
     const wanted = new Set(prefer ?? []);
     const preferred = hits.filter((hit) => wanted.has(hit.chunk.articleId));
     if (preferred.length > 0) {
       let judged: readonly JudgedCandidate[] = [];
-      const scored = scoreSentences(view, preferred, text, queryVector, this.options.reader, (j) => (judged = j));
+      const scored = scoreSentences(view, preferred, profile, queryVector, this.options.reader, (j) => (judged = j));
       if (scored.ranked.length > 0 && scored.confidence >= this.options.refusalThreshold) {
         trace.onJudged?.(judged);
         return scored;
       }
     }
-    return scoreSentences(view, hits, text, queryVector, this.options.reader, trace.onJudged);
+    return scoreSentences(view, hits, profile, queryVector, this.options.reader, trace.onJudged);
   }
 
   /**

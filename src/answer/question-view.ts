@@ -5,8 +5,10 @@
  */
 import type { Chunk } from '../chunking/types.js';
 import { IndexError } from '../core/errors.js';
-import type { ArticleRequest, ArticleView, IndexStore, StoredArticle, TermStatistics } from '../index/store.js';
+import type { ArticleRequest, ArticleView, IndexStore, StoredArticle } from '../index/store.js';
 import type { PassageHit } from '../retrieval/passage-search.js';
+
+const NONE: ReadonlySet<string> = new Set();
 
 export class QuestionView {
   private readonly byId: ReadonlyMap<string, ArticleView>;
@@ -20,22 +22,18 @@ export class QuestionView {
 
   /**
    * The view of the passages' articles: each article once, with the vectors of its sentences in the
-   * passages and of their neighbours (the reader compares a sentence's neighbours with the question too).
+   * passages and of their neighbours (the reader compares a sentence's neighbours with the question too),
+   * and which of the question's index terms `terms` each article holds (`heldTerms`).
    */
-  static async gather(store: IndexStore, hits: readonly PassageHit[]): Promise<QuestionView> {
+  static async gather(store: IndexStore, hits: readonly PassageHit[], terms: readonly string[] = []): Promise<QuestionView> {
     const wanted = new Map<string, Set<number>>();
     for (const { chunk } of hits) {
       let sentences = wanted.get(chunk.articleId);
       if (!sentences) wanted.set(chunk.articleId, (sentences = new Set()));
       for (let i = Math.max(0, chunk.sentenceStart - 1); i <= chunk.sentenceEnd; i++) sentences.add(i);
     }
-    const requests: ArticleRequest[] = [...wanted].map(([id, sentences]) => ({ id, sentences: [...sentences] }));
+    const requests: ArticleRequest[] = [...wanted].map(([id, sentences]) => ({ id, sentences: [...sentences], terms }));
     return new QuestionView(store, requests.length === 0 ? [] : await store.articleViews(requests));
-  }
-
-  /** The lexical term statistics (IDF) the reader's features weigh the question's words by. */
-  get terms(): TermStatistics {
-    return this.store.terms;
   }
 
   /** Where the index is, for messages. */
@@ -45,6 +43,11 @@ export class QuestionView {
 
   article(id: string): StoredArticle | undefined {
     return this.byId.get(id)?.article;
+  }
+
+  /** Which of the terms gathered for (see `gather`) an article of the view holds (none for another article). */
+  heldTerms(articleId: string): ReadonlySet<string> {
+    return this.byId.get(articleId)?.heldTerms ?? NONE;
   }
 
   /** The chunks of an article of the view, in order (none for another article). */

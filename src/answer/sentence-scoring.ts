@@ -10,7 +10,7 @@ import type { StoredArticle } from '../index/store.js';
 import type { Sentence } from '../chunking/types.js';
 import type { PassageHit } from '../retrieval/passage-search.js';
 import { gatherCandidates, type Candidate } from './candidates.js';
-import { FEATURES, featureRows, questionProfile } from './reader/features.js';
+import { FEATURES, featureRows, type QuestionProfile } from './reader/features.js';
 import type { AnswerReader } from './reader/reader.js';
 import type { QuestionView } from './question-view.js';
 
@@ -44,13 +44,12 @@ export interface ScoredSentences {
 export function scoreSentences(
   view: QuestionView,
   hits: readonly PassageHit[],
-  question: string,
+  profile: QuestionProfile,
   queryVector: Float32Array,
   reader: AnswerReader,
   onJudged?: (judged: readonly JudgedCandidate[]) => void,
 ): ScoredSentences {
   const candidates = gatherCandidates(view, hits, queryVector);
-  const profile = questionProfile(view.terms, question);
   const features = featureRows(profile, candidates);
   const { scores, confidence } = reader.judge(profile, candidates, features);
   const nameMissing = FEATURES.indexOf('nameMissing');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Chunk } from '../chunking/types.js';
 import type { ArticleMeta } from '../corpus/types.js';
 import { currentGeneration } from './layout.js';
+import { holdsLabelIn } from './lexical-index.js';
 import { IndexSnapshot } from './snapshot.js';
 import type {
   ArticleRequest,
@@ -74,6 +75,18 @@ export class FileIndexStore implements IndexStore {
   articleViews(requests: readonly ArticleRequest[]): Promise<ArticleView[]> {
     const { snapshot } = this;
     const views: ArticleView[] = [];
+    // Each term's postings read once for all the articles asked about.
+    const labelsWith = new Map<string, Uint32Array>();
+    const held = (articleId: string, terms: readonly string[]): Set<string> => {
+      const { first, count } = snapshot.chunkLabelsOf(articleId);
+      const found = new Set<string>();
+      for (const term of terms) {
+        let labels = labelsWith.get(term);
+        if (!labels) labelsWith.set(term, (labels = snapshot.lexical.labelsWith(term)));
+        if (holdsLabelIn(labels, first, count)) found.add(term);
+      }
+      return found;
+    };
     for (const request of requests) {
       const article = snapshot.article(request.id);
       if (article === undefined) continue;
@@ -81,7 +94,13 @@ export class FileIndexStore implements IndexStore {
       const wanted = (request.sentences ?? article.sentences.map((s) => s.index)).filter((i) => Number.isInteger(i) && i >= 0 && i < count);
       // Read when first asked for (the reader skips short sentences and neighbours across a paragraph break).
       const sentenceVectors = new LazyMap<number, Float32Array>(wanted, (i) => snapshot.sentenceVector(article.id, i));
-      views.push({ article, chunks: snapshot.chunksOf(article.id), sentenceVectors, passageIntact: (chunk: Chunk) => snapshot.passageIntact(chunk) });
+      views.push({
+        article,
+        chunks: snapshot.chunksOf(article.id),
+        sentenceVectors,
+        heldTerms: held(article.id, request.terms ?? []),
+        passageIntact: (chunk: Chunk) => snapshot.passageIntact(chunk),
+      });
     }
     return Promise.resolve(views);
   }

@@ -56,12 +56,18 @@ interface Postings {
 interface PostingsSource {
   /** Entries `from` to `to` (exclusive). */
   read(from: number, to: number): Postings;
+  /** The chunks of entries `from` to `to` (exclusive), without their frequencies. */
+  readDocs(from: number, to: number): Uint32Array;
   close(): void;
 }
 
 /** Postings held in arrays (an index just built). */
 function postingsInMemory(all: Postings): PostingsSource {
-  return { read: (from, to) => ({ docs: all.docs.subarray(from, to), tfs: all.tfs.subarray(from, to) }), close: () => {} };
+  return {
+    read: (from, to) => ({ docs: all.docs.subarray(from, to), tfs: all.tfs.subarray(from, to) }),
+    readDocs: (from, to) => all.docs.subarray(from, to),
+    close: () => {},
+  };
 }
 
 /** Postings read from lexical.bin, whose docs start at byte `docsAt` and tfs at `tfsAt`. */
@@ -73,6 +79,11 @@ function postingsOnDisk(reader: FileReader, docsAt: number, tfsAt: number): Post
       reader.readInto(new Uint8Array(docs.buffer), docsAt + 4 * from);
       reader.readInto(new Uint8Array(tfs.buffer), tfsAt + 2 * from);
       return { docs, tfs };
+    },
+    readDocs(from, to) {
+      const docs = new Uint32Array(to - from);
+      reader.readInto(new Uint8Array(docs.buffer), docsAt + 4 * from);
+      return docs;
     },
     close: () => reader.close(),
   };
@@ -189,6 +200,15 @@ export class LexicalIndex {
     }
   }
 
+  /**
+   * The labels of the chunks that hold a term, ascending (empty for a term no chunk holds). An
+   * article's chunks have consecutive labels, so `holdsLabelIn` on these says whether it holds the term.
+   */
+  labelsWith(term: string): Uint32Array {
+    const id = this.termIds.get(term);
+    return id === undefined ? new Uint32Array(0) : this.postings.readDocs(this.offsets[id]!, this.offsets[id + 1]!);
+  }
+
   /** Whether any indexed chunk holds the term. */
   has(term: string): boolean {
     return this.termIds.has(term);
@@ -258,6 +278,18 @@ export class LexicalIndex {
   close(): void {
     this.postings.close();
   }
+}
+
+/** Whether ascending `labels` hold one in [first, first + count) (a binary search). */
+export function holdsLabelIn(labels: Uint32Array, first: number, count: number): boolean {
+  let low = 0;
+  let high = labels.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (labels[mid]! < first) low = mid + 1;
+    else high = mid;
+  }
+  return low < labels.length && labels[low]! < first + count;
 }
 
 /** The k best of the touched documents, best first (ties: lower label first), via a min-heap. */

@@ -95,6 +95,8 @@ export interface ArticleRequest {
   id: string;
   /** Indexes of the sentences whose vectors are wanted (out-of-range ones are ignored); omitted: all of them. */
   sentences?: readonly number[];
+  /** Index terms (terms.ts) to look up in the article: the view's `heldTerms` says which of them it holds. */
+  terms?: readonly string[];
 }
 
 /** An article as the reader and quote verification see it. */
@@ -105,6 +107,12 @@ export interface ArticleView {
   chunks: readonly Chunk[];
   /** The vectors of the sentences asked for (by sentence index). */
   sentenceVectors: ReadonlyMap<number, Float32Array>;
+  /**
+   * Which of the request's `terms` the article holds (in its title, a heading or its text: what the
+   * lexical index holds of its chunks), answered from the postings rather than by reading the whole
+   * article. Empty when no terms were asked.
+   */
+  heldTerms: ReadonlySet<string>;
   /**
    * Whether a chunk's text is still the text the index was built from (checked against a digest of
    * it kept at build time): the second witness quote verification asks (verify-quotes.ts).

@@ -354,6 +354,7 @@ function candidatesOf(article: StoredArticle): Candidate[] {
     passage: 0.6,
     rank: 0,
     neighbour: 0.4,
+    articleTerms: new Set(['talk']),
   }));
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { IndexError } from '../../src/core/errors.js';
-import { LexicalIndex, type LexicalDocument } from '../../src/index/lexical-index.js';
+import { holdsLabelIn, LexicalIndex, type LexicalDocument } from '../../src/index/lexical-index.js';
 import { terms } from '../../src/index/terms.js';
 
 const LEVADA = '002_bb33988446a060da';
@@ -101,6 +101,35 @@ describe('LexicalIndex', () => {
     await writeFile(json, '{"documentCount": 3}');
     await expect(LexicalIndex.load(json, bin)).rejects.toThrow(`The lexical index ${json} is incomplete.`);
     await expect(LexicalIndex.load(path.join(dir, 'missing.json'), bin)).rejects.toThrow('is missing or damaged');
+  });
+
+  it('lists the documents holding a term, ascending, from memory and from disk, and says which of a run of labels holds one', async () => {
+    const index = LexicalIndex.build(documents);
+    const json = path.join(dir, 'labels.json');
+    const bin = path.join(dir, 'labels.bin');
+    await index.save(json, bin);
+    const loaded = await LexicalIndex.load(json, bin);
+    try {
+      for (const word of ['Kremlin', 'Geneva', 'poll', 'the', 'zzqxv']) {
+        const term = terms(word)[0] ?? word;
+        const expected = documents.flatMap((doc, label) => (terms(`${doc.title} ${doc.heading} ${doc.text}`).includes(term) ? [label] : []));
+        expect([...index.labelsWith(term)], word).toEqual(expected);
+        expect([...loaded.labelsWith(term)], word).toEqual(expected);
+      }
+      // An article's paragraphs are consecutive labels: which articles mention the Kremlin?
+      const kremlin = loaded.labelsWith(terms('Kremlin')[0]!);
+      for (const id of new Set(articleOf)) {
+        const first = articleOf.indexOf(id);
+        const count = articleOf.lastIndexOf(id) - first + 1;
+        const mentions = documents.slice(first, first + count).some((doc) => /Kremlin/i.test(doc.text) || /Kremlin/i.test(doc.title));
+        expect(holdsLabelIn(kremlin, first, count), id).toBe(mentions);
+      }
+    } finally {
+      loaded.close();
+    }
+    const labels = Uint32Array.from([2, 5, 9]);
+    expect([[0, 2], [0, 3], [3, 2], [3, 3], [6, 3], [6, 4], [10, 5], [0, 0]].map(([first, count]) => holdsLabelIn(labels, first!, count!))).toEqual([false, true, false, true, false, true, false, false]);
+    expect(holdsLabelIn(new Uint32Array(0), 0, 100)).toBe(false);
   });
 
   it('scores each question from zero: the same hits asked again, after other questions and after a filter that threw', () => {

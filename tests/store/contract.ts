@@ -202,6 +202,18 @@ export async function behaviourProblems(store: IndexStore, reference: IndexStore
     check(!got.passageIntact({ ...chunk, text: `X${chunk.text.slice(1)}` }), `passage ${chunk.id} with its first letter changed counts as intact`);
   }
 
+  // Which of some terms an article holds: exactly those its title, its chunks' headings or their text hold.
+  const asked = [...new Set([...questionTerms, ...terms(reference.articles[1]?.title ?? ''), 'zzqxv'])];
+  const held = await store.articleViews([{ id: first, sentences: [], terms: asked }, { id: second, sentences: [] }]);
+  for (const [i, want] of (await reference.articleViews([{ id: first, sentences: [] }])).entries()) {
+    const words = new Set(want.chunks.flatMap((c) => [...terms(want.article.title), ...terms(c.heading ?? ''), ...terms(c.text)]));
+    const expected = asked.filter((t) => words.has(t)).sort();
+    const got = [...(held[i]?.heldTerms ?? [])].sort();
+    check(expected.length > 0 && expected.length < asked.length, `the held-terms check asks nothing telling (${expected.length} of ${asked.length} held)`);
+    check(got.join() === expected.join(), `article ${first} holds ${got.join()} of the terms asked, not ${expected.join()}`);
+  }
+  check(held[1]?.heldTerms.size === 0, `article ${second} asked about no terms holds some: ${[...(held[1]?.heldTerms ?? [])].join()}`);
+
   // Search.
   const question = corpus.questions[0]!.text;
   const vector = await cachedEmbedder(corpus).embedOne(question);

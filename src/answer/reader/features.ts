@@ -128,10 +128,14 @@ export function questionProfile(statistics: TermStatistics, question: string): Q
   return { terms: weights, type, definitional: DEFINITIONAL.test(question) && content <= 4, wantedKinds, names, text: question };
 }
 
+/** The index terms whose presence in a candidate's article the features ask about (`Candidate.articleTerms`). */
+export function articleLookupTerms(profile: QuestionProfile): string[] {
+  return [...new Set([...profile.terms.keys(), ...profile.names.flat()])];
+}
+
 /** What is worked out once per article and reused across questions. */
 interface ArticleContext {
   sentenceTerms: (Set<string> | undefined)[];
-  articleTerms: Set<string> | undefined;
   titleTerms: Set<string>;
   /** Each sentence's position among the article's prose sentences (those ending like a sentence), or -1. */
   proseOrdinal: Int32Array | undefined;
@@ -142,7 +146,7 @@ const contexts = new WeakMap<StoredArticle, ArticleContext>();
 function contextOf(article: StoredArticle): ArticleContext {
   let context = contexts.get(article);
   if (!context) {
-    context = { sentenceTerms: new Array(article.sentences.length), articleTerms: undefined, titleTerms: new Set(terms(article.title)), proseOrdinal: undefined };
+    context = { sentenceTerms: new Array(article.sentences.length), titleTerms: new Set(terms(article.title)), proseOrdinal: undefined };
     contexts.set(article, context);
   }
   return context;
@@ -152,18 +156,6 @@ function sentenceTerms(article: StoredArticle, index: number): Set<string> {
   const context = contextOf(article);
   const sentence = article.sentences[index]!;
   return (context.sentenceTerms[index] ??= new Set(terms(article.text.slice(sentence.start, sentence.end))));
-}
-
-function articleTerms(article: StoredArticle): Set<string> {
-  const context = contextOf(article);
-  if (!context.articleTerms) {
-    // The sentences' terms in one pass (no word spans a line break), without keeping a set per sentence.
-    const text = article.sentences.map((sentence) => article.text.slice(sentence.start, sentence.end)).join('\n');
-    const all = new Set(context.titleTerms);
-    for (const t of terms(text)) all.add(t);
-    context.articleTerms = all;
-  }
-  return context.articleTerms;
 }
 
 function proseOrdinal(article: StoredArticle, index: number): number {
@@ -237,7 +229,7 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
     for (let j = Math.max(0, sentence.index - WINDOW); j <= Math.min(article.sentences.length - 1, sentence.index + WINDOW); j++) {
       if (j !== sentence.index && sameBlock(article, sentence.index, j)) for (const t of sentenceTerms(article, j)) window.add(t);
     }
-    const whole = articleTerms(article);
+    const whole = c.articleTerms;
     let novel = 0;
     for (const t of own) if (!profile.terms.has(t)) novel++;
     const novelty = own.size === 0 ? 0 : novel / own.size;

@@ -288,8 +288,10 @@ export class PostgresStore implements IndexStore {
               (SELECT json_agg(json_build_array(c.ordinal, c.start_char, c.end_char, c.heading, c.sentence_start, c.sentence_end, c.token_count, c.digest) ORDER BY c.ordinal)
                  FROM ${n.t('chunk')} c WHERE c.content_key = ga.content_key) AS chunks,
               (SELECT json_agg(json_build_array(s.idx, s.embedding::text))
-                 FROM ${n.t('sentence')} s WHERE s.content_key = ga.content_key AND (r.every OR s.idx = ANY(r.wanted::int[]))) AS vectors
-       FROM unnest($2::text[], $3::boolean[], $4::text[]) WITH ORDINALITY AS r(id, every, wanted, ord)
+                 FROM ${n.t('sentence')} s WHERE s.content_key = ga.content_key AND (r.every OR s.idx = ANY(r.wanted::int[]))) AS vectors,
+              (SELECT array_agg(DISTINCT ct.term) FROM ${n.t('chunk_term')} ct
+                 WHERE ct.content_key = ga.content_key AND ct.term = ANY(ARRAY(SELECT jsonb_array_elements_text(r.terms::jsonb)))) AS held
+       FROM unnest($2::text[], $3::boolean[], $4::text[], $5::text[]) WITH ORDINALITY AS r(id, every, wanted, terms, ord)
        JOIN ${n.t('generation_article')} ga ON ga.generation_id = $1 AND ga.article_id = r.id
        JOIN ${n.t('article_content')} a ON a.key = ga.content_key
        ORDER BY r.ord`,
@@ -298,6 +300,7 @@ export class PostgresStore implements IndexStore {
         known.map((request) => request.id),
         known.map((request) => request.sentences === undefined),
         known.map((request) => `{${(request.sentences ?? []).filter((i) => Number.isInteger(i)).join(',')}}`),
+        known.map((request) => JSON.stringify(request.terms ?? [])),
       ],
     );
     return rows.map((row) => this.viewOfRow(row));
@@ -366,6 +369,7 @@ export class PostgresStore implements IndexStore {
       article,
       chunks,
       sentenceVectors,
+      heldTerms: new Set(row.held ?? []),
       passageIntact: (chunk) => chunk.articleId === meta.id && digests.get(chunk.ordinal) === passageDigest(chunk.text),
     };
   }
@@ -396,6 +400,8 @@ interface ViewRow {
   headings: string[];
   chunks: [number, number, number, string | null, number, number, number, number][] | null;
   vectors: [number, string][] | null;
+  /** Which of the request's terms the article's chunks hold (null: none). */
+  held: string[] | null;
 }
 
 function chunkOfRow(row: SearchRow): Chunk {
