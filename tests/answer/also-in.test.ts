@@ -69,8 +69,15 @@ describe('the same story in two outlets', () => {
     expect(without.answered).toBe(true);
     expect(without.sources.some((s) => s.alsoIn !== undefined)).toBe(false);
     expect(without.more?.sources.some((s) => s.alsoIn !== undefined) ?? false).toBe(false);
-    // The copy changes where the story is cited from, not what is quoted.
-    expect(withCopy.quotes.map((q) => q.text)).toEqual(without.quotes.map((q) => q.text));
+    // The copy changes where the story is cited from, not the answer: the same first quote, and the
+    // same quotes but for at most the last (the copy doubles the story's words' document frequencies,
+    // which moves the reader's scores a little; a marginal last quote may change with them: it does on
+    // an AVX2-only machine, not on the one this test was written on — onnxruntime's int8 kernels differ
+    // by CPU, and with them the vectors' last digits).
+    const quoted = without.quotes.map((q) => q.text);
+    expect(withCopy.quotes[0]?.text).toBe(quoted[0]);
+    expect(withCopy.quotes.length).toBe(quoted.length);
+    expect(withCopy.quotes.filter((q) => quoted.includes(q.text)).length).toBeGreaterThanOrEqual(quoted.length - 1);
     for (const q of ['Who was Mike Pompeo?', 'What did Kremlin officials stress about communication after the meeting?', 'Who painted the Mona Lisa?']) {
       const answer = await plain.library.ask(q);
       expect([...answer.sources, ...(answer.more?.sources ?? [])].every((s) => s.alsoIn === undefined)).toBe(true);
