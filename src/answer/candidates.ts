@@ -45,7 +45,7 @@ export function gatherCandidates(view: QuestionView, hits: readonly PassageHit[]
       }
       const sentence = article.sentences[i]!;
       const text = article.text.slice(sentence.start, sentence.end);
-      if (wordCount(text) < MIN_QUOTE_WORDS) continue;
+      if (wordCount(text, MIN_QUOTE_WORDS) < MIN_QUOTE_WORDS) continue;
       const vector = view.sentenceVector(article.id, i);
       byKey.set(key, {
         article,

@@ -10,7 +10,8 @@
  * 1. `search`: the dense and the lexical candidates of the question, with each candidate's chunk
  *    and vector;
  * 2. `articleViews`: the articles those passages belong to, with their chunks, the sentence vectors
- *    the reader wants and the digests quote verification checks.
+ *    the reader wants, which of the question's terms each article holds (from the postings, so the
+ *    reader need not read an article whole) and the digests quote verification checks.
  * The reader then works synchronously over what those two calls returned.
  *
  * Labels are a store's own numbers for its chunks within one generation (the file index numbers

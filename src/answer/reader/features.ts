@@ -165,7 +165,7 @@ function proseOrdinal(article: StoredArticle, index: number): number {
     let next = 0;
     article.sentences.forEach((s, i) => {
       const text = article.text.slice(s.start, s.end).trimEnd();
-      if (/[.!?]["”’)\]]*$/u.test(text) && wordCount(text) >= 4) ordinals[i] = next++;
+      if (/[.!?]["”’)\]]*$/u.test(text) && wordCount(text, 4) >= 4) ordinals[i] = next++;
     });
     context.proseOrdinal = ordinals;
   }
@@ -260,7 +260,7 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
       lead: ordinal < 0 ? 0 : 1 / (1 + ordinal),
       firstSentence: first,
       definitionLead: profile.definitional ? first : 0,
-      length: Math.min(wordCount(c.text), 60) / 60,
+      length: Math.min(wordCount(c.text, 60), 60) / 60,
       backReference: refersBack(c.text) ? 1 : 0,
       leadIn: isLeadIn(c.text) ? 1 : 0,
       titleInQuestion: context.titleTerms.size === 0 ? 0 : titleShared / context.titleTerms.size,
