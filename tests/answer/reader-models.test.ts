@@ -498,6 +498,8 @@ describe('discourse cues', () => {
       'The plan is built on the following principles.',
       'Officials described a number of measures to curb inflation.',
       'The reform changes the law in two key areas.',
+      'Here are five ways to cut the bill.',
+      'THE TERMS, AS FOLLOWS, WERE AGREED.',
     ]) {
       expect(isLeadIn(s), s).toBe(true);
     }

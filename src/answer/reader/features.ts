@@ -137,6 +137,8 @@ export function articleLookupTerms(profile: QuestionProfile): string[] {
 interface ArticleContext {
   sentenceTerms: (Set<string> | undefined)[];
   titleTerms: Set<string>;
+  /** The terms of each of its headings, by heading text. */
+  headingTerms: Map<string, Set<string>>;
   /** Each sentence's position among the article's prose sentences (those ending like a sentence), or -1. */
   proseOrdinal: Int32Array | undefined;
 }
@@ -146,7 +148,7 @@ const contexts = new WeakMap<StoredArticle, ArticleContext>();
 function contextOf(article: StoredArticle): ArticleContext {
   let context = contexts.get(article);
   if (!context) {
-    context = { sentenceTerms: new Array(article.sentences.length), titleTerms: new Set(terms(article.title)), proseOrdinal: undefined };
+    context = { sentenceTerms: new Array(article.sentences.length), titleTerms: new Set(terms(article.title)), headingTerms: new Map(), proseOrdinal: undefined };
     contexts.set(article, context);
   }
   return context;
@@ -156,6 +158,12 @@ function sentenceTerms(article: StoredArticle, index: number): Set<string> {
   const context = contextOf(article);
   const sentence = article.sentences[index]!;
   return (context.sentenceTerms[index] ??= new Set(terms(article.text.slice(sentence.start, sentence.end))));
+}
+
+function headingTerms(context: ArticleContext, heading: string): Set<string> {
+  let found = context.headingTerms.get(heading);
+  if (!found) context.headingTerms.set(heading, (found = new Set(terms(heading))));
+  return found;
 }
 
 function proseOrdinal(article: StoredArticle, index: number): number {
@@ -225,10 +233,13 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
     const { article, sentence } = c;
     const own = sentenceTerms(article, sentence.index);
     const context = contextOf(article);
-    const window = new Set([...own, ...context.titleTerms, ...(sentence.heading ? terms(sentence.heading) : [])]);
+    // The sentence's context: its own terms, its article's title's, its heading's and its paragraph neighbours'.
+    const windowSets: ReadonlySet<string>[] = [own, context.titleTerms];
+    if (sentence.heading) windowSets.push(headingTerms(context, sentence.heading));
     for (let j = Math.max(0, sentence.index - WINDOW); j <= Math.min(article.sentences.length - 1, sentence.index + WINDOW); j++) {
-      if (j !== sentence.index && sameBlock(article, sentence.index, j)) for (const t of sentenceTerms(article, j)) window.add(t);
+      if (j !== sentence.index && sameBlock(article, sentence.index, j)) windowSets.push(sentenceTerms(article, j));
     }
+    const inWindow = (t: string): boolean => windowSets.some((set) => set.has(t));
     const whole = c.articleTerms;
     let novel = 0;
     for (const t of own) if (!profile.terms.has(t)) novel++;
@@ -249,8 +260,8 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
       neighbour: c.neighbour,
       coverage: sentenceCoverage[i]!,
       coverageGap: sentenceCoverage[i]! - maxCoverage,
-      windowCoverage: coverage(profile, (t) => window.has(t)),
-      missingRare: missingRare(profile, (t) => window.has(t)),
+      windowCoverage: coverage(profile, inWindow),
+      missingRare: missingRare(profile, inWindow),
       articleMissingRare: missingRare(profile, (t) => whole.has(t)),
       novelty,
       restates: sentenceCoverage[i]! * (1 - novelty),
@@ -276,7 +287,7 @@ export function featureRows(profile: QuestionProfile, candidates: readonly Candi
       articleRank: 1 / (1 + articleOrder.indexOf(article.id)),
       articlePassageGap: articlePassage.get(article.id)! - bestPassage,
       titleCoverage: coverage(profile, (t) => context.titleTerms.has(t)),
-      relationWindow: relation(profile, context.titleTerms, (t) => window.has(t)),
+      relationWindow: relation(profile, context.titleTerms, inWindow),
       relationArticle: relation(profile, context.titleTerms, (t) => whole.has(t)),
       kindMatch,
       kindMissing: profile.wantedKinds !== 0 ? 1 - kindMatch : 0,
