@@ -8,6 +8,7 @@
  * process; a native server is not available on this machine. On the seed index and ~10k chunks; with
  * --full also ~100k (publishing 100k chunks into PGlite, HNSW graph included, is slow: see notes).
  */
+import { articleLookupTerms, questionProfile } from '../src/answer/reader/features.js';
 import { loadServiceConfig } from '../src/core/config.js';
 import { limitHeapGrowth } from '../src/core/heap.js';
 import { openIndexStore } from '../src/index/open-store.js';
@@ -52,6 +53,8 @@ export async function storeServeWorker(args: StoreServeArgs): Promise<StoreServe
   const store = await openIndexStore({ indexStore: args.indexStore, indexDir: args.indexDir, databaseUrl: args.databaseUrl });
   const openMs = performance.now() - t0;
   const storeMB = rssMB();
+  // The question's index terms, which the engine asks each article about (ArticleRequest.terms).
+  const lookups = args.questions.map((q) => articleLookupTerms(questionProfile(store.terms, q)));
   const samples = { store: [] as number[], search: [] as number[], views: [] as number[] };
   for (let round = 0; round <= args.rounds; round++) {
     for (let i = 0; i < args.questions.length; i++) {
@@ -65,7 +68,7 @@ export async function storeServeWorker(args: StoreServeArgs): Promise<StoreServe
         for (let s = chunk.sentenceStart - 1; s <= chunk.sentenceEnd; s++) if (s >= 0) wanted.add(s);
         requests.set(chunk.articleId, wanted);
       }
-      await store.articleViews([...requests].map(([id, sentences]): ArticleRequest => ({ id, sentences: [...sentences] })));
+      await store.articleViews([...requests].map(([id, sentences]): ArticleRequest => ({ id, sentences: [...sentences], terms: lookups[i]! })));
       const done = performance.now();
       if (round === 0) continue;
       samples.store.push(done - started);
