@@ -25,7 +25,7 @@ export class QuestionView {
    * passages and of their neighbours (the reader compares a sentence's neighbours with the question too),
    * and which of the question's index terms `terms` each article holds (`heldTerms`).
    */
-  static async gather(store: IndexStore, hits: readonly PassageHit[], terms: readonly string[] = []): Promise<QuestionView> {
+  static async gather(store: IndexStore, hits: readonly PassageHit[], terms: readonly string[]): Promise<QuestionView> {
     const wanted = new Map<string, Set<number>>();
     for (const { chunk } of hits) {
       let sentences = wanted.get(chunk.articleId);
