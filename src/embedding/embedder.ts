@@ -60,6 +60,7 @@ export interface IndexEmbedder extends TokenCounter {
   /**
    * Told how many texts a job (an index build) is about to embed, before its first call: an
    * embedder that can run a large job faster another way (a pool of processes) gets ready now.
+   * A build may tell it more than once, as it finds more texts; the last count is the job's.
    */
   prepare?(texts: number): Promise<void>;
 }

@@ -22,6 +22,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../core/errors.js';
+import { mapInTurns } from '../core/turns.js';
 import type { EmbedProgress, IndexEmbedder, LocalEmbeddings, SpannedText, SpannedTokens, SpannedVectors } from './embedder.js';
 import { intraOpThreads, type ModelOptions } from './model.js';
 
@@ -77,6 +78,19 @@ type Answer = Extract<PoolReply, { id: number }>;
 interface Handle {
   ref?: () => void;
   unref?: () => void;
+}
+
+/** One embedBatches or spanBatches call in the pool's queue. */
+interface Job {
+  count: number;
+  /** Batches sent, and answers received, so far. */
+  sent: number;
+  back: number;
+  request: (index: number, id: number) => Extract<PoolRequest, { id: number }>;
+  receive: (index: number, reply: Answer) => void;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  settled: boolean;
 }
 
 interface Pending {
@@ -209,6 +223,8 @@ class Worker {
  */
 export class EmbeddingPool {
   private nextId = 0;
+  /** Calls with batches to send or answers to wait for, oldest first (see dispatch). */
+  private readonly queue: Job[] = [];
   private broken: EmbeddingWorkerError | undefined;
   private closing: Promise<void> | undefined;
 
@@ -269,9 +285,10 @@ export class EmbeddingPool {
   }
 
   /**
-   * Runs the batches, whole, across the children (each kept `IN_FLIGHT` batches ahead), and calls
-   * `onBatch` with each batch's vectors as it comes back (not in batch order). If `onBatch` throws,
-   * or a child stops, no further batch is sent and the promise rejects with that error.
+   * Runs the batches, whole, across the children (each kept `IN_FLIGHT` batches ahead; after those
+   * of calls made before this one), and calls `onBatch` with each batch's vectors as it comes back
+   * (not in batch order). If `onBatch` throws, or a child stops, no further batch is sent and the
+   * promise rejects with that error.
    */
   async embedBatches(batches: readonly (readonly (readonly bigint[])[])[], onBatch: (index: number, vectors: Float32Array[]) => void): Promise<void> {
     await this.dispatch(
@@ -314,6 +331,7 @@ export class EmbeddingPool {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.broken ??= new EmbeddingWorkerError('The embedding pool was closed.', { hint: 'Embed before closing it.' });
+      this.pump();
       await Promise.all(
         this.workers.map(async (worker) => {
           worker.stop(this.broken!);
@@ -341,35 +359,74 @@ export class EmbeddingPool {
     return worker.request(request);
   }
 
-  private async dispatch(count: number, request: (index: number, id: number) => Extract<PoolRequest, { id: number }>, receive: (index: number, reply: Answer) => void): Promise<void> {
-    let next = 0;
-    let failure: unknown;
-    const lane = async (worker: Worker) => {
-      while (failure === undefined && next < count) {
-        const index = next++;
-        const reply = await this.send(worker, request(index, this.nextId++));
-        if (failure !== undefined) return;
-        if (reply.type === 'failed') {
-          throw new EmbeddingWorkerError(`${worker.name} could not embed a batch: ${reply.error.message}`, {
-            hint: reply.error.hint ?? 'Set EMBED_WORKERS=0 to embed in this process and see whether it fails there too.',
-          });
-        }
-        receive(index, reply);
-      }
-    };
-    const lanes = this.workers.flatMap((worker) =>
-      Array.from({ length: IN_FLIGHT }, () =>
-        lane(worker).catch((error: unknown) => {
-          failure ??= error;
-          throw error;
-        }),
-      ),
-    );
-    await Promise.all(lanes).catch(async (error: unknown) => {
-      // Let the other lanes see the failure and stop before this call returns (their answers are dropped).
-      await Promise.allSettled(lanes);
-      throw failure ?? error;
+  /**
+   * Queues a call's batches behind those of earlier calls (first come, first served: a call made
+   * while another runs waits its turn, so the earlier finishes first) and settles when all of them
+   * are back, or at the first failure (then no more of its batches are sent, and answers still out
+   * are dropped: `receive` is never called after the promise settles).
+   */
+  private dispatch(count: number, request: (index: number, id: number) => Extract<PoolRequest, { id: number }>, receive: (index: number, reply: Answer) => void): Promise<void> {
+    if (count === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ count, sent: 0, back: 0, request, receive, resolve, reject, settled: false });
+      this.pump();
     });
+  }
+
+  /** Sends queued batches to every child with fewer than IN_FLIGHT out, the oldest call's first. */
+  private pump(): void {
+    if (this.broken) {
+      // Closed, or a child stopped: what is queued can no longer run.
+      for (const job of [...this.queue]) {
+        job.settled = true;
+        job.reject(this.broken);
+      }
+      this.queue.length = 0;
+      return;
+    }
+    for (const worker of this.workers) {
+      while (!worker.stopped && worker.pending.size < IN_FLIGHT) {
+        const job = this.queue.find((j) => j.sent < j.count);
+        if (!job) return;
+        const index = job.sent++;
+        this.send(worker, job.request(index, this.nextId++)).then(
+          (reply) => this.received(job, worker, index, reply),
+          (error: unknown) => this.settle(job, error),
+        );
+      }
+    }
+  }
+
+  private received(job: Job, worker: Worker, index: number, reply: Answer): void {
+    if (job.settled) return;
+    if (reply.type === 'failed') {
+      this.settle(
+        job,
+        new EmbeddingWorkerError(`${worker.name} could not embed a batch: ${reply.error.message}`, {
+          hint: reply.error.hint ?? 'Set EMBED_WORKERS=0 to embed in this process and see whether it fails there too.',
+        }),
+      );
+      return;
+    }
+    try {
+      job.receive(index, reply);
+    } catch (error) {
+      this.settle(job, error);
+      return;
+    }
+    job.back++;
+    if (job.back === job.count) this.settle(job);
+    else this.pump();
+  }
+
+  /** Ends a call: resolved when every batch is back, else rejected with `error`; the queue moves on. */
+  private settle(job: Job, error?: unknown): void {
+    if (job.settled) return;
+    job.settled = true;
+    this.queue.splice(this.queue.indexOf(job), 1);
+    if (error === undefined) job.resolve();
+    else job.reject(error);
+    this.pump();
   }
 
   private unexpected(reply: Answer): Error {
@@ -476,7 +533,8 @@ export class PooledEmbeddings implements IndexEmbedder {
   async embedMany(texts: readonly string[], onProgress?: (progress: EmbedProgress) => void): Promise<Float32Array[]> {
     const pool = await this.poolFor(texts.length);
     if (!pool) return this.local.embedMany(texts, onProgress);
-    const encoded = texts.map((text) => this.local.tokenIds(text));
+    // In turns: the children are fed from replies this process must see (another call's batches may be running).
+    const encoded = await mapInTurns(texts, (text) => this.local.tokenIds(text));
     const batches = this.local.batchOrder(encoded.map((ids) => ids.length));
     const out = new Array<Float32Array>(texts.length);
     let done = 0;
@@ -494,7 +552,7 @@ export class PooledEmbeddings implements IndexEmbedder {
   async embedSpans(texts: readonly SpannedText[], onProgress?: (progress: EmbedProgress) => void): Promise<SpannedVectors[]> {
     const pool = await this.poolFor(texts.length);
     if (!pool) return this.local.embedSpans(texts, onProgress);
-    const encoded = texts.map((text) => this.local.encodeSpans(text));
+    const encoded = await mapInTurns(texts, (text) => this.local.encodeSpans(text));
     const batches = this.local.batchOrder(encoded.map((e) => e.ids.length));
     const out = new Array<SpannedVectors>(texts.length);
     let done = 0;

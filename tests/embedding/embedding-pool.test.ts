@@ -119,6 +119,24 @@ describe('PooledEmbeddings', () => {
     POOL_TIMEOUT,
   );
 
+  it(
+    'serves calls made together first come, first served, each with its own vectors',
+    async () => {
+      // One worker: its batches come back in the order they were sent. Two calls of 4 batches made
+      // at once: the first call's batches all go before any of the second's (they used to alternate).
+      const small = await LocalEmbeddings.load({ ...MODEL_OPTIONS, batchSize: 4 });
+      const pool = pooled(small, { workers: 1 });
+      const [first, second] = [seedTexts.slice(0, 16), seedTexts.slice(16, 32)];
+      const order: string[] = [];
+      const calls = [first, second].map((texts, c) => pool.embedMany(texts, ({ done }) => order.push(`${c}:${done}`)));
+      const [a, b] = await Promise.all(calls);
+      expect(order).toEqual(['0:4', '0:8', '0:12', '0:16', '1:4', '1:8', '1:12', '1:16']);
+      expectSameVectors(a!, await small.embedMany(first));
+      expectSameVectors(b!, await small.embedMany(second));
+    },
+    POOL_TIMEOUT,
+  );
+
   it('embeds a small job in this process without starting any child', async () => {
     // With a model directory that does not exist: a child would fail, so nothing was started.
     const pool = pooled(local, { minTexts: POOL_MIN_TEXTS, modelDir: path.join(MODEL_DIR, 'no-such-dir') });
