@@ -6,10 +6,13 @@
  * looked up by the hash of the exact text embedded); deleted articles disappear. The result
  * is written as a new generation and published atomically (see layout.ts).
  *
- * The build streams. A first pass splits and chunks every article (cheap beside embedding) and
- * keeps only counts: how many chunks, what is to be embedded, which new texts recur. The second
- * pass splits again and, a batch of about BATCH_TEXTS texts at a time, embeds and appends the
- * articles to the new generation (generation/writer.ts: texts, tables and vectors go to disk as
+ * The build streams. A first pass splits and chunks every article (cheap beside embedding): how
+ * many chunks, what is to be embedded, which new texts recur; for separate and sentences-only
+ * vectors it keeps the sentence and chunk records (not the text) for the second pass. The texts are embedded in the order
+ * one call over the whole corpus would take them, a slice at a time, each slice's vectors to a
+ * scratch file (late vectors: a batch of articles at a time, in the second pass); meanwhile the
+ * sentences are tagged. The second pass appends the articles to the new generation, a batch of
+ * about BATCH_TEXTS texts at a time (generation/writer.ts: texts, tables and vectors go to disk as
  * they come; the HNSW graph, the lexical postings and the word counts grow in memory). Reused
  * vectors are read by row from the previous generation's files. What is written is byte for byte
  * what embedding the whole corpus at once and writing it in one go wrote (tests/index/streaming-build.test.ts).
@@ -29,6 +32,7 @@ import { type ArticleFingerprint, type CorpusScan, loadCorpus, scanCorpus } from
 import type { Article, CorpusWarning, LoadedCorpus } from '../corpus/types.js';
 import { IndexError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
+import { Turns } from '../core/turns.js';
 import type { IndexEmbedder } from '../embedding/embedder.js';
 import { acquireBuildLock } from './build-lock.js';
 import { GenerationWriter } from './generation/writer.js';
@@ -138,16 +142,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
     const unchanged = new Set(plan.unchanged);
     const prepare = (article: Article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking);
-    const prepareForSurvey = (article: Article) => prepareArticle(article, previous?.snapshot, unchanged, options.embeddings, chunking, false);
+    const prepareForSurvey = (article: Article, counter: TokenCounter) => prepareArticle(article, previous?.snapshot, unchanged, counter, chunking, false);
     const cache: VectorCache = previous?.cache ?? new Map<string, Float32Array>();
     // A first pass, without the model: how many chunks (the HNSW graph is made for them), what is to
     // be embedded, and which new vectors a later article will want again (kept until then).
     // Separate and sentences-only vectors: every text to embed, in the order embedding the whole corpus
     // at once would take them (see embedInCorpusOrder); late vectors: counts only, each batch embedded in its turn.
-    const inOrder = kind === 'late' ? undefined : collectInCorpusOrder(corpus.articles, prepareForSurvey, cache, kind);
-    const survey = inOrder?.survey ?? surveyArticles(corpus.articles, prepareForSurvey, cache, kind);
+    const inOrder = kind === 'late' ? undefined : collectInCorpusOrder(corpus.articles, prepareForSurvey, cache, kind, options.embeddings);
+    const survey = inOrder?.survey ?? surveyArticles(corpus.articles, (article) => prepareForSurvey(article, options.embeddings), cache, kind);
     options.onProgress?.({ phase: 'plan', toEmbed: survey.toEmbed, reused: survey.reused });
-    // A large build may embed in worker processes (EMBED_WORKERS): they start now, and one that cannot load the model fails the build here.
+    // A large build may embed in worker processes (EMBED_WORKERS): they start now (or already did,
+    // told during the first pass), and one that cannot load the model fails the build here.
+    await inOrder?.starting;
     await options.embeddings.prepare?.(survey.toEmbed);
 
     options.signal?.throwIfAborted();
@@ -171,19 +177,29 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       const carried = new Map<string, Float32Array>();
       const progress = { done: 0, total: survey.toEmbed };
       const batchTexts = options.batchTexts ?? BATCH_TEXTS;
-      let embeddedFile: VectorFileReader | undefined;
+      let embeddedFile: EmbeddedVectors | undefined;
       if (inOrder) {
-        embeddedFile = await embedInCorpusOrder(inOrder, path.join(dir, EMBEDDED_SCRATCH_FILE), options, progress, batchTexts);
+        // The articles split in the first pass get their sentences tagged meanwhile, on this thread, between the embedding's replies.
+        const tagging = new TagInTurns(inOrder.split);
+        try {
+          embeddedFile = await embedInCorpusOrder(inOrder, path.join(dir, EMBEDDED_SCRATCH_FILE), options, progress, batchTexts, () => tagging.start());
+        } catch (error) {
+          tagging.stop();
+          await tagging.finish().catch(() => undefined);
+          throw error;
+        }
+        await tagging.finish();
         embeddedCounts.chunks = inOrder.freshChunks;
         embeddedCounts.sentences = inOrder.texts.length - inOrder.freshChunks;
         inOrder.texts = [];
+        inOrder.counts = [];
       }
       const rows = inOrder?.rows;
       const lookup: VectorCache = {
         has: (key) => rows?.has(key) || carried.has(key) || cache.has(key),
         get: (key) => {
           const row = rows?.get(key);
-          return row !== undefined ? embeddedFile!.rows(row, row + 1) : (carried.get(key) ?? cache.get(key));
+          return row !== undefined ? embeddedFile!.vector(row) : (carried.get(key) ?? cache.get(key));
         },
       };
       let batch: PreparedArticle[] = [];
@@ -213,8 +229,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         batch = [];
         texts = 0;
       };
-      for (const article of corpus.articles) {
-        const prepared = prepare(article);
+      for (const [a, article] of corpus.articles.entries()) {
+        // Split, chunked and tagged already (first pass), or taken from the previous generation now.
+        const prepared = inOrder?.split[a] ?? prepare(article);
+        if (inOrder) inOrder.split[a] = undefined;
         batch.push(prepared);
         texts += (kind === 'sentences-only' ? 0 : prepared.chunks.length) + prepared.article.sentences.length;
         if (texts >= batchTexts) await flush();
@@ -448,13 +466,26 @@ interface CorpusOrder {
   survey: Survey;
   /** The texts to embed, each once: the chunks' (article order; none in a sentences-only build), then the sentences'. */
   texts: string[];
+  /** Word pieces of each of `texts` ([CLS] and [SEP] included, before truncation), as the chunker counted them. */
+  counts: number[];
   /** Key → row of its vector in the scratch file (= index in `texts`). */
   rows: Map<string, number>;
   /** How many of `texts` are chunks' (the first ones). */
   freshChunks: number;
-  /** Sentences-only: key → word pieces of its text ([CLS] and [SEP] included, before truncation), as counted to sort them (embedInCorpusOrder). */
+  /** Sentences-only: key → word pieces of its text (as `counts`), for the chunk vectors' weights (pooledChunkVector). */
   tokens?: Map<string, number>;
+  /**
+   * The articles this pass split and chunked, by position in the corpus (undefined: taken from the
+   * previous generation, read again when written), their sentences not yet tagged: the second pass
+   * uses them instead of splitting again. Sentence and chunk records only; the texts are the corpus's.
+   */
+  split: (PreparedArticle | undefined)[];
+  /** The embedding workers' start, when this pass told the embedder of a large job (see collectInCorpusOrder). */
+  starting: Promise<void> | undefined;
 }
+
+/** The first pass tells the embedder how many texts it has found so far at these counts (then every doubling): a pool starts while the pass goes on. */
+const FIRST_NOTICE = 256;
 
 /**
  * The first pass of a separate or sentences-only build: every article split and chunked, and each
@@ -462,28 +493,51 @@ interface CorpusOrder {
  * sentences'. A chunk whose embedding input is also a sentence's text is embedded once, as the
  * sentence: so the sentences go to the model in the same calls whether the chunks are embedded too
  * (separate) or not (sentences-only), and get the same vectors (see embedInCorpusOrder).
+ *
+ * The word pieces of each text, needed to sort them, are the ones the chunker counted (each article
+ * is chunked with a counter that counts a text once). As the count of texts grows the embedder is
+ * told (`prepare`), so that embedding workers load the model while the pass goes on.
  */
-function collectInCorpusOrder(articles: readonly Article[], prepare: (article: Article) => PreparedArticle, cache: VectorCache, kind: SentenceVectorKind): CorpusOrder {
+function collectInCorpusOrder(
+  articles: readonly Article[],
+  prepare: (article: Article, counter: TokenCounter) => PreparedArticle,
+  cache: VectorCache,
+  kind: SentenceVectorKind,
+  embeddings: IndexEmbedder,
+): CorpusOrder {
   const survey: Survey = { chunks: 0, toEmbed: 0, reused: 0, later: new Map() };
   const withChunks = kind === 'separate';
-  const chunkTexts = new Map<string, string>();
-  const sentenceTexts = new Map<string, string>();
+  const chunkTexts = new Map<string, { text: string; count: number }>();
+  const sentenceTexts = new Map<string, { text: string; count: number }>();
+  const split: (PreparedArticle | undefined)[] = [];
+  let starting: Promise<void> | undefined;
+  let notice = FIRST_NOTICE;
   let total = 0;
   for (const article of articles) {
-    const p = prepare(article);
+    const counter = new CountOnce(embeddings);
+    const p = prepare(article, counter);
+    split.push(p.fromPrevious ? undefined : p);
     survey.chunks += p.chunks.length;
     total += (withChunks ? p.chunks.length : 0) + p.article.sentences.length;
     if (withChunks) {
       for (const chunk of p.chunks) {
         const input = embeddingInput(chunk);
         const key = sha256(input);
-        if (!cache.has(key) && !chunkTexts.has(key)) chunkTexts.set(key, input);
+        if (!cache.has(key) && !chunkTexts.has(key)) chunkTexts.set(key, { text: input, count: counter.countTokens(input) });
       }
     }
     for (const sentence of p.article.sentences) {
       const text = textOf(p.article, sentence);
       const key = sha256(text);
-      if (!cache.has(key) && !sentenceTexts.has(key)) sentenceTexts.set(key, text);
+      if (!cache.has(key) && !sentenceTexts.has(key)) sentenceTexts.set(key, { text, count: counter.countTokens(text) });
+    }
+    const found = chunkTexts.size + sentenceTexts.size;
+    if (found >= notice && embeddings.prepare) {
+      notice = found * 2;
+      // Awaited after the pass (buildIndex); until then a failure to start is held, not thrown.
+      const told = embeddings.prepare(found);
+      told.catch(() => undefined);
+      starting = starting ? Promise.all([starting, told]).then(() => undefined) : told;
     }
   }
   for (const key of sentenceTexts.keys()) chunkTexts.delete(key);
@@ -491,50 +545,162 @@ function collectInCorpusOrder(articles: readonly Article[], prepare: (article: A
   const rows = new Map<string, number>([...chunkTexts.keys(), ...sentenceTexts.keys()].map((key, i) => [key, i]));
   survey.toEmbed = texts.length;
   survey.reused = total - texts.length;
-  return { survey, texts, rows, freshChunks: chunkTexts.size, ...(withChunks ? {} : { tokens: new Map<string, number>() }) };
+  const tokens = withChunks ? undefined : new Map([...sentenceTexts].map(([key, { count }]) => [key, count]));
+  return {
+    survey,
+    texts: texts.map((t) => t.text),
+    counts: texts.map((t) => t.count),
+    rows,
+    freshChunks: chunkTexts.size,
+    ...(tokens ? { tokens } : {}),
+    split,
+    starting,
+  };
+}
+
+/** A TokenCounter that counts each text once: the chunker counts an article's sentences, and the build wants the same counts after it. */
+class CountOnce implements TokenCounter {
+  private readonly counted = new Map<string, number>();
+
+  constructor(private readonly counter: TokenCounter) {}
+
+  countTokens(text: string): number {
+    let count = this.counted.get(text);
+    if (count === undefined) {
+      count = this.counter.countTokens(text);
+      this.counted.set(text, count);
+    }
+    return count;
+  }
 }
 
 /**
- * Embeds the texts as one call for the chunks and one for the sentences would, and writes each
- * vector to `file` at its row. The model's vectors depend on the batch a text is run in (int8
+ * Tags the sentences of the articles the first pass split (answer kinds, tagSentences), a turn at
+ * a time: meant to run while the model embeds, in the time this thread would otherwise wait.
+ */
+class TagInTurns {
+  private stopped = false;
+  private done: Promise<void> | undefined;
+
+  constructor(private readonly articles: readonly (PreparedArticle | undefined)[]) {}
+
+  /** Starts tagging (once): when the model has enough before it not to be kept waiting while this thread tags. */
+  start(): void {
+    if (this.done) return;
+    this.done = this.run();
+    // Awaited in finish(); until then a failure is held, not thrown.
+    this.done.catch(() => undefined);
+  }
+
+  /** Tags what is left (starting now if not yet started) and waits until every article is tagged, or, after `stop`, until the current one is. */
+  async finish(): Promise<void> {
+    this.start();
+    await this.done;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async run(): Promise<void> {
+    const turns = new Turns();
+    await turns.pass();
+    for (const p of this.articles) {
+      for (const sentence of p?.article.sentences ?? []) {
+        if (this.stopped) return;
+        tagSentences(p!.article.text, [sentence]);
+        if (turns.over) await turns.pass();
+      }
+    }
+  }
+}
+
+/** Slices of texts given to the embedder at once: the next one is tokenized and queued while one runs. */
+const SLICES_IN_FLIGHT = 2;
+
+/** The first slice's texts (a multiple of SLICE_MULTIPLE). */
+const FIRST_SLICE = 4 * SLICE_MULTIPLE;
+
+/**
+ * Embeds the texts as one call for the chunks and one for the sentences would, and writes their
+ * vectors to `file` (in the order embedded; the result reads a text's by its row). The model's vectors depend on the batch a text is run in (int8
  * activations are quantised per batch; padding), so each group's texts go in the order embedMany
  * would run them — sorted by length, in its batches (DEFAULT_BATCH_SIZE, 16) — but in calls of about
- * `sliceTexts` at a time (a multiple of SLICE_MULTIPLE, so of any batch size dividing it), whose
- * vectors go to disk before the next call. No batch mixes chunks and sentences: a sentence's vector
- * does not depend on the chunks, so separate and sentences-only builds give the same sentence vectors.
+ * `sliceTexts` at a time (a multiple of SLICE_MULTIPLE, so of any batch size dividing it; the first
+ * ones smaller), whose vectors go to disk as each call ends; SLICES_IN_FLIGHT calls are under way at once, so that an
+ * embedder working elsewhere (the pool) is never left waiting for the next. No batch mixes chunks
+ * and sentences: a sentence's vector does not depend on the chunks, so separate and sentences-only
+ * builds give the same sentence vectors.
  */
-async function embedInCorpusOrder(order: CorpusOrder, file: string, options: BuildOptions, progress: EmbedProgressState, sliceTexts: number): Promise<VectorFileReader> {
+async function embedInCorpusOrder(
+  order: CorpusOrder,
+  file: string,
+  options: BuildOptions,
+  progress: EmbedProgressState,
+  sliceTexts: number,
+  /** Called (once) when the model is at work on a whole slice: this thread is free for something else until the next call is due. */
+  whenBusy: () => void = () => undefined,
+): Promise<EmbeddedVectors> {
   const { embeddings } = options;
   const dimensions = embeddings.dimensions;
-  const counts = order.texts.map((text) => embeddings.countTokens(text));
-  // Kept for sentences-only chunk vectors, which weigh each sentence by its word pieces.
-  if (order.tokens) for (const [key, row] of order.rows) order.tokens.set(key, counts[row]!);
-  const lengths = counts.map((count) => Math.min(count, embeddings.maxTokens));
+  const lengths = order.counts.map((count) => Math.min(count, embeddings.maxTokens));
   const byLength = (from: number, to: number) =>
     Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => lengths[a]! - lengths[b]!);
   const slice = Math.max(1, Math.ceil(sliceTexts / SLICE_MULTIPLE)) * SLICE_MULTIPLE;
+  // The first calls are smaller, so that the model starts sooner: FIRST_SLICE texts, doubling up to `slice`.
+  let next = Math.min(FIRST_SLICE, slice);
+  // The file holds the vectors in the order they are embedded (one write per call); `position` finds a row's.
+  const position = new Int32Array(order.texts.length);
   const handle = await open(file, 'w');
+  const writeSlice = async (first: number, vectors: readonly Float32Array[]) => {
+    const bytes = new Uint8Array(vectors.length * dimensions * 4);
+    const floats = new Float32Array(bytes.buffer);
+    vectors.forEach((vector, k) => floats.set(vector, k * dimensions));
+    const { bytesWritten } = await handle.write(bytes, 0, bytes.length, first * dimensions * 4);
+    if (bytesWritten !== bytes.length) throw new IndexError(`${file}: ${bytesWritten} of ${bytes.length} bytes written.`, { path: file });
+  };
+  const inFlight: Promise<void>[] = [];
+  let sent = 0;
   try {
     for (const sorted of [byLength(0, order.freshChunks), byLength(order.freshChunks, order.texts.length)]) {
-      for (let i = 0; i < sorted.length; i += slice) {
+      for (let i = 0; i < sorted.length; ) {
         options.signal?.throwIfAborted();
-        const rows = sorted.slice(i, i + slice);
-        const vectors = await embeddings.embedMany(
+        const rows = sorted.slice(i, i + next);
+        const first = sent;
+        rows.forEach((row, k) => (position[row] = first + k));
+        sent += rows.length;
+        i += next;
+        next = Math.min(next * 2, slice);
+        const onProgress = embedProgress(options, progress);
+        const call = embeddings.embedMany(
           rows.map((row) => order.texts[row]!),
-          embedProgress(options, progress),
+          rows.length < slice
+            ? onProgress
+            : (event) => {
+                whenBusy();
+                onProgress(event);
+              },
         );
-        for (const [k, row] of rows.entries()) {
-          const vector = vectors[k]!;
-          const bytes = new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
-          const { bytesWritten } = await handle.write(bytes, 0, bytes.length, row * dimensions * 4);
-          if (bytesWritten !== bytes.length) throw new IndexError(`${file}: ${bytesWritten} of ${bytes.length} bytes written.`, { path: file });
-        }
+        const written = call.then((vectors) => writeSlice(first, vectors));
+        // Awaited in turn below; until then a failure is held, not thrown.
+        written.catch(() => undefined);
+        inFlight.push(written);
+        if (inFlight.length >= SLICES_IN_FLIGHT) await inFlight.shift();
       }
     }
+    while (inFlight.length > 0) await inFlight.shift();
   } finally {
+    await Promise.allSettled(inFlight);
     await handle.close();
   }
-  return VectorFileReader.open(file, order.texts.length, dimensions);
+  const reader = await VectorFileReader.open(file, order.texts.length, dimensions);
+  return { vector: (row) => reader.rows(position[row]!, position[row]! + 1), close: () => reader.close() };
+}
+
+/** The vectors a build embedded, by row of CorpusOrder.texts, read back from the scratch file. */
+interface EmbeddedVectors {
+  vector(row: number): Float32Array;
+  close(): void;
 }
 
 /** The keys of an article's chunks' and sentences' vectors when embedded separately: the hashes of their texts. */
@@ -581,6 +747,8 @@ function sameHnsw(manifest: Manifest, hnsw: HnswParams): boolean {
 interface PreparedArticle {
   article: StoredArticle;
   chunks: Chunk[];
+  /** Taken as it was from the previous generation (an unchanged article): sentences tagged, nothing split. */
+  fromPrevious?: true;
 }
 
 function prepareArticle(
@@ -593,7 +761,7 @@ function prepareArticle(
 ): PreparedArticle {
   const stored = previous?.article(article.id);
   if (stored && unchanged.has(article.id)) {
-    return { article: stored, chunks: [...previous!.chunksOf(article.id)] };
+    return { article: stored, chunks: [...previous!.chunksOf(article.id)], fromPrevious: true };
   }
   // The one place the index's sentences are made: split, then tagged with their answer kinds (not
   // in the first pass, which needs only their spans). Tagging does not depend on what was tagged
@@ -634,10 +802,12 @@ async function embedAll(
 
 /** The progress callback of one embedding call, as a part of the build's whole. */
 function embedProgress(options: BuildOptions, progress: EmbedProgressState): (p: { done: number }) => void {
-  const offset = progress.done;
+  // What this call adds to the whole (calls may overlap: see embedInCorpusOrder).
+  let counted = 0;
   return ({ done }) => {
     options.signal?.throwIfAborted();
-    progress.done = offset + done;
+    progress.done += done - counted;
+    counted = done;
     options.onProgress?.({ phase: 'embed', done: progress.done, total: progress.total });
   };
 }

@@ -46,14 +46,15 @@ async function expectSameGeneration(a: BuildSummary, b: BuildSummary): Promise<v
 }
 
 /** The pids of the processes whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
+/** The child processes of `pid`: pid → command line. */
+function childrenOf(pid: number): Map<number, string> {
+  const out = new Map<number, string>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
+      if (ppid === pid) out.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' '));
     } catch {
       // gone meanwhile
     }
@@ -102,16 +103,21 @@ describe('an index build with EMBED_WORKERS=2', () => {
       const inProcess = await buildIndex({ corpusDir: here.corpusDir, indexDir: here.indexDir, embeddings: local });
       let childPid: number | undefined;
       // The child's children, looked at every 25 ms while it builds (they live from its plan to its end: seconds).
+      // Embedding workers (not, say, a helper process of the TypeScript loader the tests run under).
       let workersSeen = 0;
+      const seen = new Set<string>();
       const watch = setInterval(() => {
-        if (childPid !== undefined && process.platform === 'linux') workersSeen = Math.max(workersSeen, childrenOf(childPid).length);
+        if (childPid === undefined || process.platform !== 'linux') return;
+        const children = childrenOf(childPid);
+        for (const [pid, command] of children) seen.add(`${pid} ${command}`);
+        workersSeen = Math.max(workersSeen, [...children.values()].filter((command) => command.includes('embedding-child')).length);
       }, 25);
       const summary = await buildIndexInChild(
         { model: MODEL_OPTIONS, build: { corpusDir: child.corpusDir, indexDir: child.indexDir }, embedding: { workers: 2, minTexts: 1 } },
         undefined,
         (pid) => (childPid = pid),
       ).finally(() => clearInterval(watch));
-      if (process.platform === 'linux') expect(workersSeen).toBe(2);
+      if (process.platform === 'linux') expect(workersSeen, `child processes seen:\n${[...seen].join('\n')}`).toBe(2);
       await expectSameGeneration(inProcess, summary);
     },
     TIMEOUT,

@@ -68,7 +68,7 @@ async function generationFiles(dir: string): Promise<Record<string, Buffer>> {
 }
 
 describe('the streaming build', () => {
-  it('embeds in slices, each slice\'s vectors on disk before the next is embedded (not the corpus\'s vectors in memory)', async () => {
+  it('embeds in slices, each slice\'s vectors on disk before the one after the next is embedded (not the corpus\'s vectors in memory)', async () => {
     expect(SLICE_MULTIPLE % DEFAULT_BATCH_SIZE).toBe(0);
     const w = await workspace();
     const seen: { texts: number; bytes: number }[] = [];
@@ -81,15 +81,39 @@ describe('the streaming build', () => {
     expect(seen.length).toBe(Math.ceil(summary.embedded.chunks / SLICE_MULTIPLE) + Math.ceil(summary.embedded.sentences / SLICE_MULTIPLE));
     for (const call of seen) expect(call.texts).toBeLessThanOrEqual(SLICE_MULTIPLE);
     expect(seen.reduce((n, call) => n + call.texts, 0)).toBe(summary.embedded.chunks + summary.embedded.sentences);
-    // Before each call, the vectors of every call before it are in the new generation's directory.
+    // Before each call, the vectors of every call before it but the last (two are under way at
+    // once: the next is tokenized while one runs) are in the new generation's directory.
     const vectorBytes = real.dimensions * 4;
-    let before = 0;
-    for (const call of seen) {
-      expect(call.bytes).toBeGreaterThanOrEqual(before * vectorBytes);
-      before += call.texts;
+    let written = 0;
+    for (const [k, call] of seen.entries()) {
+      expect(call.bytes).toBeGreaterThanOrEqual(written * vectorBytes);
+      if (k > 0) written += seen[k - 1]!.texts;
     }
+    expect(written).toBeGreaterThan(SLICE_MULTIPLE);
     // And what is published is the generation alone (the scratch file of vectors is gone).
     expect((await readdir(summary.generationDir)).sort()).toEqual([...DATA_FILES, 'manifest.json'].sort());
+  });
+
+  it('tells the embedder of a large job during the first pass (a pool starts while the corpus is still being split), then its size', async () => {
+    const w = await workspace();
+    // The chunker's word counts mark how far the first pass has got.
+    let counted = 0;
+    const told: { texts: number; counted: number }[] = [];
+    const embeddings = Object.assign(hashEmbeddings(), {
+      prepare: async (texts: number) => {
+        told.push({ texts, counted });
+      },
+    });
+    embeddings.countTokens = (text) => {
+      counted++;
+      return real.countTokens(text);
+    };
+    const summary = await buildIndex({ corpusDir: w.corpusDir, indexDir: w.indexDir, embeddings });
+    const total = summary.embedded.chunks + summary.embedded.sentences;
+    expect(told.at(-1)!.texts).toBe(total);
+    expect(told[0]!.texts).toBeLessThan(total);
+    expect(told[0]!.counted).toBeLessThan(told.at(-1)!.counted);
+    expect(told.map((t) => t.texts)).toEqual([...told.map((t) => t.texts)].sort((a, b) => a - b));
   });
 
   it('writes the same bytes in batches of one article as in one batch, and embeds a text two batches share once', async () => {
