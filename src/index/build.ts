@@ -536,8 +536,8 @@ function collectInCorpusOrder(
       notice = found * 2;
       // Awaited after the pass (buildIndex); until then a failure to start is held, not thrown.
       const told = embeddings.prepare(found);
-      told.catch(() => undefined);
       starting = starting ? Promise.all([starting, told]).then(() => undefined) : told;
+      starting.catch(() => undefined);
     }
   }
   for (const key of sentenceTexts.keys()) chunkTexts.delete(key);
@@ -606,9 +606,10 @@ class TagInTurns {
     const turns = new Turns();
     await turns.pass();
     for (const p of this.articles) {
-      for (const sentence of p?.article.sentences ?? []) {
+      if (!p) continue;
+      for (const sentence of p.article.sentences) {
         if (this.stopped) return;
-        tagSentences(p!.article.text, [sentence]);
+        tagSentences(p.article.text, [sentence]);
         if (turns.over) await turns.pass();
       }
     }
@@ -623,14 +624,15 @@ const FIRST_SLICE = 4 * SLICE_MULTIPLE;
 
 /**
  * Embeds the texts as one call for the chunks and one for the sentences would, and writes their
- * vectors to `file` (in the order embedded; the result reads a text's by its row). The model's vectors depend on the batch a text is run in (int8
- * activations are quantised per batch; padding), so each group's texts go in the order embedMany
- * would run them — sorted by length, in its batches (DEFAULT_BATCH_SIZE, 16) — but in calls of about
- * `sliceTexts` at a time (a multiple of SLICE_MULTIPLE, so of any batch size dividing it; the first
- * ones smaller), whose vectors go to disk as each call ends; SLICES_IN_FLIGHT calls are under way at once, so that an
- * embedder working elsewhere (the pool) is never left waiting for the next. No batch mixes chunks
- * and sentences: a sentence's vector does not depend on the chunks, so separate and sentences-only
- * builds give the same sentence vectors.
+ * vectors to `file` (in the order embedded; the result reads a text's by its row). The model's
+ * vectors depend on the batch a text is run in (int8 activations are quantised per batch; padding),
+ * so each group's texts go in the order embedMany would run them — sorted by length, in its batches
+ * (DEFAULT_BATCH_SIZE, 16) — but in calls of about `sliceTexts` at a time (a multiple of
+ * SLICE_MULTIPLE, so of any batch size dividing it; the first ones smaller), whose vectors go to
+ * disk as each call ends. SLICES_IN_FLIGHT calls are under way at once, so that an embedder working
+ * elsewhere (the pool) is never left waiting for the next. No batch mixes chunks and sentences: a
+ * sentence's vector does not depend on the chunks, so separate and sentences-only builds give the
+ * same sentence vectors.
  */
 async function embedInCorpusOrder(
   order: CorpusOrder,
