@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 /** How long one turn may run before it lets the event loop in. */
 export const TURN_MS = 10;
 
-/** A clock for one piece of work: `due()` resolves at once while the turn lasts, and after a trip through the event loop once it is over. */
+/** A clock for one piece of work: check `over` between steps, and `pass()` through the event loop when it says so. */
 export class Turns {
   private since = performance.now();
 
