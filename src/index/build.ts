@@ -8,14 +8,15 @@
  *
  * The build streams. A first pass splits and chunks every article (cheap beside embedding): how
  * many chunks, what is to be embedded, which new texts recur; for separate and sentences-only
- * vectors it keeps the sentence and chunk records (not the text) for the second pass. The texts are embedded in the order
- * one call over the whole corpus would take them, a slice at a time, each slice's vectors to a
- * scratch file (late vectors: a batch of articles at a time, in the second pass); meanwhile the
- * sentences are tagged. The second pass appends the articles to the new generation, a batch of
- * about BATCH_TEXTS texts at a time (generation/writer.ts: texts, tables and vectors go to disk as
- * they come; the HNSW graph, the lexical postings and the word counts grow in memory). Reused
- * vectors are read by row from the previous generation's files. What is written is byte for byte
- * what embedding the whole corpus at once and writing it in one go wrote (tests/index/streaming-build.test.ts).
+ * vectors it keeps the sentence and chunk records for the second pass, as numbers
+ * (split-records.ts). The texts are embedded in the order one call over the whole corpus would take
+ * them, a slice at a time, each slice's vectors to a scratch file (late vectors: a batch of articles
+ * at a time, in the second pass); meanwhile the sentences are tagged. The second pass appends the
+ * articles to the new generation, a batch of about BATCH_TEXTS texts at a time
+ * (generation/writer.ts: texts, tables and vectors go to disk as they come; the HNSW graph, the
+ * lexical postings and the word counts grow in memory). Reused vectors are read by row from the
+ * previous generation's files. What is written is byte for byte what embedding the whole corpus at
+ * once and writing it in one go wrote (tests/index/streaming-build.test.ts).
  *
  * What goes through the model depends on the kind of vectors (SentenceVectorKind, the manifest's
  * `sentenceVectors`): every chunk and sentence (separate), the chunks with the sentences pooled from
@@ -48,6 +49,7 @@ import {
   type SentenceVectorKind,
 } from './manifest.js';
 import { checkFiles, IndexSnapshot, type StoredArticle } from './snapshot.js';
+import { SplitRecords } from './split-records.js';
 import { CHUNK_VECTORS_FILE, SENTENCE_VECTORS_FILE } from './generation/schema.js';
 import { VectorFileReader } from './vectors-file.js';
 
@@ -180,7 +182,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       let embeddedFile: EmbeddedVectors | undefined;
       if (inOrder) {
         // The articles split in the first pass get their sentences tagged meanwhile, on this thread, between the embedding's replies.
-        const tagging = new TagInTurns(inOrder.split);
+        const tagging = new TagInTurns(corpus.articles, inOrder.split);
         try {
           embeddedFile = await embedInCorpusOrder(inOrder, path.join(dir, EMBEDDED_SCRATCH_FILE), options, progress, batchTexts, () => tagging.start());
         } catch (error) {
@@ -192,7 +194,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         embeddedCounts.chunks = inOrder.freshChunks;
         embeddedCounts.sentences = inOrder.texts.length - inOrder.freshChunks;
         inOrder.texts = [];
-        inOrder.counts = [];
       }
       const rows = inOrder?.rows;
       const lookup: VectorCache = {
@@ -207,7 +208,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       const flush = async () => {
         if (batch.length === 0) return;
         options.signal?.throwIfAborted();
-        const embedded = await embedAll(batch, lookup, options, kind, progress, inOrder?.tokens);
+        const embedded = await embedAll(batch, lookup, options, kind, progress, inOrder ? (key) => countOf(inOrder, key) : undefined);
         embeddedCounts.chunks += embedded.counts.chunks;
         embeddedCounts.sentences += embedded.counts.sentences;
         for (const [a, prepared] of batch.entries()) {
@@ -231,7 +232,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       };
       for (const [a, article] of corpus.articles.entries()) {
         // Split, chunked and tagged already (first pass), or taken from the previous generation now.
-        const prepared = inOrder?.split[a] ?? prepare(article);
+        const records = inOrder?.split[a];
+        const prepared = records ? unpacked(article, records) : prepare(article);
         if (inOrder) inOrder.split[a] = undefined;
         batch.push(prepared);
         texts += (kind === 'sentences-only' ? 0 : prepared.chunks.length) + prepared.article.sentences.length;
@@ -466,20 +468,18 @@ interface CorpusOrder {
   survey: Survey;
   /** The texts to embed, each once: the chunks' (article order; none in a sentences-only build), then the sentences'. */
   texts: string[];
-  /** Word pieces of each of `texts` ([CLS] and [SEP] included, before truncation), as the chunker counted them. */
-  counts: number[];
-  /** Key → row of its vector in the scratch file (= index in `texts`). */
+  /** Word pieces of each of `texts` ([CLS] and [SEP] included, before truncation), as the chunker counted them; kept after `texts` for the chunk vectors' weights (pooledChunkVector). */
+  counts: Int32Array;
+  /** Key → row of its vector in the scratch file (= index in `texts` and `counts`). */
   rows: Map<string, number>;
   /** How many of `texts` are chunks' (the first ones). */
   freshChunks: number;
-  /** Sentences-only: key → word pieces of its text (as `counts`), for the chunk vectors' weights (pooledChunkVector). */
-  tokens?: Map<string, number>;
   /**
-   * The articles this pass split and chunked, by position in the corpus (undefined: taken from the
-   * previous generation, read again when written), their sentences not yet tagged: the second pass
-   * uses them instead of splitting again. Sentence and chunk records only; the texts are the corpus's.
+   * The sentences and chunks of the articles this pass split, by position in the corpus
+   * (undefined: taken from the previous generation, read again when written), their sentences not
+   * yet tagged: the second pass uses them instead of splitting again.
    */
-  split: (PreparedArticle | undefined)[];
+  split: (SplitRecords | undefined)[];
   /** The embedding workers' start, when this pass told the embedder of a large job (see collectInCorpusOrder). */
   starting: Promise<void> | undefined;
 }
@@ -507,29 +507,29 @@ function collectInCorpusOrder(
 ): CorpusOrder {
   const survey: Survey = { chunks: 0, toEmbed: 0, reused: 0, later: new Map() };
   const withChunks = kind === 'separate';
-  const chunkTexts = new Map<string, { text: string; count: number }>();
-  const sentenceTexts = new Map<string, { text: string; count: number }>();
-  const split: (PreparedArticle | undefined)[] = [];
+  const chunkTexts = new FoundTexts();
+  const sentenceTexts = new FoundTexts();
+  const split: (SplitRecords | undefined)[] = [];
   let starting: Promise<void> | undefined;
   let notice = FIRST_NOTICE;
   let total = 0;
   for (const article of articles) {
     const counter = new CountOnce(embeddings);
     const p = prepare(article, counter);
-    split.push(p.fromPrevious ? undefined : p);
+    split.push(p.fromPrevious ? undefined : SplitRecords.pack(p.article.sentences, p.chunks));
     survey.chunks += p.chunks.length;
     total += (withChunks ? p.chunks.length : 0) + p.article.sentences.length;
     if (withChunks) {
       for (const chunk of p.chunks) {
         const input = embeddingInput(chunk);
         const key = sha256(input);
-        if (!cache.has(key) && !chunkTexts.has(key)) chunkTexts.set(key, { text: input, count: counter.countTokens(input) });
+        if (!cache.has(key) && !chunkTexts.has(key)) chunkTexts.add(key, input, counter.countTokens(input));
       }
     }
     for (const sentence of p.article.sentences) {
       const text = textOf(p.article, sentence);
       const key = sha256(text);
-      if (!cache.has(key) && !sentenceTexts.has(key)) sentenceTexts.set(key, { text, count: counter.countTokens(text) });
+      if (!cache.has(key) && !sentenceTexts.has(key)) sentenceTexts.add(key, text, counter.countTokens(text));
     }
     const found = chunkTexts.size + sentenceTexts.size;
     if (found >= notice && embeddings.prepare) {
@@ -540,22 +540,58 @@ function collectInCorpusOrder(
       starting.catch(() => undefined);
     }
   }
-  for (const key of sentenceTexts.keys()) chunkTexts.delete(key);
-  const texts = [...chunkTexts.values(), ...sentenceTexts.values()];
-  const rows = new Map<string, number>([...chunkTexts.keys(), ...sentenceTexts.keys()].map((key, i) => [key, i]));
+  // The chunks' texts first (but those that are also a sentence's), then the sentences'.
+  const texts: string[] = [];
+  const counts: number[] = [];
+  const rows = new Map<string, number>();
+  const take = (key: string, text: string, count: number) => {
+    rows.set(key, texts.push(text) - 1);
+    counts.push(count);
+  };
+  chunkTexts.forEach((key, text, count) => {
+    if (!sentenceTexts.has(key)) take(key, text, count);
+  });
+  const freshChunks = texts.length;
+  sentenceTexts.forEach(take);
   survey.toEmbed = texts.length;
   survey.reused = total - texts.length;
-  const tokens = withChunks ? undefined : new Map([...sentenceTexts].map(([key, { count }]) => [key, count]));
-  return {
-    survey,
-    texts: texts.map((t) => t.text),
-    counts: texts.map((t) => t.count),
-    rows,
-    freshChunks: chunkTexts.size,
-    ...(tokens ? { tokens } : {}),
-    split,
-    starting,
-  };
+  return { survey, texts, counts: Int32Array.from(counts), rows, freshChunks, split, starting };
+}
+
+/** Texts found to embed, each once by key, with their word pieces, in the order found. */
+class FoundTexts {
+  private readonly index = new Map<string, number>();
+  private readonly texts: string[] = [];
+  private readonly counts: number[] = [];
+
+  get size(): number {
+    return this.texts.length;
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  add(key: string, text: string, count: number): void {
+    this.index.set(key, this.texts.push(text) - 1);
+    this.counts.push(count);
+  }
+
+  forEach(f: (key: string, text: string, count: number) => void): void {
+    for (const [key, i] of this.index) f(key, this.texts[i]!, this.counts[i]!);
+  }
+}
+
+/** Word pieces of the text keyed `key`, if the first pass counted it (a text it listed to embed). */
+function countOf(order: CorpusOrder, key: string): number | undefined {
+  const row = order.rows.get(key);
+  return row === undefined ? undefined : order.counts[row];
+}
+
+/** An article as the first pass split it, its records unpacked for the second. */
+function unpacked(article: Article, records: SplitRecords): PreparedArticle {
+  const { sentences, chunks } = records.unpack(article);
+  return { article: { ...article, sentences }, chunks };
 }
 
 /** A TokenCounter that counts each text once: the chunker counts an article's sentences, and the build wants the same counts after it. */
@@ -582,7 +618,10 @@ class TagInTurns {
   private stopped = false;
   private done: Promise<void> | undefined;
 
-  constructor(private readonly articles: readonly (PreparedArticle | undefined)[]) {}
+  constructor(
+    private readonly articles: readonly Article[],
+    private readonly split: readonly (SplitRecords | undefined)[],
+  ) {}
 
   /** Starts tagging (once): when the model has enough before it not to be kept waiting while this thread tags. */
   start(): void {
@@ -605,11 +644,12 @@ class TagInTurns {
   private async run(): Promise<void> {
     const turns = new Turns();
     await turns.pass();
-    for (const p of this.articles) {
-      if (!p) continue;
-      for (const sentence of p.article.sentences) {
+    for (const [a, records] of this.split.entries()) {
+      if (!records) continue;
+      const { text } = this.articles[a]!;
+      for (let i = 0; i < records.sentenceCount; i++) {
         if (this.stopped) return;
-        tagSentences(p.article.text, [sentence]);
+        records.tag(i, text);
         if (turns.over) await turns.pass();
       }
     }
@@ -795,10 +835,11 @@ async function embedAll(
   options: BuildOptions,
   kind: SentenceVectorKind,
   progress: EmbedProgressState,
-  tokens?: ReadonlyMap<string, number>,
+  /** Word pieces of a text by its key, where already counted. */
+  counted?: (key: string) => number | undefined,
 ): Promise<Embedded> {
   if (kind === 'late') return embedLate(articles, cache, options, progress);
-  if (kind === 'sentences-only') return embedSentencesOnly(articles, cache, options, progress, tokens);
+  if (kind === 'sentences-only') return embedSentencesOnly(articles, cache, options, progress, counted);
   return embedSeparately(articles, cache, options, progress);
 }
 
@@ -850,7 +891,7 @@ async function embedSentencesOnly(
   cache: VectorCache,
   options: BuildOptions,
   progress: EmbedProgressState,
-  tokens: ReadonlyMap<string, number> = new Map(),
+  counted: (key: string) => number | undefined = () => undefined,
 ): Promise<Embedded> {
   const keys = articles.map((p) => p.article.sentences.map((sentence) => sha256(textOf(p.article, sentence))));
   const missing = new Map<string, string>();
@@ -866,11 +907,11 @@ async function embedSentencesOnly(
   const { embeddings } = options;
   // A whole sentence's word pieces: as counted to sort the texts to embed, else counted now, once per sentence.
   const piecesOf = (a: number) => {
-    const counted = new Map<number, number>();
+    const known = new Map<number, number>();
     return (sentence: number, text: string): number => {
-      let count = counted.get(sentence) ?? tokens.get(keys[a]![sentence]!);
+      let count = known.get(sentence) ?? counted(keys[a]![sentence]!);
       if (count === undefined) count = embeddings.countTokens(text);
-      counted.set(sentence, count);
+      known.set(sentence, count);
       return count;
     };
   };
