@@ -263,7 +263,7 @@ export const embeddingThroughput: Benchmark = {
 async function sameProcess(context: BenchContext, quantized: boolean) {
   const options = modelOptions(quantized);
   const embeddings = await LocalEmbeddings.load({ ...options, batchSize: BATCH });
-  const { session } = await loadModel(options);
+  const session = await (await loadModel(options)).session();
   const best = await createSession(embedderModelFile(options.modelId, quantized, modelDir()), BEST_SESSION_OPTIONS);
   const tokenizer = await loadTokenizer(options.modelId, modelDir());
   const texts = await uniformTexts(context.full ? 96 : quantized ? 48 : 32, (t) => embeddings.countTokens(t));
@@ -342,7 +342,7 @@ interface WorkloadRow {
 async function indexWorkload(context: BenchContext) {
   const options = modelOptions(true);
   const embeddings = await LocalEmbeddings.load(options);
-  const { session } = await loadModel(options);
+  const session = await (await loadModel(options)).session();
   const tokenizer = await loadTokenizer(options.modelId, modelDir());
   const dir = path.join(context.scratch, 'throughput-corpus');
   await writeCorpus(dir, generateCorpus(await loadPool(), { articles: context.full ? 24 : 10, seed: 7 }));

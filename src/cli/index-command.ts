@@ -75,7 +75,8 @@ async function buildFileIndex(config: BaseConfig, full: boolean): Promise<void> 
   const model = { modelId: config.modelId, modelDir: config.modelDir, quantized: config.quantized };
   // EMBED_WORKERS: a large build embeds in child processes (each its own model session), a small one here.
   const workers = resolveEmbedWorkers(config.embedWorkers);
-  const embeddings = new PooledEmbeddings(await LocalEmbeddings.load(model), { model, workers });
+  // This process needs the tokenizer; its own onnxruntime session only if it embeds (a small build, or no workers).
+  const embeddings = new PooledEmbeddings(await LocalEmbeddings.load(model, 'on first use'), { model, workers });
   const onProgress = (event: BuildProgress) => {
     if (event.phase === 'plan' && workers > 0 && event.toEmbed >= POOL_MIN_TEXTS) {
       process.stderr.write(`Starting ${workers} embedding worker processes (EMBED_WORKERS=${config.embedWorkers}; 0 embeds in this process)\n`);

@@ -9,7 +9,7 @@ import ort from 'onnxruntime-node';
 import type { TokenCounter } from '../chunking/types.js';
 import { ModelError } from '../core/errors.js';
 import { meanPoolNormalized, poolRange } from './mean-pool.js';
-import { loadModel, type LoadedModel, type ModelOptions } from './model.js';
+import { loadModel, type LoadedModel, type ModelOptions, type SessionStart } from './model.js';
 
 export interface EmbedProgress {
   done: number;
@@ -93,9 +93,9 @@ export class LocalEmbeddings extends Embeddings implements IndexEmbedder {
     this.clsId = BigInt(empty[0]!);
   }
 
-  /** Loads (or reuses) the model and wraps it. */
-  static async load(options: LocalEmbeddingsOptions): Promise<LocalEmbeddings> {
-    return new LocalEmbeddings(await loadModel(options), options);
+  /** Loads (or reuses) the model and wraps it; `session`: when its onnxruntime session is created (see SessionStart). */
+  static async load(options: LocalEmbeddingsOptions, session: SessionStart = 'at load'): Promise<LocalEmbeddings> {
+    return new LocalEmbeddings(await loadModel(options, session), options);
   }
 
   /** Word pieces of `text` including [CLS] and [SEP], before truncation. */
@@ -222,7 +222,7 @@ export class LocalEmbeddings extends Embeddings implements IndexEmbedder {
       attention.fill(1n, row * tokens, row * tokens + ids.length);
     });
     const shape = [batch.length, tokens];
-    const session = this.loaded.session;
+    const session = await this.loaded.session();
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', inputIds, shape),
       attention_mask: new ort.Tensor('int64', attention, shape),

@@ -44,7 +44,8 @@ export interface ModelOptions {
 export interface LoadedModel {
   options: ModelOptions;
   tokenizer: PreTrainedTokenizer;
-  session: ort.InferenceSession;
+  /** The onnxruntime session, created on the first call (loadModel's `session: 'at load'`, the default, creates it before returning). */
+  session(): Promise<ort.InferenceSession>;
   /** Width of the output vectors. */
   dimensions: number;
   /** The most word pieces the model reads (256 for all-MiniLM-L6-v2). */
@@ -101,8 +102,15 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
 
 const loaded = new Map<string, Promise<LoadedModel>>();
 
+/**
+ * When the onnxruntime session (~0.3 s, ~100 MB) is created: 'at load', so that a failure shows
+ * at once and the first embedding is not kept waiting; or 'on first use', for a process that may
+ * need only the tokenizer (an index build whose embedding goes to worker processes).
+ */
+export type SessionStart = 'at load' | 'on first use';
+
 /** The model for these options, loaded on first use and shared afterwards. */
-export function loadModel(options: ModelOptions): Promise<LoadedModel> {
+export async function loadModel(options: ModelOptions, session: SessionStart = 'at load'): Promise<LoadedModel> {
   const location = modelLocation(options);
   const key = `${location.dir}|${location.hubUrl ?? 'local'}|${options.modelId}|${options.quantized}|${options.threads ?? 'auto'}`;
   let pending = loaded.get(key);
@@ -112,7 +120,9 @@ export function loadModel(options: ModelOptions): Promise<LoadedModel> {
     // A failed load must not be cached: the next call (e.g. after fixing MODEL_DIR) tries again.
     pending.catch(() => loaded.delete(key));
   }
-  return pending;
+  const model = await pending;
+  if (session === 'at load') await model.session();
+  return model;
 }
 
 /** Where the model is read from: MODEL_DIR as given, or the cache (with the hub its missing files come from). */
@@ -157,7 +167,7 @@ function checkLocalFiles(options: ModelOptions & { modelDir: string }): void {
 }
 
 /** Where the session reads the model: the ONNX file in the model directory (the one transformers.js would read). */
-async function modelSource(options: ModelOptions, dir: string): Promise<string> {
+function modelSource(options: ModelOptions, dir: string): string {
   return path.join(dir, options.modelId, onnxFileName(options.quantized));
 }
 
@@ -168,25 +178,30 @@ async function load(options: ModelOptions, location: ModelLocation): Promise<Loa
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = location.dir.endsWith(path.sep) ? location.dir : location.dir + path.sep;
-  try {
-    const [tokenizer, config, source] = await Promise.all([
-      AutoTokenizer.from_pretrained(options.modelId),
-      AutoConfig.from_pretrained(options.modelId),
-      modelSource(options, location.dir),
-    ]);
-    const settings = sessionOptions(options.threads ?? intraOpThreads());
-    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, settings) : await ort.InferenceSession.create(source, settings);
-    const hidden = (config as { hidden_size?: unknown }).hidden_size;
-    const dimensions = typeof hidden === 'number' ? hidden : 384;
-    const maxTokens = KNOWN_MAX_TOKENS[options.modelId] ?? tokenizer.model_max_length;
-    return { options, tokenizer, session, dimensions, maxTokens };
-  } catch (error) {
-    throw new ModelError(`Could not load the embedding model ${options.modelId} from ${location.dir}: ${(error as Error).message}`, {
+  const failure = (error: unknown) =>
+    new ModelError(`Could not load the embedding model ${options.modelId} from ${location.dir}: ${(error as Error).message}`, {
       hint:
         location.hubUrl !== undefined
           ? `A file in the model cache may be damaged: delete ${path.join(location.dir, options.modelId)} and run npm run model:fetch.`
           : 'Check that MODEL_DIR holds the model files for MODEL_ID (see README, "Offline use").',
       cause: error,
     });
+  try {
+    const [tokenizer, config] = await Promise.all([AutoTokenizer.from_pretrained(options.modelId), AutoConfig.from_pretrained(options.modelId)]);
+    const hidden = (config as { hidden_size?: unknown }).hidden_size;
+    const dimensions = typeof hidden === 'number' ? hidden : 384;
+    const maxTokens = KNOWN_MAX_TOKENS[options.modelId] ?? tokenizer.model_max_length;
+    let session: Promise<ort.InferenceSession> | undefined;
+    const openSession = () => {
+      session ??= ort.InferenceSession.create(modelSource(options, location.dir), sessionOptions(options.threads ?? intraOpThreads())).catch((error: unknown) => {
+        // Not kept: the next call tries again.
+        session = undefined;
+        throw failure(error);
+      });
+      return session;
+    };
+    return { options, tokenizer, session: openSession, dimensions, maxTokens };
+  } catch (error) {
+    throw failure(error);
   }
 }

@@ -47,7 +47,8 @@ const request = await new Promise<ChildRequest | undefined>((resolve) => {
 if (request !== undefined) {
   let embeddings: PooledEmbeddings | undefined;
   try {
-    const local = await LocalEmbeddings.load(request.model);
+    // The onnxruntime session only if this process embeds (a small build, or no workers).
+    const local = await LocalEmbeddings.load(request.model, 'on first use');
     const workers = resolveEmbedWorkers(request.embedding?.workers ?? 0);
     embeddings = new PooledEmbeddings(local, { model: request.model, workers, minTexts: request.embedding?.minTexts });
     const summary = await buildIndex({
