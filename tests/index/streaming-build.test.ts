@@ -13,7 +13,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEmbeddings } from '../../src/embedding/embedder.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/embedding/embedder.js';
-import { buildIndex, SLICE_MULTIPLE, type BuildOptions } from '../../src/index/build.js';
+import { buildIndex, type BuildOptions } from '../../src/index/build.js';
+import { SLICE_MULTIPLE } from '../../src/index/corpus-order.js';
 import { DATA_FILES } from '../../src/index/generation/schema.js';
 import { loadEmbeddings, seedWorkspace, type SeedWorkspace } from '../support/seed-index.js';
 
