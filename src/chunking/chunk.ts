@@ -23,7 +23,7 @@ import type { Chunk, ChunkingOptions, Sentence, TokenCounter } from './types.js'
 export const MIN_MAX_TOKENS = 8;
 
 /** A chunk before it is numbered: offsets into the text and a half-open sentence range. */
-interface Draft {
+export interface Draft {
   start: number;
   end: number;
   sentenceStart: number;
@@ -289,7 +289,8 @@ function sentenceAt(packing: Packing, index: number): Sentence {
   return sentence;
 }
 
-function toChunk(article: Pick<Article, 'id' | 'text'>, draft: Draft, ordinal: number): Chunk {
+/** Chunk `ordinal` of an article, from its draft. */
+export function toChunk(article: Pick<Article, 'id' | 'text'>, draft: Draft, ordinal: number): Chunk {
   const chunk: Chunk = {
     id: `${article.id}#${ordinal}`,
     articleId: article.id,

@@ -6,6 +6,7 @@
  * headings are kept as strings.
  */
 import { answerKinds } from '../chunking/answer-kinds.js';
+import { toChunk } from '../chunking/chunk.js';
 import type { Chunk, Sentence } from '../chunking/types.js';
 import type { Article } from '../corpus/types.js';
 
@@ -76,21 +77,15 @@ export class SplitRecords {
     for (let ordinal = 0; ordinal < this.chunks.length / CHUNK.width; ordinal++) {
       const r = ordinal * CHUNK.width;
       const column = (c: number) => this.chunks[r + c]!;
-      const start = column(CHUNK.start);
-      const end = column(CHUNK.end);
-      const h = heading(column(CHUNK.heading));
-      chunks.push({
-        id: `${article.id}#${ordinal}`,
-        articleId: article.id,
-        ordinal,
-        start,
-        end,
-        ...(h === undefined ? {} : { heading: h }),
-        text: article.text.slice(start, end),
+      const draft = {
+        start: column(CHUNK.start),
+        end: column(CHUNK.end),
         sentenceStart: column(CHUNK.sentenceStart),
         sentenceEnd: column(CHUNK.sentenceEnd),
+        heading: heading(column(CHUNK.heading)),
         tokenCount: column(CHUNK.tokenCount),
-      });
+      };
+      chunks.push(toChunk(article, draft, ordinal));
     }
     return { sentences, chunks };
   }
