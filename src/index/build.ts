@@ -43,7 +43,7 @@ import {
   type SentenceVectorKind,
 } from './manifest.js';
 import { checkFiles, IndexSnapshot } from './snapshot.js';
-import { collectInCorpusOrder, countOf, EMBEDDED_SCRATCH_FILE, embedInCorpusOrder, surveyArticles, TagInTurns, unpacked, type EmbeddedVectors } from './corpus-order.js';
+import { collectInCorpusOrder, countOf, EMBEDDED_SCRATCH_FILE, embedInCorpusOrder, surveyLate, TagInTurns, unpacked, type EmbeddedVectors } from './corpus-order.js';
 import { embedAll, lateSentenceKeys, prepareArticle, type PreparedArticle, type VectorCache } from './embed-articles.js';
 import { CHUNK_VECTORS_FILE, SENTENCE_VECTORS_FILE } from './generation/schema.js';
 import { VectorFileReader } from './vectors-file.js';
@@ -140,7 +140,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     // Separate and sentences-only vectors: every text to embed, in the order embedding the whole corpus
     // at once would take them (see embedInCorpusOrder); late vectors: counts only, each batch embedded in its turn.
     const inOrder = kind === 'late' ? undefined : collectInCorpusOrder(corpus.articles, prepareForSurvey, cache, kind, options.embeddings);
-    const survey = inOrder?.survey ?? surveyArticles(corpus.articles, (article) => prepareForSurvey(article, options.embeddings), cache, kind);
+    const survey = inOrder?.survey ?? surveyLate(corpus.articles, (article) => prepareForSurvey(article, options.embeddings), cache);
     options.onProgress?.({ phase: 'plan', toEmbed: survey.toEmbed, reused: survey.reused });
     // A large build may embed in worker processes (EMBED_WORKERS): they start now (or already did,
     // told during the first pass), and one that cannot load the model fails the build here.

@@ -20,7 +20,6 @@ import {
   embedProgress,
   lateChunkPlans,
   lateSentenceKeys,
-  separateKeys,
   textOf,
   type EmbedOptions,
   type EmbedProgressState,
@@ -42,31 +41,27 @@ export interface Survey {
 }
 
 /**
- * The first pass: every article split and chunked (cheap beside embedding), its texts' keys
- * counted, nothing kept but counts. What it says is what embedding the whole corpus at once would.
+ * The first pass of a late build: every article split and chunked (cheap beside embedding), its
+ * chunks' passes and its texts' keys counted, nothing kept but counts. What it says is what
+ * embedding the whole corpus at once would. (Separate and sentences-only builds survey in
+ * collectInCorpusOrder.)
  */
-export function surveyArticles(articles: readonly Article[], prepare: (article: Article) => PreparedArticle, cache: VectorCache, kind: SentenceVectorKind): Survey {
+export function surveyLate(articles: readonly Article[], prepare: (article: Article) => PreparedArticle, cache: VectorCache): Survey {
   const survey: Survey = { chunks: 0, toEmbed: 0, reused: 0, later: new Map() };
   const runs = new Set<string>();
   let texts = 0;
   for (const article of articles) {
     const prepared = prepare(article);
     survey.chunks += prepared.chunks.length;
-    let keys: string[];
-    if (kind === 'late') {
-      const plans = lateChunkPlans(prepared.article, prepared.chunks);
-      texts += plans.length;
-      for (const plan of plans) {
-        if (!cache.has(plan.key) || plan.sentences.some((s) => !cache.has(s.key))) runs.add(sha256(`${plan.key}:${plan.sentences.map((s) => s.key).join(',')}`));
-      }
-      keys = [...plans.map((plan) => plan.key), ...lateSentenceKeys(prepared.article, prepared.chunks, plans)];
-    } else {
-      keys = separateKeys(prepared);
-      texts += keys.length;
+    const plans = lateChunkPlans(prepared.article, prepared.chunks);
+    texts += plans.length;
+    for (const plan of plans) {
+      if (!cache.has(plan.key) || plan.sentences.some((s) => !cache.has(s.key))) runs.add(sha256(`${plan.key}:${plan.sentences.map((s) => s.key).join(',')}`));
     }
+    const keys = [...plans.map((plan) => plan.key), ...lateSentenceKeys(prepared.article, prepared.chunks, plans)];
     for (const key of keys) if (!cache.has(key)) survey.later.set(key, (survey.later.get(key) ?? 0) + 1);
   }
-  survey.toEmbed = kind === 'late' ? runs.size : survey.later.size;
+  survey.toEmbed = runs.size;
   survey.reused = texts - survey.toEmbed;
   // A key looked up once is never carried: only those that recur are kept (few, in a real corpus).
   for (const [key, uses] of survey.later) if (uses === 1) survey.later.delete(key);

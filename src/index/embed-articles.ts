@@ -33,7 +33,7 @@ export interface VectorCache {
 }
 
 /** The keys of an article's chunks' and sentences' vectors when embedded separately: the hashes of their texts. */
-export function separateKeys(p: PreparedArticle): string[] {
+function separateKeys(p: PreparedArticle): string[] {
   return [...p.chunks.map((c) => sha256(embeddingInput(c))), ...p.article.sentences.map((s) => sha256(p.article.text.slice(s.start, s.end)))];
 }
 

@@ -1,7 +1,7 @@
 /**
  * An article's sentences and chunks as a build's first pass made them, kept as numbers until the
  * second pass writes the article. As objects they cost a few hundred bytes each: at 100k chunks
- * (~530k sentences) that was ~350 MB of heap held between the passes; as rows of two Int32Arrays
+ * (~530k sentences) that was ~400 MB of heap held between the passes; as rows of two Int32Arrays
  * they cost 16 bytes a sentence and 24 a chunk. The text stays the corpus's; only the distinct
  * headings are kept as strings.
  */
