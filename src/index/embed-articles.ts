@@ -26,7 +26,7 @@ export interface EmbedOptions {
   signal?: AbortSignal;
 }
 
-/** Vectors by the key they were made under (see vectorCache). */
+/** Vectors by the key they were made under (the previous generation's: build.ts, vectorCache; or this build's). */
 export interface VectorCache {
   has(key: string): boolean;
   get(key: string): Float32Array | undefined;
